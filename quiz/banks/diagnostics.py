@@ -1,0 +1,87 @@
+"""Diagnostics: what is wrong with a bank, and exactly where."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Final
+
+import msgspec
+
+
+class Severity(str, Enum):
+    """How bad a diagnostic is. Warnings become errors under ``--strict``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Diagnostic(msgspec.Struct, frozen=True, omit_defaults=True):
+    """One problem in one bank file.
+
+    ``line`` and ``column`` are 1-based, as editors count; 0 means the whole file.
+    """
+
+    path: str
+    line: int
+    column: int
+    severity: Severity
+    code: str
+    message: str
+    question: str | None = None
+
+    def format(self) -> str:
+        """``path:line:col: error[code]: message``, the form editors and CI parse."""
+        where = f" (question '{self.question}')" if self.question else ""
+        return (
+            f"{self.path}:{self.line}:{self.column}: "
+            f"{self.severity.value}[{self.code}]: {self.message}{where}"
+        )
+
+    def promoted(self) -> Diagnostic:
+        """This diagnostic as an error (for ``--strict``)."""
+        return msgspec.structs.replace(self, severity=Severity.ERROR)
+
+
+CODES: Final[dict[str, str]] = {
+    # The file as a whole
+    "file-unreadable": "The file cannot be read (missing, a folder, or no permission).",
+    "file-too-large": "The file is larger than the size cap (see docs/authoring.md).",
+    "encoding": "The file is not valid UTF-8.",
+    "empty-file": "The file holds no YAML document.",
+    "yaml-syntax": "The YAML itself is malformed (indentation, tabs, unclosed quotes...).",
+    "multiple-documents": "The file holds more than one YAML document.",
+    "too-deep": "Nesting is deeper than the loader accepts.",
+    "alias-bomb": "Anchors and aliases expand to an unreasonably large document.",
+    "forbidden-tag": "A YAML tag such as !!python/object; banks are plain data.",
+    "not-mapping": "The top level (or another part) is not a mapping of keys to values.",
+    "duplicate-key": "The same key appears twice in one mapping.",
+    "unsupported-format": "`format` is missing or not a version this program reads.",
+    # Structure and types
+    "unknown-field": "A key the format does not define (often a typo).",
+    "missing-field": "A required key is absent.",
+    "wrong-type": "A value of the wrong type, e.g. text where a number belongs.",
+    "invalid-value": "A value outside what the field accepts (pattern, length, range).",
+    "invalid-id": "An id that is not lowercase letters and digits joined by dashes.",
+    "unknown-type": "A question `type` that is not one of the six types.",
+    "difficulty-range": "`difficulty` is not 1, 2 or 3.",
+    # Identity and references
+    "duplicate-id": "Two questions of one bank share an id.",
+    "duplicate-bank-id": "Two loaded banks share an id.",
+    "unknown-topic": "A question names a topic the bank does not define.",
+    "unknown-source": "A question cites a source key the bank does not define.",
+    "unknown-case": "A question names a case the bank does not define.",
+    "missing-refs": "A question cites no source.",
+    # Answer keys
+    "correct-count": "`single` without exactly one correct choice, or `multiple` with none.",
+    "choice-count": "Fewer than 2 or more than 8 choices.",
+    "duplicate-option": "Two options (choices, pairs, items, answers) with the same text.",
+    "too-few-pairs": "`matching` with fewer than 2 pairs.",
+    "too-few-items": "`ordering` with fewer than 2 items.",
+    "no-answers": "`short` with neither answers nor patterns.",
+    "bad-pattern": "A `short` pattern that is not a valid regular expression.",
+    # Warnings (errors under --strict)
+    "missing-why": "An option without a `why` (or true_false without why_true/why_false).",
+    "empty-explanation": "A question without an explanation.",
+    "unused-source": "A source that no question cites.",
+}
+"""Every diagnostic code with a one-line meaning; docs/authoring.md explains each in full."""

@@ -1,0 +1,216 @@
+"""Finding bank files, loading them (through the parse cache) and assembling the library.
+
+One bad bank never hides the good ones: each file is loaded on its own, and a file with errors
+is listed as skipped with its diagnostics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import msgspec
+
+from quiz import paths
+from quiz.banks.cache import CacheEntry, ParseCache, digest
+from quiz.banks.diagnostics import Diagnostic, Severity
+from quiz.banks.validate import validate_bank
+from quiz.banks.yamlread import MAX_FILE_BYTES, YamlProblem, parse
+from quiz.domain.model import Bank
+
+BANK_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(slots=True)
+class LoadedBank:
+    """One bank file after loading: the bank if it is usable, and what was found."""
+
+    path: Path
+    bank: Bank | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    id_line: int = 0
+    id_column: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when the bank loaded without errors (warnings allowed)."""
+        return self.bank is not None and not self.errors
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """The diagnostics that stop this bank from being used."""
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+
+@dataclass(slots=True)
+class Library:
+    """Every discovered bank: the usable ones by id, and the skipped ones with reasons."""
+
+    banks: dict[str, LoadedBank] = field(default_factory=dict)
+    skipped: list[LoadedBank] = field(default_factory=list)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """All diagnostics of all files, usable and skipped."""
+        every = [*self.banks.values(), *self.skipped]
+        return [d for loaded in every for d in loaded.diagnostics]
+
+    def bank(self, bank_id: str) -> Bank:
+        """The usable bank ``bank_id``; raises ``KeyError`` if there is none."""
+        loaded = self.banks[bank_id].bank
+        assert loaded is not None
+        return loaded
+
+
+def bank_dirs(extra: Sequence[Path] = ()) -> list[Path]:
+    """Where banks are looked for, in order: shipped, the user's data dir, env, ``--bank-dir``.
+
+    The two standard folders are left out when they do not exist; folders the user named are
+    kept, so that a typo in one is reported rather than silently ignored.
+    """
+    standard = [paths.shipped_bank_dir(), paths.user_bank_dir()]
+    return [d for d in standard if d.is_dir()] + [*paths.env_bank_dirs(), *extra]
+
+
+def find_bank_files(locations: Iterable[Path]) -> list[Path]:
+    """Bank files under ``locations`` (files are taken as given; folders are searched).
+
+    Each file appears once even when two locations overlap; hidden folders are skipped.
+    """
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for location in locations:
+        if location.is_dir():
+            candidates = sorted(
+                candidate
+                for candidate in location.rglob("*")
+                if candidate.suffix.lower() in BANK_SUFFIXES
+                and candidate.is_file()
+                and not any(part.startswith(".") for part in candidate.relative_to(location).parts)
+            )
+        else:
+            candidates = [location]
+        for candidate in candidates:
+            resolved = candidate.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                found.append(candidate)
+    return found
+
+
+def load_bank_file(path: Path, cache: ParseCache | None = None) -> LoadedBank:
+    """Load and validate one bank file, through ``cache`` when one is given.
+
+    Never raises for a problem in the file: every problem becomes a diagnostic.
+    """
+    shown = str(path)
+    try:
+        stat = path.stat()
+        if stat.st_size > MAX_FILE_BYTES:
+            raw = b""  # refused below without reading a huge file into memory
+        else:
+            raw = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return LoadedBank(path, None, [_file_diagnostic(shown, "file-unreadable", reason)])
+    if stat.st_size > MAX_FILE_BYTES:
+        return LoadedBank(
+            path,
+            None,
+            [
+                _file_diagnostic(
+                    shown,
+                    "file-too-large",
+                    f"file is {stat.st_size / 1e6:.1f} MB; banks are limited to "
+                    f"{MAX_FILE_BYTES // (1024 * 1024)} MiB (split it into several banks)",
+                )
+            ],
+        )
+    content = digest(raw)
+    resolved = path.resolve()
+    if cache is not None:
+        entry = cache.get(resolved, stat.st_size, stat.st_mtime_ns, content)
+        if entry is not None:
+            diagnostics = [_relocated(d, shown) for d in entry.diagnostics]
+            return LoadedBank(path, entry.bank, diagnostics, entry.id_line, entry.id_column)
+    loaded = _load_bytes(path, raw)
+    if cache is not None:
+        cache.put(
+            resolved,
+            CacheEntry(
+                cache.stamp,
+                stat.st_size,
+                stat.st_mtime_ns,
+                content,
+                loaded.bank,
+                loaded.diagnostics,
+                loaded.id_line,
+                loaded.id_column,
+            ),
+        )
+    return loaded
+
+
+def _load_bytes(path: Path, raw: bytes) -> LoadedBank:
+    shown = str(path)
+    try:
+        parsed = parse(raw)
+    except YamlProblem as problem:
+        diagnostic = Diagnostic(
+            shown, problem.line, problem.column, Severity.ERROR, problem.code, problem.message
+        )
+        return LoadedBank(path, None, [diagnostic])
+    bank, diagnostics = validate_bank(shown, parsed)
+    line, column = parsed.locate(("id",))
+    return LoadedBank(path, bank, diagnostics, line, column)
+
+
+def _file_diagnostic(path: str, code: str, message: str) -> Diagnostic:
+    return Diagnostic(path, 0, 0, Severity.ERROR, code, message)
+
+
+def _relocated(diagnostic: Diagnostic, path: str) -> Diagnostic:
+    # The cache is keyed by resolved path; show the path the way the user named it this time.
+    if diagnostic.path == path:
+        return diagnostic
+    return msgspec.structs.replace(diagnostic, path=path)
+
+
+def load_library(files: Iterable[Path], cache: ParseCache | None = None) -> Library:
+    """Load every file and check what spans banks (bank ids must be unique)."""
+    library = Library()
+    for path in files:
+        loaded = load_bank_file(path, cache)
+        if not loaded.ok:
+            library.skipped.append(loaded)
+            continue
+        assert loaded.bank is not None
+        first = library.banks.get(loaded.bank.id)
+        if first is not None:
+            loaded.diagnostics.append(
+                Diagnostic(
+                    str(path),
+                    loaded.id_line,
+                    loaded.id_column,
+                    Severity.ERROR,
+                    "duplicate-bank-id",
+                    f"bank id '{loaded.bank.id}' is already used by {first.path}; "
+                    "bank ids must be unique across all loaded banks",
+                )
+            )
+            library.skipped.append(loaded)
+            continue
+        library.banks[loaded.bank.id] = loaded
+    return library
+
+
+def default_cache() -> ParseCache:
+    """The parse cache in the user's cache dir (``IMS_QUIZ_HOME/cache`` when set)."""
+    return ParseCache(paths.cache_dir() / "banks")
+
+
+def discover(extra_dirs: Sequence[Path] = (), *, use_cache: bool = True) -> Library:
+    """Load every bank from the standard locations plus ``extra_dirs``."""
+    cache = default_cache() if use_cache else None
+    return load_library(find_bank_files(bank_dirs(extra_dirs)), cache)

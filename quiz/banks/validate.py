@@ -1,0 +1,519 @@
+"""Turning parsed YAML into a :class:`~quiz.domain.model.Bank`, with every problem located.
+
+Validation works question by question, so one run reports every broken question, not just the
+first: the bank header and each question are checked for shape (unknown and missing keys, with
+a did-you-mean), converted with msgspec (types and single-field constraints from the model), and
+then checked for the rules that span fields (answer keys, references, duplicates).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import typing
+from collections.abc import Iterable
+from typing import Any
+
+import msgspec
+
+from quiz.banks.diagnostics import Diagnostic, Severity
+from quiz.banks.yamlread import ParsedYaml, Path
+from quiz.domain.model import (
+    FORMAT_VERSION,
+    QUESTION_CLASSES,
+    Bank,
+    Choice,
+    Matching,
+    MultipleChoice,
+    Ordering,
+    Question,
+    ShortAnswer,
+    SingleChoice,
+    TrueFalse,
+)
+
+
+class _Report:
+    """Collects diagnostics for one file, locating each through the YAML node tree."""
+
+    def __init__(self, path: str, parsed: ParsedYaml) -> None:
+        self.path = path
+        self.parsed = parsed
+        self.items: list[Diagnostic] = []
+
+    def add(
+        self,
+        code: str,
+        message: str,
+        where: Path,
+        *,
+        question: str | None = None,
+        key: bool = False,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        line, column = self.parsed.locate(where, key=key)
+        self.items.append(
+            Diagnostic(self.path, line, column, severity, code, message, question)
+        )
+
+    def warn(self, code: str, message: str, where: Path, *, question: str | None = None) -> None:
+        self.add(code, message, where, question=question, severity=Severity.WARNING)
+
+
+def validate_bank(path: str, parsed: ParsedYaml) -> tuple[Bank | None, list[Diagnostic]]:
+    """Check one parsed bank file.
+
+    Returns:
+        The bank, or ``None`` when any error was found, and every diagnostic (errors and
+        warnings) in file order.
+    """
+    report = _Report(path, parsed)
+    for problem in parsed.problems:
+        report.items.append(
+            Diagnostic(
+                path, problem.line, problem.column, Severity.ERROR, problem.code, problem.message
+            )
+        )
+    bank = _validate(report, parsed.data)
+    report.items.sort(key=lambda d: (d.line, d.column))
+    has_errors = any(d.severity is Severity.ERROR for d in report.items)
+    return (None if has_errors else bank), report.items
+
+
+def _validate(report: _Report, data: Any) -> Bank | None:
+    if not isinstance(data, dict):
+        report.add(
+            "not-mapping",
+            f"the top level must be a mapping of keys (format, id, title, ...), "
+            f"not {_kind(data)}",
+            (),
+        )
+        return None
+    version = data.get("format")
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        if "format" not in data:
+            report.add("unsupported-format", "missing `format: 1` at the top of the bank", ())
+        else:
+            report.add(
+                "unsupported-format",
+                f"format {version!r} is not supported; this version of ims-quiz reads format 1",
+                ("format",),
+            )
+        return None
+
+    header = _convert_header(report, data)
+    raw_questions = data.get("questions")
+    indexed: list[tuple[int, Question]] = []
+    if isinstance(raw_questions, list):
+        indexed = _convert_questions(report, raw_questions)
+    if header is None:
+        return None
+    bank = msgspec.structs.replace(header, questions=[question for _, question in indexed])
+    _check_references(report, bank, indexed)
+    return bank
+
+
+# --- shape: unknown and missing keys -------------------------------------------------------
+
+
+def _did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.7)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def _check_shape(
+    report: _Report, value: Any, annotation: Any, where: Path, question: str | None
+) -> Any:
+    """Report unknown and missing keys of every Struct inside ``value``.
+
+    Returns ``value`` with unknown keys removed, so that conversion can go on to report type
+    errors in the same run.
+    """
+    annotation = _strip_annotated(annotation)
+    origin = typing.get_origin(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+        if not isinstance(value, dict):
+            return value
+        fields = {f.name: f for f in msgspec.structs.fields(annotation)}
+        tag_field = annotation.__struct_config__.tag_field
+        cleaned: dict[str, Any] = {}
+        for key, item in value.items():
+            if key == tag_field:
+                cleaned[key] = item
+            elif key in fields:
+                cleaned[key] = _check_shape(
+                    report, item, fields[key].type, (*where, key), question
+                )
+            else:
+                report.add(
+                    "unknown-field",
+                    f"unknown field '{key}'{_did_you_mean(key, fields)}",
+                    (*where, key),
+                    question=question,
+                    key=True,
+                )
+        for name, field in fields.items():
+            if field.required and name not in value:
+                report.add(
+                    "missing-field",
+                    f"missing required field '{name}'",
+                    where,
+                    question=question,
+                )
+        return cleaned
+    if origin is list and isinstance(value, list):
+        (item_type,) = typing.get_args(annotation)
+        return [
+            _check_shape(report, item, item_type, (*where, index), question)
+            for index, item in enumerate(value)
+        ]
+    if origin is dict and isinstance(value, dict):
+        _, item_type = typing.get_args(annotation)
+        return {
+            key: _check_shape(report, item, item_type, (*where, key), question)
+            for key, item in value.items()
+        }
+    if origin in (typing.Union, _UnionType) and isinstance(value, dict):
+        for member in typing.get_args(annotation):
+            if isinstance(member, type) and issubclass(member, msgspec.Struct):
+                return _check_shape(report, value, member, where, question)
+    return value
+
+
+_UnionType = type(int | str)
+
+
+def _strip_annotated(annotation: Any) -> Any:
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
+
+
+# --- conversion: types and single-field constraints -----------------------------------------
+
+_MSGSPEC_PATH = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+
+
+def _convert(
+    report: _Report, value: Any, annotation: Any, where: Path, question: str | None
+) -> tuple[bool, Any]:
+    try:
+        return True, msgspec.convert(value, annotation, str_keys=True)
+    except msgspec.ValidationError as error:
+        _report_validation_error(report, str(error), where, question)
+        return False, None
+
+
+def _report_validation_error(
+    report: _Report, text: str, where: Path, question: str | None
+) -> None:
+    message, _, located = text.partition(" - at `")
+    steps: list[str | int] = list(where)
+    for name, index in _MSGSPEC_PATH.findall(located.rstrip("`")[1:]):
+        steps.append(name if name else int(index))
+    field = next((s for s in reversed(steps) if isinstance(s, str)), "")
+    code, friendly = _classify(message, field)
+    label = _label(steps)
+    report.add(code, f"{label}: {friendly}" if label else friendly, tuple(steps), question=question)
+
+
+def _classify(message: str, field: str) -> tuple[str, str]:
+    """Map a msgspec message to a diagnostic code and wording an author understands."""
+    lowered = message[0].lower() + message[1:] if message else message
+    if message.startswith("Object missing required field"):
+        return "missing-field", lowered
+    if message.startswith("Object contains unknown field"):
+        return "unknown-field", lowered
+    if field == "difficulty" and ("<=" in message or ">=" in message):
+        return "difficulty-range", "difficulty must be 1 (recall), 2 (application) or 3 (reasoning)"
+    if field == "id" and "regex" in message:
+        return "invalid-id", "ids are lowercase letters and digits joined by dashes, e.g. 'c5-myotome'"
+    if field == "choices" and "length" in message:
+        return "choice-count", "a question needs between 2 and 8 choices"
+    if field == "pairs" and "length >=" in message:
+        return "too-few-pairs", "matching needs at least 2 pairs"
+    if field == "items" and "length >=" in message:
+        return "too-few-items", "ordering needs at least 2 items"
+    if ", got `" in message:
+        expected, _, got = message.partition(", got ")
+        return "wrong-type", f"{expected[0].lower()}{expected[1:]}, got {got}"
+    return "invalid-value", lowered
+
+
+def _label(steps: Iterable[str | int]) -> str:
+    label = ""
+    for step in steps:
+        label += f"[{step}]" if isinstance(step, int) else (f".{step}" if label else step)
+    return label
+
+
+def _report_each_field(
+    report: _Report, value: dict[str, Any], cls: type, where: Path, question: str | None
+) -> None:
+    """Convert field by field, so that every bad field of a question is reported at once."""
+    for field in msgspec.structs.fields(cls):
+        if field.name in value:
+            _convert(report, value[field.name], field.type, (*where, field.name), question)
+
+
+def _header_fields() -> dict[str, Any]:
+    return {f.name: f.type for f in msgspec.structs.fields(Bank) if f.name != "questions"}
+
+
+def _convert_header(report: _Report, data: dict[str, Any]) -> Bank | None:
+    header_types = _header_fields()
+    known = {**header_types, "questions": None}
+    ok = True
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            report.add(
+                "unknown-field",
+                f"unknown top-level field '{key}'{_did_you_mean(key, known)}",
+                (key,),
+                key=True,
+            )
+            ok = False
+            continue
+        if key == "questions":
+            if not isinstance(value, list):
+                report.add("wrong-type", f"questions must be a list, not {_kind(value)}", (key,))
+                ok = False
+            continue
+        annotation = header_types[key]
+        value = _check_shape(report, value, annotation, (key,), None)
+        inner = _strip_annotated(annotation)
+        entries_ok = True
+        if typing.get_origin(inner) is dict and isinstance(value, dict):
+            # Convert entry by entry so that an error names its key, and all are reported.
+            _, item_type = typing.get_args(inner)
+            for item_key, item in value.items():
+                converted, _ = _convert(report, item, item_type, (key, item_key), None)
+                entries_ok = entries_ok and converted
+        if entries_ok:
+            converted, values[key] = _convert(report, value, annotation, (key,), None)
+            ok = ok and converted
+        else:
+            ok = False
+    for name, field in ((f.name, f) for f in msgspec.structs.fields(Bank)):
+        if field.required and name not in data:
+            report.add("missing-field", f"missing required top-level field '{name}'", ())
+            ok = False
+    if not ok:
+        return None
+    return Bank(**values, questions=[])
+
+
+def _convert_questions(
+    report: _Report, raw_questions: list[Any]
+) -> list[tuple[int, Question]]:
+    """Each valid question with its index in the file."""
+    questions: list[tuple[int, Question]] = []
+    for index, raw in enumerate(raw_questions):
+        where: Path = ("questions", index)
+        if not isinstance(raw, dict):
+            report.add(
+                "not-mapping", f"question {index + 1} must be a mapping, not {_kind(raw)}", where
+            )
+            continue
+        question_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+        kind = raw.get("type")
+        if kind is None:
+            report.add(
+                "missing-field",
+                f"missing 'type' (one of: {', '.join(QUESTION_CLASSES)})",
+                where,
+                question=question_id,
+            )
+            continue
+        if kind not in QUESTION_CLASSES:
+            report.add(
+                "unknown-type",
+                f"unknown question type {kind!r}{_did_you_mean(str(kind), QUESTION_CLASSES)}; "
+                f"types are {', '.join(QUESTION_CLASSES)}",
+                (*where, "type"),
+                question=question_id,
+            )
+            continue
+        cleaned = _check_shape(report, raw, QUESTION_CLASSES[kind], where, question_id)
+        try:
+            question = msgspec.convert(cleaned, Question, str_keys=True)
+        except msgspec.ValidationError:
+            _report_each_field(report, cleaned, QUESTION_CLASSES[kind], where, question_id)
+        else:
+            _check_answer_key(report, question, where)
+            questions.append((index, question))
+    return questions
+
+
+# --- rules that span fields -------------------------------------------------------------------
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _duplicates(report: _Report, texts: list[str], where: Path, what: str, qid: str) -> None:
+    seen: set[str] = set()
+    for index, text in enumerate(texts):
+        key = _normal(text)
+        if key in seen:
+            report.add(
+                "duplicate-option",
+                f"{what} '{text}' appears more than once",
+                (*where, index),
+                question=qid,
+            )
+        seen.add(key)
+
+
+def _check_answer_key(report: _Report, question: Question, where: Path) -> None:
+    qid = question.id
+    if not question.explanation.strip():
+        report.warn(
+            "empty-explanation",
+            "no explanation: say why the answer is right and teach the principle",
+            where,
+            question=qid,
+        )
+    if not question.refs:
+        report.add(
+            "missing-refs", "cite at least one source key in refs", (*where, "refs"), question=qid
+        )
+    if isinstance(question, SingleChoice | MultipleChoice):
+        _check_choices(report, question, where)
+    elif isinstance(question, TrueFalse):
+        missing = [name for name in ("why_true", "why_false") if not getattr(question, name)]
+        if missing:
+            report.warn(
+                "missing-why",
+                f"add {' and '.join(missing)} so either answer gets an explanation",
+                where,
+                question=qid,
+            )
+    elif isinstance(question, Matching):
+        lefts = [left for left, _ in question.pairs]
+        rights = [right for _, right in question.pairs] + list(question.distractors)
+        _duplicates(report, lefts, (*where, "pairs"), "left item", qid)
+        _duplicates(report, rights, (*where, "pairs"), "right-hand item", qid)
+    elif isinstance(question, Ordering):
+        _duplicates(report, list(question.items), (*where, "items"), "item", qid)
+    elif isinstance(question, ShortAnswer):
+        if not question.answers and not question.patterns:
+            report.add(
+                "no-answers",
+                "a short-answer question needs at least one entry in answers or patterns",
+                where,
+                question=qid,
+            )
+        for index, pattern in enumerate(question.patterns):
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                report.add(
+                    "bad-pattern",
+                    f"pattern {pattern!r} is not a valid regular expression: {error}",
+                    (*where, "patterns", index),
+                    question=qid,
+                )
+
+
+def _check_choices(
+    report: _Report, question: SingleChoice | MultipleChoice, where: Path
+) -> None:
+    qid = question.id
+    choices: list[Choice] = question.choices
+    correct = sum(choice.correct for choice in choices)
+    if isinstance(question, SingleChoice) and correct != 1:
+        report.add(
+            "correct-count",
+            f"a single-answer question needs exactly one choice with correct: true, found {correct}"
+            + ("; use type: multiple for several" if correct > 1 else ""),
+            (*where, "choices"),
+            question=qid,
+        )
+    if isinstance(question, MultipleChoice) and correct == 0:
+        report.add(
+            "correct-count",
+            "a select-all question needs at least one choice with correct: true",
+            (*where, "choices"),
+            question=qid,
+        )
+    _duplicates(report, [c.text for c in choices], (*where, "choices"), "choice", qid)
+    for index, choice in enumerate(choices):
+        if not (choice.why or "").strip():
+            report.warn(
+                "missing-why",
+                f"choice {index + 1} ('{_short(choice.text)}') has no why",
+                (*where, "choices", index),
+                question=qid,
+            )
+
+
+def _check_references(report: _Report, bank: Bank, indexed: list[tuple[int, Question]]) -> None:
+    seen: dict[str, int] = {}
+    cited: set[str] = set()
+    for index, question in indexed:
+        where: Path = ("questions", index)
+        qid = question.id
+        if qid in seen:
+            first_line, _ = report.parsed.locate(("questions", seen[qid]))
+            report.add(
+                "duplicate-id",
+                f"id '{qid}' is already used by the question at line {first_line}",
+                (*where, "id"),
+                question=qid,
+            )
+        else:
+            seen[qid] = index
+        if question.topic not in bank.topics:
+            report.add(
+                "unknown-topic",
+                f"topic '{question.topic}' is not defined under topics"
+                f"{_did_you_mean(question.topic, bank.topics)}",
+                (*where, "topic"),
+                question=qid,
+            )
+        for ref_index, ref in enumerate(question.refs):
+            cited.add(ref)
+            if ref not in bank.sources:
+                report.add(
+                    "unknown-source",
+                    f"source '{ref}' is not defined under sources"
+                    f"{_did_you_mean(ref, bank.sources)}",
+                    (*where, "refs", ref_index),
+                    question=qid,
+                )
+        if question.case is not None and question.case not in bank.cases:
+            report.add(
+                "unknown-case",
+                f"case '{question.case}' is not defined under cases"
+                f"{_did_you_mean(question.case, bank.cases)}",
+                (*where, "case"),
+                question=qid,
+            )
+    for key in bank.sources:
+        if key not in cited:
+            report.add(
+                "unused-source",
+                f"source '{key}' is never cited by a question",
+                ("sources", key),
+                key=True,
+                severity=Severity.WARNING,
+            )
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, str):
+        return "text"
+    return f"a {type(value).__name__}"
