@@ -11,12 +11,17 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from quiz import __version__
 from quiz.settings import Settings
+
+if TYPE_CHECKING:
+    from quiz.banks.loader import Library
+    from quiz.domain.session import Attempt, SessionPlan
+    from quiz.service import Mastery, Trainer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -247,6 +252,324 @@ def new_bank(file: Path, force: bool) -> None:
     except OSError as error:
         raise click.ClickException(f"cannot write {file}: {error.strerror or error}") from None
     click.echo(f"wrote {file}; check it with: ims-quiz validate {file}")
+
+
+# --- trainee sessions and progress ---------------------------------------------------------------
+
+
+def session_options(command: F) -> F:
+    """The options of ``practice``, ``exam`` and ``review``."""
+    options = [
+        click.option(
+            "--bank",
+            "bank_ids",
+            multiple=True,
+            metavar="ID",
+            help="Only questions from this bank (repeatable; see `ims-quiz banks`).",
+        ),
+        click.option(
+            "--topic",
+            "topics",
+            multiple=True,
+            metavar="ID",
+            help="Only this topic: a topic id, or bank-id/topic-id (repeatable).",
+        ),
+        click.option(
+            "--count",
+            type=click.IntRange(min=1),
+            help="How many questions (default 20).",
+        ),
+        click.option(
+            "--seed",
+            type=int,
+            help="Seed for the draw and the shuffling: the same seed gives the same session.",
+        ),
+        click.option(
+            "--minutes",
+            type=click.IntRange(min=1),
+            help="Time limit in minutes (exams).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def build_plan(
+    library: Library,
+    mode: str,
+    *,
+    bank_ids: tuple[str, ...] = (),
+    topics: tuple[str, ...] = (),
+    count: int | None = None,
+    seed: int | None = None,
+    minutes: int | None = None,
+) -> SessionPlan:
+    """The session plan for the command-line options, checked against ``library``.
+
+    Raises:
+        click.BadParameter: A bank or topic is not in the library; the message lists the
+            valid ids.
+    """
+    from quiz.domain.session import DEFAULT_COUNT, Mode, SessionPlan
+
+    loaded = {bank_id: loaded.bank for bank_id, loaded in library.banks.items() if loaded.bank}
+    if not loaded and (bank_ids or topics):
+        raise click.UsageError("no usable banks are loaded; see `ims-quiz banks`")
+    for bank_id in bank_ids:
+        if bank_id not in loaded:
+            raise click.BadParameter(
+                f"no bank '{bank_id}'; loaded banks: {', '.join(sorted(loaded))}",
+                param_hint="--bank",
+            )
+    chosen = [loaded[bank_id] for bank_id in (bank_ids or loaded)]
+    valid_topics = {topic for bank in chosen for topic in bank.topics}
+    valid_topics |= {f"{bank.id}/{topic}" for bank in chosen for topic in bank.topics}
+    for topic in topics:
+        if topic not in valid_topics:
+            listed = sorted(t for t in valid_topics if "/" not in t)
+            raise click.BadParameter(
+                f"no topic '{topic}' in {'the chosen banks' if bank_ids else 'any bank'}; "
+                f"topics: {', '.join(listed)} (or bank-id/topic-id)",
+                param_hint="--topic",
+            )
+    return SessionPlan(
+        mode=Mode(mode),
+        bank_ids=tuple(bank_ids),
+        topics=tuple(topics),
+        count=count or DEFAULT_COUNT,
+        seed=seed,
+        minutes=minutes,
+    )
+
+
+def _open_session(ctx: click.Context, mode: str, **options: Any) -> None:
+    from quiz.banks.loader import discover
+
+    settings = _settings(ctx)
+    plan = build_plan(discover(settings.bank_dirs), mode, **options)
+    from quiz.tui.app import run_app
+
+    run_app(settings, plan=plan)
+
+
+@main.command()
+@session_options
+@global_options
+@click.pass_context
+def practice(ctx: click.Context, **options: Any) -> None:
+    """Practise: random questions, feedback after each answer."""
+    _open_session(ctx, "practice", **options)
+
+
+@main.command()
+@session_options
+@global_options
+@click.pass_context
+def exam(ctx: click.Context, **options: Any) -> None:
+    """Sit an exam: feedback at the end, optional time limit (--minutes)."""
+    _open_session(ctx, "exam", **options)
+
+
+@main.command()
+@session_options
+@global_options
+@click.pass_context
+def review(ctx: click.Context, **options: Any) -> None:
+    """Review what spaced repetition has due, then new questions (20 a day)."""
+    _open_session(ctx, "review", **options)
+
+
+def _open_trainer(settings: Settings, library: Library) -> Trainer:
+    from quiz.progress import StoreError
+    from quiz.service import Trainer
+
+    try:
+        return Trainer.open(settings, library)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@global_options
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Your progress: totals, accuracy, mastery per topic and per spinal root, what is due."""
+    from quiz.banks.loader import discover
+
+    settings = _settings(ctx)
+    trainer = _open_trainer(settings, discover(settings.bank_dirs))
+    try:
+        progress = trainer.progress()
+    finally:
+        trainer.close()
+    summary = progress.summary
+    if as_json:
+        payload = {
+            "profile": summary.profile,
+            "attempts": summary.attempts,
+            "accuracy": summary.accuracy,
+            "due_today": summary.due_today,
+            "new_available": summary.new_available,
+            "streak_days": summary.streak_days,
+            "unsafe_picks": summary.unsafe_picks,
+            "questions_total": summary.questions_total,
+            "topics": [_mastery_json(m) for m in progress.topics],
+            "roots": [_mastery_json(m) for m in progress.roots],
+            "unsafe": [
+                {"question": key, "option": option, "when": when.isoformat()}
+                for key, option, when in progress.unsafe
+            ],
+            "history": [
+                {"day": d.day.isoformat(), "attempts": d.attempts, "correct": d.correct}
+                for d in progress.history
+            ],
+            "forecast": [{"day": day.isoformat(), "due": due} for day, due in progress.forecast],
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "-"
+    lines = Text()
+    lines.append(f"Profile {summary.profile}\n", style="bold")
+    lines.append(f"Answered         {summary.attempts} (accuracy {accuracy})\n")
+    lines.append(f"Streak           {summary.streak_days} day(s)\n")
+    lines.append(f"Due today        {summary.due_today}\n")
+    lines.append(f"New available    {summary.new_available}\n")
+    lines.append(f"Questions        {summary.questions_total}\n")
+    lines.append(
+        f"Unsafe picks     {summary.unsafe_picks}",
+        style="bold red" if summary.unsafe_picks else "",
+    )
+    console.print(lines)
+    topics = Table(title="Mastery per topic", title_justify="left")
+    for name, justify in (("topic", "left"), ("bank", "left"), ("mastery", "right"),
+                          ("attempts", "right")):
+        topics.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for mastery in progress.topics:
+        bank_id = mastery.key.partition("/")[0]
+        topics.add_row(
+            Text(mastery.title), Text(bank_id), f"{mastery.mastery:.0%}", str(mastery.attempts)
+        )
+    if progress.topics:
+        console.print(topics)
+    roots = [mastery for mastery in progress.roots if mastery.attempts]
+    if roots:
+        table = Table(title="Mastery per spinal root", title_justify="left")
+        for name, justify in (("root", "left"), ("mastery", "right"), ("attempts", "right")):
+            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        for mastery in roots:
+            table.add_row(mastery.key, f"{mastery.mastery:.0%}", str(mastery.attempts))
+        console.print(table)
+
+
+def _mastery_json(mastery: Mastery) -> dict[str, Any]:
+    return {
+        "key": mastery.key,
+        "title": mastery.title,
+        "mastery": mastery.mastery,
+        "attempts": mastery.attempts,
+    }
+
+
+EXPORT_FIELDS = (
+    "id",
+    "profile",
+    "session_id",
+    "mode",
+    "bank_id",
+    "question_id",
+    "content_hash",
+    "response",
+    "score",
+    "correct",
+    "unsafe",
+    "unsafe_choices",
+    "seconds",
+    "answered_at",
+)
+"""The columns of ``ims-quiz export``, in order."""
+
+
+def export_record(attempt: Attempt) -> dict[str, Any]:
+    """One attempt as an export record: JSON values, times in ISO 8601 UTC."""
+    from quiz.domain.grading import response_to_dict
+
+    return {
+        "id": attempt.id,
+        "profile": attempt.profile,
+        "session_id": attempt.session_id,
+        "mode": attempt.mode.value,
+        "bank_id": attempt.bank_id,
+        "question_id": attempt.question_id,
+        "content_hash": attempt.content_hash,
+        "response": response_to_dict(attempt.response),
+        "score": attempt.score,
+        "correct": attempt.correct,
+        "unsafe": attempt.unsafe,
+        "unsafe_choices": list(attempt.unsafe_choices),
+        "seconds": attempt.seconds,
+        "answered_at": attempt.answered_at.isoformat(),
+    }
+
+
+@main.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="csv: one row per attempt (JSON in the response columns); json: a list of objects.",
+)
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), help="Write to FILE instead of stdout."
+)
+@click.option("--all-profiles", is_flag=True, help="Every profile's attempts, not only yours.")
+@global_options
+@click.pass_context
+def export(ctx: click.Context, output_format: str, output: Path | None, all_profiles: bool) -> None:
+    """Export every attempt, with all its fields, oldest first."""
+    import csv
+    import io
+
+    from quiz.banks.loader import Library
+
+    trainer = _open_trainer(_settings(ctx), Library())
+    try:
+        attempts = trainer.attempts(all_profiles=all_profiles)
+    finally:
+        trainer.close()
+    records = [export_record(attempt) for attempt in attempts]
+    if output_format == "json":
+        text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for record in records:
+            writer.writerow(
+                {
+                    key: json.dumps(value, ensure_ascii=False)
+                    if isinstance(value, (dict, list, bool))
+                    else value
+                    for key, value in record.items()
+                }
+            )
+        text = buffer.getvalue()
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+    click.echo(f"wrote {len(records)} attempt(s) to {output}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -42,6 +42,11 @@ class Diagnostic(msgspec.Struct, frozen=True, omit_defaults=True):
         return msgspec.structs.replace(self, severity=Severity.ERROR)
 
 
+def clip(text: str, limit: int = 60) -> str:
+    """``text`` shortened for a message, so that a huge value cannot flood the output."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 CODES: Final[dict[str, str]] = {
     # The file as a whole
     "file-unreadable": "The file cannot be read (missing, a folder, or no permission).",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 
 import msgspec
 
@@ -16,7 +17,7 @@ from quiz import paths
 from quiz.banks.cache import CacheEntry, ParseCache, digest
 from quiz.banks.diagnostics import Diagnostic, Severity
 from quiz.banks.validate import validate_bank
-from quiz.banks.yamlread import MAX_FILE_BYTES, YamlProblem, parse
+from quiz.banks.yamlread import YamlProblem, check_size, parse
 from quiz.domain.model import Bank
 
 BANK_SUFFIXES = (".yaml", ".yml")
@@ -107,26 +108,17 @@ def load_bank_file(path: Path, cache: ParseCache | None = None) -> LoadedBank:
     shown = str(path)
     try:
         stat = path.stat()
-        if stat.st_size > MAX_FILE_BYTES:
-            raw = b""  # refused below without reading a huge file into memory
-        else:
-            raw = path.read_bytes()
+        if not S_ISREG(stat.st_mode):
+            # A folder, a pipe or a device: reading it could block or never end.
+            reason = "a folder, not a file" if S_ISDIR(stat.st_mode) else "not a regular file"
+            return LoadedBank(path, None, [_file_diagnostic(shown, "file-unreadable", reason)])
+        check_size(stat.st_size)  # before reading a huge file into memory
+        raw = path.read_bytes()
     except OSError as error:
         reason = error.strerror or type(error).__name__
         return LoadedBank(path, None, [_file_diagnostic(shown, "file-unreadable", reason)])
-    if stat.st_size > MAX_FILE_BYTES:
-        return LoadedBank(
-            path,
-            None,
-            [
-                _file_diagnostic(
-                    shown,
-                    "file-too-large",
-                    f"file is {stat.st_size / 1e6:.1f} MB; banks are limited to "
-                    f"{MAX_FILE_BYTES // (1024 * 1024)} MiB (split it into several banks)",
-                )
-            ],
-        )
+    except YamlProblem as problem:
+        return LoadedBank(path, None, [_file_diagnostic(shown, problem.code, problem.message)])
     content = digest(raw)
     resolved = path.resolve()
     if cache is not None:

@@ -9,14 +9,15 @@ then checked for the rules that span fields (answer keys, references, duplicates
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import msgspec
 
-from quiz.banks.diagnostics import Diagnostic, Severity
+from quiz.banks.diagnostics import Diagnostic, Severity, clip
 from quiz.banks.yamlread import ParsedYaml, Path
 from quiz.domain.model import (
     FORMAT_VERSION,
@@ -96,7 +97,8 @@ def _validate(report: _Report, data: Any) -> Bank | None:
         else:
             report.add(
                 "unsupported-format",
-                f"format {version!r} is not supported; this version of ims-quiz reads format 1",
+                f"format {clip(repr(version))} is not supported; write `format: 1` "
+                "(this version of ims-quiz reads format 1)",
                 ("format",),
             )
         return None
@@ -109,7 +111,7 @@ def _validate(report: _Report, data: Any) -> Bank | None:
     if header is None:
         return None
     bank = msgspec.structs.replace(header, questions=[question for _, question in indexed])
-    _check_references(report, bank, indexed)
+    _check_references(report, bank, indexed, raw_questions)
     return bank
 
 
@@ -121,6 +123,15 @@ def _did_you_mean(word: str, candidates: Iterable[str]) -> str:
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
+def _unknown_field(key: str, known: Iterable[str]) -> str:
+    if key == "<<":
+        return "YAML merge keys (`<<: *anchor`) are not supported; write the keys out"
+    return f"unknown field '{clip(key)}'{_did_you_mean(key, known)}"
+
+
+_ShapeCheck = Callable[[_Report, Any, Path, str | None], Any]
+
+
 def _check_shape(
     report: _Report, value: Any, annotation: Any, where: Path, question: str | None
 ) -> Any:
@@ -129,55 +140,87 @@ def _check_shape(
     Returns ``value`` with unknown keys removed, so that conversion can go on to report type
     errors in the same run.
     """
+    check = _shape_check(annotation)
+    return value if check is None else check(report, value, where, question)
+
+
+@functools.cache
+def _shape_check(annotation: Any) -> _ShapeCheck | None:
+    """A checker for values of ``annotation``, or ``None`` when it holds no Struct to check.
+
+    Built once per annotation: walking the model's type hints for every question would cost
+    more than validating the questions.
+    """
     annotation = _strip_annotated(annotation)
     origin = typing.get_origin(annotation)
     if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+        return _struct_check(annotation)
+    if origin is list:
+        (item_type,) = typing.get_args(annotation)
+        item_check = _shape_check(item_type)
+        if item_check is None:
+            return None
+
+        def check_list(report: _Report, value: Any, where: Path, question: str | None) -> Any:
+            if not isinstance(value, list):
+                return value
+            return [item_check(report, item, (*where, i), question) for i, item in enumerate(value)]
+
+        return check_list
+    if origin is dict:
+        _, item_type = typing.get_args(annotation)
+        value_check = _shape_check(item_type)
+        if value_check is None:
+            return None
+
+        def check_dict(report: _Report, value: Any, where: Path, question: str | None) -> Any:
+            if not isinstance(value, dict):
+                return value
+            return {k: value_check(report, v, (*where, k), question) for k, v in value.items()}
+
+        return check_dict
+    if origin in (typing.Union, _UnionType):
+        for member in typing.get_args(annotation):
+            if isinstance(member, type) and issubclass(member, msgspec.Struct):
+                return _struct_check(member)  # a union holds at most one Struct in this model
+    return None
+
+
+def _struct_check(cls: type[msgspec.Struct]) -> _ShapeCheck:
+    fields = msgspec.structs.fields(cls)
+    tag_field = cls.__struct_config__.tag_field
+    allowed = frozenset(f.name for f in fields) | ({tag_field} if tag_field else set())
+    required = [f.name for f in fields if f.required]
+    nested = {f.name: check for f in fields if (check := _shape_check(f.type)) is not None}
+    names = [f.name for f in fields]
+
+    def check_struct(report: _Report, value: Any, where: Path, question: str | None) -> Any:
         if not isinstance(value, dict):
             return value
-        fields = {f.name: f for f in msgspec.structs.fields(annotation)}
-        tag_field = annotation.__struct_config__.tag_field
+        keys = value.keys()
+        for name in required:
+            if name not in value:
+                report.add(
+                    "missing-field", f"missing required field '{name}'", where, question=question
+                )
+        if keys <= allowed and not (nested and not keys.isdisjoint(nested)):
+            return value  # the common case: nothing unknown, nothing nested to look into
         cleaned: dict[str, Any] = {}
         for key, item in value.items():
-            if key == tag_field:
-                cleaned[key] = item
-            elif key in fields:
-                cleaned[key] = _check_shape(
-                    report, item, fields[key].type, (*where, key), question
-                )
-            else:
+            if key not in allowed:
                 report.add(
                     "unknown-field",
-                    f"unknown field '{key}'{_did_you_mean(key, fields)}",
+                    _unknown_field(key, names),
                     (*where, key),
                     question=question,
                     key=True,
                 )
-        for name, field in fields.items():
-            if field.required and name not in value:
-                report.add(
-                    "missing-field",
-                    f"missing required field '{name}'",
-                    where,
-                    question=question,
-                )
+                continue
+            check = nested.get(key)
+            cleaned[key] = item if check is None else check(report, item, (*where, key), question)
         return cleaned
-    if origin is list and isinstance(value, list):
-        (item_type,) = typing.get_args(annotation)
-        return [
-            _check_shape(report, item, item_type, (*where, index), question)
-            for index, item in enumerate(value)
-        ]
-    if origin is dict and isinstance(value, dict):
-        _, item_type = typing.get_args(annotation)
-        return {
-            key: _check_shape(report, item, item_type, (*where, key), question)
-            for key, item in value.items()
-        }
-    if origin in (typing.Union, _UnionType) and isinstance(value, dict):
-        for member in typing.get_args(annotation):
-            if isinstance(member, type) and issubclass(member, msgspec.Struct):
-                return _check_shape(report, value, member, where, question)
-    return value
+
+    return check_struct
 
 
 _UnionType = type(int | str)
@@ -228,6 +271,8 @@ def _classify(message: str, field: str) -> tuple[str, str]:
         return "difficulty-range", "difficulty must be 1 (recall), 2 (application) or 3 (reasoning)"
     if field == "id" and "regex" in message:
         return "invalid-id", "ids are lowercase letters and digits joined by dashes, e.g. 'c5-myotome'"
+    if field == "roots" and "regex" in message:
+        return "invalid-value", "a spinal root is written C1-C8, T1-T12, L1-L5 or S1-S5"
     if field == "choices" and "length" in message:
         return "choice-count", "a question needs between 2 and 8 choices"
     if field == "pairs" and "length >=" in message:
@@ -267,12 +312,7 @@ def _convert_header(report: _Report, data: dict[str, Any]) -> Bank | None:
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
-            report.add(
-                "unknown-field",
-                f"unknown top-level field '{key}'{_did_you_mean(key, known)}",
-                (key,),
-                key=True,
-            )
+            report.add("unknown-field", f"top level: {_unknown_field(key, known)}", (key,), key=True)
             ok = False
             continue
         if key == "questions":
@@ -326,10 +366,11 @@ def _convert_questions(
                 question=question_id,
             )
             continue
-        if kind not in QUESTION_CLASSES:
+        if not isinstance(kind, str) or kind not in QUESTION_CLASSES:
+            shown = clip(kind) if isinstance(kind, str) else _kind(kind)
             report.add(
                 "unknown-type",
-                f"unknown question type {kind!r}{_did_you_mean(str(kind), QUESTION_CLASSES)}; "
+                f"unknown question type '{shown}'{_did_you_mean(str(kind), QUESTION_CLASSES)}; "
                 f"types are {', '.join(QUESTION_CLASSES)}",
                 (*where, "type"),
                 question=question_id,
@@ -338,8 +379,12 @@ def _convert_questions(
         cleaned = _check_shape(report, raw, QUESTION_CLASSES[kind], where, question_id)
         try:
             question = msgspec.convert(cleaned, Question, str_keys=True)
-        except msgspec.ValidationError:
+        except msgspec.ValidationError as error:
+            reported = len(report.items)
             _report_each_field(report, cleaned, QUESTION_CLASSES[kind], where, question_id)
+            if len(report.items) == reported:
+                # Never drop a question silently: report the error as msgspec words it.
+                _report_validation_error(report, str(error), where, question_id)
         else:
             _check_answer_key(report, question, where)
             questions.append((index, question))
@@ -353,15 +398,18 @@ def _normal(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _duplicates(report: _Report, texts: list[str], where: Path, what: str, qid: str) -> None:
+def _duplicates(
+    report: _Report, texts: Iterable[tuple[str, Path]], what: str, qid: str
+) -> None:
+    """Report each ``(text, where)`` whose text (ignoring case and spacing) came before."""
     seen: set[str] = set()
-    for index, text in enumerate(texts):
+    for text, where in texts:
         key = _normal(text)
         if key in seen:
             report.add(
                 "duplicate-option",
-                f"{what} '{text}' appears more than once",
-                (*where, index),
+                f"{what} '{clip(text)}' appears more than once",
+                where,
                 question=qid,
             )
         seen.add(key)
@@ -392,12 +440,15 @@ def _check_answer_key(report: _Report, question: Question, where: Path) -> None:
                 question=qid,
             )
     elif isinstance(question, Matching):
-        lefts = [left for left, _ in question.pairs]
-        rights = [right for _, right in question.pairs] + list(question.distractors)
-        _duplicates(report, lefts, (*where, "pairs"), "left item", qid)
-        _duplicates(report, rights, (*where, "pairs"), "right-hand item", qid)
+        pairs = [(*where, "pairs", index) for index in range(len(question.pairs))]
+        lefts = [(left, (*at, 0)) for (left, _), at in zip(question.pairs, pairs)]
+        _duplicates(report, lefts, "left item", qid)
+        rights = [(right, (*at, 1)) for (_, right), at in zip(question.pairs, pairs)]
+        extras = [(text, (*where, "distractors", i)) for i, text in enumerate(question.distractors)]
+        _duplicates(report, rights + extras, "right-hand item", qid)
     elif isinstance(question, Ordering):
-        _duplicates(report, list(question.items), (*where, "items"), "item", qid)
+        items = [(item, (*where, "items", index)) for index, item in enumerate(question.items)]
+        _duplicates(report, items, "item", qid)
     elif isinstance(question, ShortAnswer):
         if not question.answers and not question.patterns:
             report.add(
@@ -439,20 +490,22 @@ def _check_choices(
             (*where, "choices"),
             question=qid,
         )
-    _duplicates(report, [c.text for c in choices], (*where, "choices"), "choice", qid)
+    texts = [(c.text, (*where, "choices", index)) for index, c in enumerate(choices)]
+    _duplicates(report, texts, "choice", qid)
     for index, choice in enumerate(choices):
         if not (choice.why or "").strip():
             report.warn(
                 "missing-why",
-                f"choice {index + 1} ('{_short(choice.text)}') has no why",
+                f"choice {index + 1} ('{clip(choice.text, 40)}') has no why",
                 (*where, "choices", index),
                 question=qid,
             )
 
 
-def _check_references(report: _Report, bank: Bank, indexed: list[tuple[int, Question]]) -> None:
+def _check_references(
+    report: _Report, bank: Bank, indexed: list[tuple[int, Question]], raw_questions: list[Any]
+) -> None:
     seen: dict[str, int] = {}
-    cited: set[str] = set()
     for index, question in indexed:
         where: Path = ("questions", index)
         qid = question.id
@@ -469,17 +522,16 @@ def _check_references(report: _Report, bank: Bank, indexed: list[tuple[int, Ques
         if question.topic not in bank.topics:
             report.add(
                 "unknown-topic",
-                f"topic '{question.topic}' is not defined under topics"
+                f"topic '{clip(question.topic)}' is not defined under topics"
                 f"{_did_you_mean(question.topic, bank.topics)}",
                 (*where, "topic"),
                 question=qid,
             )
         for ref_index, ref in enumerate(question.refs):
-            cited.add(ref)
             if ref not in bank.sources:
                 report.add(
                     "unknown-source",
-                    f"source '{ref}' is not defined under sources"
+                    f"source '{clip(ref)}' is not defined under sources"
                     f"{_did_you_mean(ref, bank.sources)}",
                     (*where, "refs", ref_index),
                     question=qid,
@@ -487,11 +539,19 @@ def _check_references(report: _Report, bank: Bank, indexed: list[tuple[int, Ques
         if question.case is not None and question.case not in bank.cases:
             report.add(
                 "unknown-case",
-                f"case '{question.case}' is not defined under cases"
+                f"case '{clip(question.case)}' is not defined under cases"
                 f"{_did_you_mean(question.case, bank.cases)}",
                 (*where, "case"),
                 question=qid,
             )
+    # Refs of questions that failed to convert count too: their error is reported already.
+    cited = {
+        ref
+        for raw in raw_questions
+        if isinstance(raw, dict) and isinstance(raw.get("refs"), list)
+        for ref in raw["refs"]
+        if isinstance(ref, str)
+    }
     for key in bank.sources:
         if key not in cited:
             report.add(
@@ -501,10 +561,6 @@ def _check_references(report: _Report, bank: Bank, indexed: list[tuple[int, Ques
                 key=True,
                 severity=Severity.WARNING,
             )
-
-
-def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _kind(value: Any) -> str:

@@ -22,6 +22,8 @@ from typing import Any, Final
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from quiz.banks.diagnostics import clip
+
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - only where PyYAML was built without libyaml
@@ -39,8 +41,9 @@ MAX_NODE_DEPTH: Final = 64
 
 MAX_EXPANSION_FACTOR: Final = 10
 MAX_EXPANSION_SLACK: Final = 10_000
-"""Aliases may repeat a node, but the expanded document may not exceed this many times the
-written one (plus some slack), which stops "billion laughs" documents."""
+"""Aliases may repeat a node, but the document with every alias expanded (counting each value
+and each character of text) may not exceed this many times the file's length, plus some slack:
+this stops "billion laughs" documents and a long text repeated thousands of times."""
 
 Path = tuple[str | int, ...]
 
@@ -112,6 +115,20 @@ def _child(node: Node, step: str | int) -> tuple[Node | None, Node | None]:
     return None, None
 
 
+def check_size(size: int) -> None:
+    """Refuse a file of ``size`` bytes if it is over the cap, before it is read or parsed.
+
+    Raises:
+        YamlProblem: ``file-too-large``.
+    """
+    if size > MAX_FILE_BYTES:
+        raise YamlProblem(
+            "file-too-large",
+            f"file is {size / 1e6:.1f} MB; banks are limited to "
+            f"{MAX_FILE_BYTES / (1024 * 1024):g} MiB (split it into several banks)",
+        )
+
+
 def decode(raw: bytes) -> str:
     """UTF-8 text of a bank file, without a byte-order mark and with LF line ends."""
     try:
@@ -119,7 +136,7 @@ def decode(raw: bytes) -> str:
     except UnicodeDecodeError as error:
         before = raw[: error.start]
         line = before.count(b"\n") + 1
-        column = error.start - (before.rfind(b"\n") + 1) + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         raise YamlProblem(
             "encoding",
             f"not valid UTF-8: byte 0x{raw[error.start]:02x} cannot start a character; "
@@ -130,33 +147,38 @@ def decode(raw: bytes) -> str:
     return text.replace("\r\n", "\n") if "\r" in text else text
 
 
+_BRACKETS = re.compile(r"[\[\]{}]")
+# Possessive quantifiers (Python 3.11+) keep this linear: a line of 499 "-  " must not make
+# the engine try every way of splitting its spaces.
+_DEEP_BLOCK = re.compile(
+    r"^(?:[ \t]{%d,}|(?:[ \t]*+[-?:][ \t]++){%d,})" % (MAX_TEXT_NESTING, MAX_TEXT_NESTING // 2),
+    re.MULTILINE,
+)
+
+
 def _check_text_nesting(text: str) -> None:
-    """Refuse text nested so deep that libyaml itself would crash on it."""
+    """Refuse text nested so deep that libyaml itself would crash on it.
+
+    This looks at characters, not at YAML, so brackets inside quoted text count too: a real bank
+    would need more than ``MAX_TEXT_NESTING`` unclosed ``[`` or ``{`` to be refused.
+    """
     if text.count("[") + text.count("{") > MAX_TEXT_NESTING:
         depth = 0
-        line = 1
-        line_start = 0
-        for match in re.finditer(r"[\[\]{}\n]", text):
-            char = match.group()
-            if char == "\n":
-                line += 1
-                line_start = match.end()
-            elif char in "[{":
+        for index, char in enumerate(_BRACKETS.findall(text)):
+            if char == "[" or char == "{":
                 depth += 1
                 if depth > MAX_TEXT_NESTING:
+                    match = next(m for i, m in enumerate(_BRACKETS.finditer(text)) if i == index)
+                    line, column = _position(text, match.start())
                     raise YamlProblem(
                         "too-deep",
                         f"brackets nested more than {MAX_TEXT_NESTING} levels deep",
                         line,
-                        match.start() - line_start + 1,
+                        column,
                     )
-            else:
-                depth = max(0, depth - 1)
-    block = re.search(
-        r"^(?:[ \t]{%d,}|(?:[ \t]*[-?][ \t]+){%d,})" % (MAX_TEXT_NESTING, MAX_TEXT_NESTING // 2),
-        text,
-        re.MULTILINE,
-    )
+            elif depth:
+                depth -= 1
+    block = _DEEP_BLOCK.search(text)
     if block:
         line = text.count("\n", 0, block.start()) + 1
         raise YamlProblem(
@@ -170,12 +192,7 @@ def parse(raw: bytes) -> ParsedYaml:
     Raises:
         YamlProblem: for anything that stops the file from being read as data at all.
     """
-    if len(raw) > MAX_FILE_BYTES:
-        raise YamlProblem(
-            "file-too-large",
-            f"file is {len(raw) / 1e6:.1f} MB; banks are limited to "
-            f"{MAX_FILE_BYTES // (1024 * 1024)} MiB (split it into several banks)",
-        )
+    check_size(len(raw))
     text = decode(raw)
     _check_text_nesting(text)
     loader = _Loader(text)
@@ -183,19 +200,19 @@ def parse(raw: bytes) -> ParsedYaml:
         root = _single_node(loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        message = _syntax_message(error)
+        message = _syntax_message(error, text)
         raise YamlProblem(
             "yaml-syntax", message, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0
         ) from None
     except yaml.YAMLError as error:
-        # Reader errors (control characters and the like) carry a position, not a mark.
-        line, column = _position(text, getattr(error, "position", None))
+        # Reader errors (control characters and the like) carry a byte offset, not a mark.
+        line, column = _byte_position(text, getattr(error, "position", None))
         raise YamlProblem("yaml-syntax", _first_line(str(error)), line, column) from None
     finally:
         loader.dispose()
     if root is None:
         raise YamlProblem("empty-file", "the file is empty; start from `ims-quiz new-bank`")
-    builder = _Builder()
+    builder = _Builder(MAX_EXPANSION_FACTOR * len(text) + MAX_EXPANSION_SLACK)
     data = builder.build(root)
     return ParsedYaml(data, root, tuple(builder.problems))
 
@@ -216,11 +233,19 @@ def _single_node(loader: Any) -> Node | None:
     return root
 
 
-def _syntax_message(error: yaml.MarkedYAMLError) -> str:
+def _syntax_message(error: yaml.MarkedYAMLError, text: str) -> str:
     problem = error.problem or "invalid YAML"
+    if problem == "second occurrence" and error.context_mark is not None:
+        # libyaml words this as two halves of one sentence
+        return (
+            f"anchor defined a second time (first at line {error.context_mark.line + 1}); "
+            "give each anchor its own name"
+        )
     if error.context:
         problem = f"{error.context}: {problem}"
-    if "'\\t'" in problem or "\\t" in problem:
+    mark = error.problem_mark
+    at_tab = mark is not None and mark.index < len(text) and text[mark.index] == "\t"
+    if at_tab or "tab" in problem:
         problem += " (YAML does not allow tabs for indentation; use spaces)"
     return problem
 
@@ -229,117 +254,147 @@ def _first_line(message: str) -> str:
     return message.strip().splitlines()[0] if message.strip() else "invalid YAML"
 
 
-def _position(text: str, position: int | None) -> tuple[int, int]:
-    if position is None:
-        return 0, 0
+def _position(text: str, position: int) -> tuple[int, int]:
     line = text.count("\n", 0, position) + 1
     return line, position - (text.rfind("\n", 0, position) + 1) + 1
 
 
-class _Builder:
-    """Turns a node tree into dicts, lists and scalars, enforcing the limits above."""
+def _byte_position(text: str, position: int | None) -> tuple[int, int]:
+    if position is None:
+        return 0, 0
+    # libyaml counts bytes of the UTF-8 encoding; columns are counted in characters.
+    characters = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
+    return _position(text, characters)
 
-    def __init__(self) -> None:
-        self.sizes: dict[int, int] = {}
+
+MAX_NUMBER_CHARS: Final = 100
+"""Longer plain scalars that look like numbers stay text: converting them is slow (YAML 1.1
+base-60 numbers such as ``1:2:3:...``) or refused by Python (ints over 4,300 digits)."""
+
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Builder:
+    """Turns a node tree into dicts, lists and scalars, enforcing the limits above.
+
+    One walk builds the data and measures how large it would be with every alias expanded
+    (a scalar weighs one plus its length). A node reached again through an alias is built once
+    and shared, as PyYAML does, so an alias bomb is refused before it costs memory.
+    """
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.expanded = 0
+        self.built: dict[int, tuple[Any, int]] = {}
         self.problems: list[YamlProblem] = []
 
     def build(self, root: Node) -> Any:
-        written = self._count_written(root)
-        expanded = self._expanded_size(root, 0)
-        if expanded > written * MAX_EXPANSION_FACTOR + MAX_EXPANSION_SLACK:
-            mark = root.start_mark
-            raise YamlProblem(
-                "alias-bomb",
-                f"aliases expand this document to {expanded:,} values from {written:,} written; "
-                "banks may not use aliases this way",
-                mark.line + 1,
-                mark.column + 1,
-            )
-        return self._value(root)
+        return self._value(root, 0)
 
-    def _count_written(self, root: Node) -> int:
-        seen: set[int] = set()
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-            if isinstance(node, SequenceNode):
-                stack.extend(node.value)
-            elif isinstance(node, MappingNode):
-                for key_node, value_node in node.value:
-                    stack.append(key_node)
-                    stack.append(value_node)
-        return len(seen)
-
-    def _expanded_size(self, node: Node, depth: int) -> int:
-        known = self.sizes.get(id(node))
+    def _value(self, node: Node, depth: int) -> Any:
+        if node.__class__ is ScalarNode:
+            value = node.value
+            self.expanded += 1 + len(value)
+            return value if node.tag == _STR else self._scalar(node)
+        known = self.built.get(id(node))
         if known is not None:
-            return known
-        if depth > MAX_NODE_DEPTH:
-            mark = node.start_mark
-            raise YamlProblem(
-                "too-deep",
-                f"nested more than {MAX_NODE_DEPTH} levels deep (or an alias that contains itself)",
-                mark.line + 1,
-                mark.column + 1,
-            )
-        size = 1
-        if isinstance(node, SequenceNode):
-            for child in node.value:
-                size += self._expanded_size(child, depth + 1)
-        elif isinstance(node, MappingNode):
-            for key_node, value_node in node.value:
-                size += 1 + self._expanded_size(value_node, depth + 1)
-        self.sizes[id(node)] = size
-        return size
-
-    def _value(self, node: Node) -> Any:
-        if isinstance(node, ScalarNode):
-            tag = node.tag
-            if tag == _STR:
-                return node.value
-            if tag not in _SCALAR_TAGS:
-                return self._forbidden(node)
-            if tag == "tag:yaml.org,2002:timestamp":
-                return node.value  # dates stay text: "2026-11-24"
-            if tag == "tag:yaml.org,2002:null":
-                return None
-            if tag == "tag:yaml.org,2002:bool":
-                return _constructor.construct_yaml_bool(node)
-            if tag == "tag:yaml.org,2002:int":
-                return _constructor.construct_yaml_int(node)
-            return _constructor.construct_yaml_float(node)
+            data, size = known
+            if size < 0:
+                raise self._located(
+                    node, "too-deep", "an alias refers to the collection that contains it"
+                )
+            self.expanded += size
+            if self.expanded > self.budget:
+                raise self._bomb(node)
+            return data
+        if depth >= MAX_NODE_DEPTH:
+            raise self._located(node, "too-deep", f"nested more than {MAX_NODE_DEPTH} levels deep")
+        self.built[id(node)] = (None, -1)
+        start = self.expanded
+        self.expanded += 1
+        depth += 1
+        data: Any
         if isinstance(node, SequenceNode):
             if node.tag != _SEQ:
-                return self._forbidden(node)
-            return [self._value(child) for child in node.value]
-        if node.tag != _MAP:
-            return self._forbidden(node)
+                self._forbidden(node)
+                data = None
+            else:
+                data = [self._value(child, depth) for child in node.value]
+        elif node.tag != _MAP:
+            self._forbidden(node)
+            data = None
+        else:
+            data = self._mapping(node, depth)
+        self.built[id(node)] = (data, self.expanded - start)
+        if self.expanded > self.budget:
+            raise self._bomb(node)
+        return data
+
+    def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
+            if key_node.__class__ is not ScalarNode:
                 self._problem(key_node, "wrong-type", "a key must be plain text, not a list or mapping")
                 continue
+            if key_node.tag != _STR and key_node.tag not in _SCALAR_TAGS and key_node.tag != _MERGE:
+                self._forbidden(key_node)
+                continue
             key = key_node.value
+            self.expanded += 1 + len(key)
             if key in result:
                 self._problem(
                     key_node,
                     "duplicate-key",
-                    f"key '{key}' appears twice in the same mapping; only the last one counts",
+                    f"key '{clip(key)}' appears twice in the same mapping; only the last one counts",
                 )
-            result[key] = self._value(value_node)
+            result[key] = self._value(value_node, depth)
         return result
 
-    def _problem(self, node: Node, code: str, message: str) -> None:
+    def _scalar(self, node: ScalarNode) -> Any:
+        tag = node.tag
+        if tag not in _SCALAR_TAGS:
+            return self._forbidden(node)
+        if tag == _NULL:
+            return None
+        if tag == "tag:yaml.org,2002:timestamp" or len(node.value) > MAX_NUMBER_CHARS:
+            return node.value  # dates stay text: "2026-11-24"
+        try:
+            if tag == _BOOL:
+                return _constructor.construct_yaml_bool(node)
+            if tag == _INT:
+                return _constructor.construct_yaml_int(node)
+            return _constructor.construct_yaml_float(node)
+        except (ArithmeticError, LookupError, ValueError, TypeError):
+            # Only an explicit tag (`!!int abc`) gets here; implicit ones matched a pattern.
+            kind = {_BOOL: "true or false", _INT: "a whole number"}.get(tag, "a number")
+            self._problem(
+                node, "wrong-type", f"'{clip(node.value)}' is tagged as {kind} but is not one"
+            )
+            return node.value
+
+    def _located(self, node: Node, code: str, message: str) -> YamlProblem:
         mark = node.start_mark
-        self.problems.append(YamlProblem(code, message, mark.line + 1, mark.column + 1))
+        return YamlProblem(code, message, mark.line + 1, mark.column + 1)
+
+    def _bomb(self, node: Node) -> YamlProblem:
+        return self._located(
+            node,
+            "alias-bomb",
+            f"aliases expand this document to more than {self.budget:,} values and characters, "
+            "ten times what is written; banks may not use aliases this way",
+        )
+
+    def _problem(self, node: Node, code: str, message: str) -> None:
+        self.problems.append(self._located(node, code, message))
 
     def _forbidden(self, node: Node) -> None:
         self._problem(
             node,
             "forbidden-tag",
-            f"YAML tag '{node.tag}' is not allowed; banks hold plain text, numbers, lists and "
-            "mappings",
+            f"YAML tag '{clip(node.tag)}' is not allowed; banks hold plain text, numbers, lists "
+            "and mappings",
         )

@@ -1,0 +1,130 @@
+"""Spaced repetition: when each question comes back, and how well it is known.
+
+The scheduler is the ``fsrs`` package (FSRS-6); this module only decides what to tell it. Every
+question a profile has answered has one FSRS :class:`~fsrs.Card`; each answer reviews the card
+with a :class:`~fsrs.Rating` and leaves a :class:`~fsrs.ReviewLog`, kept so that the scheduler's
+parameters can be optimised on a trainee's own history later.
+
+Rating rule (also in ``docs/grading.md``):
+
+- **Again**: the score is 0, or an unsafe option was picked (whatever the partial score).
+- **Hard**: partial credit (0 < score < 1), or correct but slow.
+- **Good**: correct.
+- **Easy**: correct and fast.
+
+"Slow" and "fast" are relative to :func:`expected_seconds`, a per-type time scaled by the
+question's difficulty: slower than :data:`SLOW_FACTOR` times it is slow, within
+:data:`FAST_FACTOR` times it is fast.
+
+Mastery of one question is ``retrievability x last score``: FSRS's predicted chance of recalling
+it now, times how well it was answered last time. It is 1 just after a right answer and fades as
+the memory does; a wrong or partial answer caps it. Topics and roots aggregate it in
+:mod:`quiz.domain.stats`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from typing import Final
+
+from fsrs import Card, Rating, ReviewLog, Scheduler
+
+from quiz.domain.grading import Grade
+from quiz.domain.model import Question
+
+__all__ = [
+    "SCHEDULER",
+    "Card",
+    "Rating",
+    "ReviewLog",
+    "card_id_for",
+    "expected_seconds",
+    "new_card",
+    "question_mastery",
+    "rating_for",
+    "retrievability",
+    "review",
+]
+
+SCHEDULER: Final = Scheduler(enable_fuzzing=False)
+"""The FSRS-6 scheduler with its default parameters (90% desired retention).
+
+Fuzzing is off: it draws from the global ``random`` module, and schedules here must follow only
+from the clock and the answers (a bank of a few hundred questions gains little from spreading).
+"""
+
+BASE_SECONDS: Final[dict[str, float]] = {
+    "true_false": 12.0,
+    "single": 20.0,
+    "short": 25.0,
+    "multiple": 30.0,
+    "ordering": 40.0,
+    "matching": 45.0,
+}
+"""Typical seconds to answer a difficulty-1 question of each type."""
+
+DIFFICULTY_FACTOR: Final[dict[int, float]] = {1: 1.0, 2: 1.5, 3: 2.0}
+"""Clinical reasoning takes longer than recall."""
+
+FAST_FACTOR: Final = 0.5
+SLOW_FACTOR: Final = 2.0
+
+
+def expected_seconds(question: Question) -> float:
+    """How long a trainee who knows the answer typically takes on ``question``."""
+    return BASE_SECONDS[question.kind] * DIFFICULTY_FACTOR.get(question.difficulty, 1.0)
+
+
+def rating_for(question: Question, grade: Grade, seconds: float) -> Rating:
+    """The FSRS rating for an answer, by the rule in this module's docstring."""
+    if grade.score <= 0.0 or grade.unsafe:
+        return Rating.Again
+    if not grade.correct:
+        return Rating.Hard
+    expected = expected_seconds(question)
+    if seconds > SLOW_FACTOR * expected:
+        return Rating.Hard
+    if seconds <= FAST_FACTOR * expected:
+        return Rating.Easy
+    return Rating.Good
+
+
+def card_id_for(key: str) -> int:
+    """A stable 63-bit card id for the question ``key`` (``bank-id/question-id``).
+
+    ``fsrs`` would otherwise number cards by the wall clock, and sleep to keep them apart.
+    """
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+def new_card(key: str, now: datetime) -> Card:
+    """A card for a question never reviewed before, due ``now``."""
+    return Card(card_id=card_id_for(key), due=_utc(now))
+
+
+def review(card: Card, rating: Rating, now: datetime, seconds: float) -> tuple[Card, ReviewLog]:
+    """Review ``card`` at ``now``: the updated copy of the card and the review's log entry."""
+    return SCHEDULER.review_card(
+        card, rating, review_datetime=_utc(now), review_duration=round(seconds * 1000)
+    )
+
+
+def retrievability(card: Card, now: datetime) -> float:
+    """FSRS's predicted probability, 0 to 1, that the card is recalled at ``now``."""
+    return float(SCHEDULER.get_card_retrievability(card, _utc(now)))
+
+
+def question_mastery(card: Card | None, last_score: float, now: datetime) -> float:
+    """How well one question is known now: retrievability times the last score (0 if unseen)."""
+    if card is None:
+        return 0.0
+    return retrievability(card, now) * last_score
+
+
+def _utc(moment: datetime) -> datetime:
+    # fsrs insists on tzinfo being exactly timezone.utc.
+    if moment.tzinfo is None:
+        raise ValueError(f"a timezone-aware datetime is needed, got {moment!r}")
+    return moment.astimezone(timezone.utc)

@@ -1,0 +1,147 @@
+"""What a learner's history adds up to: mastery per topic and per spinal root, streaks, forecasts.
+
+Pure functions over plain records; the progress store supplies the records and the service
+assembles them. Mastery of a topic (or root) is the sum of its questions' mastery divided by the
+number of questions it has in the loaded banks, so unanswered questions count as 0: a topic is
+mastered when all of its questions are answered right and still remembered. Question mastery is
+defined in :mod:`quiz.domain.scheduling` (retrievability x last score).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Final
+
+from quiz.domain.model import Bank, question_key
+
+SPINAL_ROOTS: Final[tuple[str, ...]] = (
+    *(f"C{n}" for n in range(1, 9)),
+    *(f"T{n}" for n in range(1, 13)),
+    *(f"L{n}" for n in range(1, 6)),
+    *(f"S{n}" for n in range(1, 6)),
+)
+"""Every root the bank format accepts, in cranio-caudal order."""
+
+REPORTED_ROOTS: Final[tuple[str, ...]] = SPINAL_ROOTS[: SPINAL_ROOTS.index("S2") + 1]
+"""Roots always listed in progress (C1-S2), with or without questions; S3-S5 when banks use them."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRecord:
+    """What one profile has done with one question, as planning and mastery need it."""
+
+    attempts: int = 0
+    last_score: float = 0.0
+    last_correct: bool = False
+    last_answered_at: datetime | None = None
+    due: datetime | None = None
+    """When FSRS wants the question again; ``None`` when it has no card (never reviewed)."""
+    mastery: float = 0.0
+    """:func:`quiz.domain.scheduling.question_mastery` now."""
+    flagged: bool = False
+    """Flagged in a session and not answered right in any later session."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mastery:
+    """How well a topic (key ``bank/topic``) or a spinal root (key like ``C5``) is known."""
+
+    key: str
+    title: str
+    mastery: float
+    """0 to 1; see the module docstring."""
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class DayStat:
+    """Attempts on one local calendar day."""
+
+    day: date
+    attempts: int
+    correct: int
+
+
+def topic_mastery(banks: Iterable[Bank], records: Mapping[str, QuestionRecord]) -> list[Mastery]:
+    """Mastery of every topic of ``banks``, in bank and topic order."""
+    result: list[Mastery] = []
+    for bank in banks:
+        members: dict[str, list[str]] = {topic_id: [] for topic_id in bank.topics}
+        for question in bank.questions:
+            members.setdefault(question.topic, []).append(question_key(bank.id, question.id))
+        for topic_id, keys in members.items():
+            if not keys:
+                continue
+            title = bank.topic(topic_id).title if topic_id in bank.topics else topic_id
+            result.append(_aggregate(f"{bank.id}/{topic_id}", title, keys, records))
+    return result
+
+
+def root_mastery(banks: Iterable[Bank], records: Mapping[str, QuestionRecord]) -> list[Mastery]:
+    """Mastery of C1-S2 (and S3-S5 when a bank names them), in cranio-caudal order."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for bank in banks:
+        for question in bank.questions:
+            if question.anatomy is not None:
+                for root in dict.fromkeys(question.anatomy.roots):
+                    members[root].append(question_key(bank.id, question.id))
+    roots = [root for root in SPINAL_ROOTS if root in REPORTED_ROOTS or root in members]
+    return [_aggregate(root, root, members.get(root, []), records) for root in roots]
+
+
+def _aggregate(
+    key: str, title: str, question_keys: Sequence[str], records: Mapping[str, QuestionRecord]
+) -> Mastery:
+    if not question_keys:
+        return Mastery(key, title, 0.0, 0)
+    found = [records[k] for k in question_keys if k in records]
+    total = sum(record.mastery for record in found) / len(question_keys)
+    return Mastery(key, title, total, sum(record.attempts for record in found))
+
+
+def local_day(moment: datetime, tz: tzinfo | None = None) -> date:
+    """The calendar day of ``moment`` in ``tz`` (``None``: the computer's time zone)."""
+    return moment.astimezone(tz).date()
+
+
+def day_start(day: date, tz: tzinfo | None = None) -> datetime:
+    """The first instant of ``day`` in ``tz`` (``None``: the computer's time zone)."""
+    midnight = datetime(day.year, day.month, day.day)
+    # astimezone() reads a naive datetime as the computer's local time.
+    return midnight.astimezone() if tz is None else midnight.replace(tzinfo=tz)
+
+
+def daily_history(
+    answered: Iterable[tuple[datetime, bool]], tz: tzinfo | None = None
+) -> list[DayStat]:
+    """One :class:`DayStat` per day with attempts, oldest first, from (answered at, correct)."""
+    attempts: Counter[date] = Counter()
+    correct: Counter[date] = Counter()
+    for moment, was_correct in answered:
+        day = local_day(moment, tz)
+        attempts[day] += 1
+        correct[day] += was_correct
+    return [DayStat(day, attempts[day], correct[day]) for day in sorted(attempts)]
+
+
+def streak_days(active_days: Iterable[date], today: date) -> int:
+    """Consecutive days with attempts, ending today (or yesterday, if today has none yet)."""
+    days = set(active_days)
+    current = today if today in days else today - timedelta(days=1)
+    streak = 0
+    while current in days:
+        streak += 1
+        current -= timedelta(days=1)
+    return streak
+
+
+def due_forecast(
+    due_times: Iterable[datetime], now: datetime, days: int = 14, tz: tzinfo | None = None
+) -> list[tuple[date, int]]:
+    """Questions due on each of the next ``days`` days; today's count includes overdue ones."""
+    today = local_day(now, tz)
+    counts: Counter[date] = Counter(max(today, local_day(due, tz)) for due in due_times)
+    return [(today + timedelta(days=n), counts[today + timedelta(days=n)]) for n in range(days)]

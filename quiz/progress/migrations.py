@@ -1,0 +1,153 @@
+"""Ordered schema migrations.
+
+A database records its schema version in ``ims_quiz_schema``; opening it runs every later step,
+in order, in one transaction, so a failed upgrade leaves the database as it was. Each step is
+frozen once released: it spells out its own tables instead of reusing
+:mod:`quiz.progress.schema`, which always describes the latest version. A new database is
+built by running every step from version 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    text,
+    update,
+)
+
+from quiz.progress.schema import schema_version
+
+
+def _initial_schema(connection: Connection) -> None:
+    """Version 1: profiles, sessions, attempts, FSRS cards and review logs."""
+    frozen = MetaData()
+    Table(
+        "profiles",
+        frozen,
+        Column("id", Integer, primary_key=True),
+        Column("name", String(200), nullable=False, unique=True),
+        Column("created_at", DateTime, nullable=False),
+    )
+    Table(
+        "sessions",
+        frozen,
+        Column("id", Integer, primary_key=True),
+        Column("profile_id", Integer, ForeignKey("profiles.id"), nullable=False),
+        Column("mode", String(20), nullable=False),
+        Column("plan", JSON, nullable=False),
+        Column("seed", BigInteger, nullable=False),
+        Column("item_keys", JSON, nullable=False),
+        Column("started_at", DateTime, nullable=False),
+        Column("finished_at", DateTime),
+        Column("abandoned_at", DateTime),
+        Index("ix_sessions_profile", "profile_id", "id"),
+    )
+    Table(
+        "attempts",
+        frozen,
+        Column("id", Integer, primary_key=True),
+        Column("profile_id", Integer, ForeignKey("profiles.id"), nullable=False),
+        Column("session_id", Integer, ForeignKey("sessions.id")),
+        Column("bank_id", String(200), nullable=False),
+        Column("question_id", String(200), nullable=False),
+        Column("content_hash", String(64), nullable=False),
+        Column("mode", String(20), nullable=False),
+        Column("response", JSON, nullable=False),
+        Column("score", Float, nullable=False),
+        Column("correct", Boolean, nullable=False),
+        Column("unsafe", Boolean, nullable=False),
+        Column("seconds", Float, nullable=False),
+        Column("answered_at", DateTime, nullable=False),
+        Index("ix_attempts_question", "profile_id", "bank_id", "question_id"),
+        Index("ix_attempts_session", "session_id"),
+    )
+    Table(
+        "cards",
+        frozen,
+        Column("profile_id", Integer, ForeignKey("profiles.id"), primary_key=True),
+        Column("bank_id", String(200), primary_key=True),
+        Column("question_id", String(200), primary_key=True),
+        Column("card", JSON, nullable=False),
+        Column("due", DateTime, nullable=False),
+        Index("ix_cards_due", "profile_id", "due"),
+    )
+    Table(
+        "review_logs",
+        frozen,
+        Column("id", Integer, primary_key=True),
+        Column("profile_id", Integer, ForeignKey("profiles.id"), nullable=False),
+        Column("attempt_id", Integer, ForeignKey("attempts.id")),
+        Column("bank_id", String(200), nullable=False),
+        Column("question_id", String(200), nullable=False),
+        Column("card_id", BigInteger, nullable=False),
+        Column("rating", Integer, nullable=False),
+        Column("reviewed_at", DateTime, nullable=False),
+        Column("duration_ms", Integer),
+    )
+    frozen.create_all(connection)
+
+
+def _exam_answers_and_flags(connection: Connection) -> None:
+    """Version 2: exam answers saved before submission, flags, unsafe option texts."""
+    json_type = JSON().compile(dialect=connection.dialect)
+    connection.execute(
+        text(f"ALTER TABLE attempts ADD COLUMN unsafe_choices {json_type} NOT NULL DEFAULT '[]'")
+    )
+    frozen = MetaData()
+    Table("sessions", frozen, Column("id", Integer, primary_key=True))
+    Table(
+        "exam_answers",
+        frozen,
+        Column("session_id", Integer, ForeignKey("sessions.id"), primary_key=True),
+        Column("bank_id", String(200), primary_key=True),
+        Column("question_id", String(200), primary_key=True),
+        Column("response", JSON, nullable=False),
+        Column("seconds", Float, nullable=False),
+        Column("saved_at", DateTime, nullable=False),
+    )
+    Table(
+        "flags",
+        frozen,
+        Column("session_id", Integer, ForeignKey("sessions.id"), primary_key=True),
+        Column("bank_id", String(200), primary_key=True),
+        Column("question_id", String(200), primary_key=True),
+        Column("flagged_at", DateTime, nullable=False),
+    )
+    frozen.create_all(connection, tables=[frozen.tables["exam_answers"], frozen.tables["flags"]])
+
+
+MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
+    (1, _initial_schema),
+    (2, _exam_answers_and_flags),
+)
+"""(version reached, step), in order."""
+
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+def migrate(connection: Connection, current: int) -> int:
+    """Run every step after version ``current`` inside the caller's transaction.
+
+    Returns:
+        The version the database is at now (:data:`LATEST_VERSION`).
+    """
+    for version, step in MIGRATIONS:
+        if version > current:
+            step(connection)
+            connection.execute(update(schema_version).values(version=version))
+            current = version
+    return current

@@ -1,0 +1,148 @@
+"""The progress database's tables, as the latest schema version has them.
+
+Queries use these definitions; :mod:`quiz.progress.migrations` builds them step by step, and a
+test checks that both agree. Questions are keyed by bank id and question id, never by text, so
+editing a question keeps its progress; ``content_hash`` records which version was answered.
+Times are stored in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    TypeDecorator,
+)
+
+VERSION_TABLE = "ims_quiz_schema"
+"""Its presence tells an ims-quiz database from another program's."""
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime, stored as naive UTC (SQLite has no time zones)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"refusing to store a naive datetime: {value!r}")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+metadata = MetaData()
+
+schema_version = Table(
+    VERSION_TABLE,
+    metadata,
+    Column("version", Integer, nullable=False),
+)
+
+profiles = Table(
+    "profiles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("profile_id", Integer, ForeignKey("profiles.id"), nullable=False),
+    Column("mode", String(20), nullable=False),
+    Column("plan", JSON, nullable=False),
+    Column("seed", BigInteger, nullable=False),
+    Column("item_keys", JSON, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    Column("abandoned_at", UTCDateTime),
+    Index("ix_sessions_profile", "profile_id", "id"),
+)
+
+attempts = Table(
+    "attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("profile_id", Integer, ForeignKey("profiles.id"), nullable=False),
+    Column("session_id", Integer, ForeignKey("sessions.id")),
+    Column("bank_id", String(200), nullable=False),
+    Column("question_id", String(200), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("mode", String(20), nullable=False),
+    Column("response", JSON, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("correct", Boolean, nullable=False),
+    Column("unsafe", Boolean, nullable=False),
+    Column("unsafe_choices", JSON, nullable=False),
+    Column("seconds", Float, nullable=False),
+    Column("answered_at", UTCDateTime, nullable=False),
+    Index("ix_attempts_question", "profile_id", "bank_id", "question_id"),
+    Index("ix_attempts_session", "session_id"),
+)
+
+cards = Table(
+    "cards",
+    metadata,
+    Column("profile_id", Integer, ForeignKey("profiles.id"), primary_key=True),
+    Column("bank_id", String(200), primary_key=True),
+    Column("question_id", String(200), primary_key=True),
+    Column("card", JSON, nullable=False),
+    Column("due", UTCDateTime, nullable=False),
+    Index("ix_cards_due", "profile_id", "due"),
+)
+
+review_logs = Table(
+    "review_logs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("profile_id", Integer, ForeignKey("profiles.id"), nullable=False),
+    Column("attempt_id", Integer, ForeignKey("attempts.id")),
+    Column("bank_id", String(200), nullable=False),
+    Column("question_id", String(200), nullable=False),
+    Column("card_id", BigInteger, nullable=False),
+    Column("rating", Integer, nullable=False),
+    Column("reviewed_at", UTCDateTime, nullable=False),
+    Column("duration_ms", Integer),
+)
+
+exam_answers = Table(
+    "exam_answers",
+    metadata,
+    Column("session_id", Integer, ForeignKey("sessions.id"), primary_key=True),
+    Column("bank_id", String(200), primary_key=True),
+    Column("question_id", String(200), primary_key=True),
+    Column("response", JSON, nullable=False),
+    Column("seconds", Float, nullable=False),
+    Column("saved_at", UTCDateTime, nullable=False),
+)
+"""Exam answers before the exam is submitted; they become attempts at the end."""
+
+flags = Table(
+    "flags",
+    metadata,
+    Column("session_id", Integer, ForeignKey("sessions.id"), primary_key=True),
+    Column("bank_id", String(200), primary_key=True),
+    Column("question_id", String(200), primary_key=True),
+    Column("flagged_at", UTCDateTime, nullable=False),
+)

@@ -1,0 +1,484 @@
+"""The progress store: SQLAlchemy Core over SQLite by default, any SQLAlchemy URL otherwise.
+
+Guarantees:
+
+- Every write is one transaction, committed before the method returns: an answer survives a
+  crash or ``kill -9`` the moment :meth:`Store.record_attempts` (or :meth:`Store.save_draft`)
+  has returned.
+- SQLite runs in WAL mode with a busy timeout, and write transactions start with
+  ``BEGIN IMMEDIATE``, so two apps on one file both record instead of failing with "database
+  is locked".
+- A file that is not an ims-quiz database (not SQLite, or another program's) raises
+  :class:`~quiz.progress.StoreError` and is never written to: nothing, not even WAL mode, is
+  set before the file has been recognised.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection, Engine, delete, event, insert, select, update
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from quiz.domain.grading import Response, response_from_dict, response_to_dict
+from quiz.domain.model import question_key
+from quiz.domain.scheduling import Card, Rating, ReviewLog, new_card, review
+from quiz.domain.session import Attempt, SessionPlan
+from quiz.progress import StoreError
+from quiz.progress.convert import (
+    StoredSession,
+    attempt_from_row,
+    attempt_row,
+    card_from_row,
+    card_row,
+    review_log_from_row,
+    review_log_row,
+    session_from_row,
+    session_row,
+)
+from quiz.progress.migrations import LATEST_VERSION, migrate
+from quiz.progress.schema import (
+    VERSION_TABLE,
+    attempts,
+    cards,
+    exam_answers,
+    flags,
+    profiles,
+    review_logs,
+    schema_version,
+    sessions,
+)
+
+BUSY_TIMEOUT_MS = 10_000
+"""How long a SQLite writer waits for another app's transaction before giving up."""
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+_WRITE = "ims_quiz_write"
+
+
+class Store:
+    """One progress database. Use :meth:`open`; safe to share between threads."""
+
+    def __init__(self, engine: Engine, where: str) -> None:
+        self._engine = engine
+        self.where = where
+        """The database, as shown in messages (a file path, or the URL without password)."""
+        # One shared connection (in-memory SQLite) takes one transaction at a time.
+        shared = isinstance(engine.pool, StaticPool)
+        self._one_at_a_time: AbstractContextManager[object] = (
+            threading.Lock() if shared else nullcontext()
+        )
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Open the database at ``url``, creating or upgrading its schema.
+
+        Raises:
+            StoreError: The database cannot be opened, is not an ims-quiz database, or was
+                written by a newer ims-quiz. The message says which, for the user.
+        """
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise StoreError(f"{url!r} is not a database URL or file path") from None
+        sqlite_file = _sqlite_file(parsed)
+        where = str(sqlite_file) if sqlite_file else parsed.render_as_string(hide_password=True)
+        if sqlite_file is not None:
+            _check_sqlite_file(sqlite_file)
+        options: dict[str, Any] = {}
+        if parsed.get_backend_name() == "sqlite" and sqlite_file is None:
+            # An in-memory database lives in one connection: share it between threads.
+            options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+        try:
+            engine = sa.create_engine(parsed, **options)
+        except (ArgumentError, NoSuchModuleError, ImportError) as error:
+            raise StoreError(f"cannot use the progress database {where}: {error}") from None
+        if engine.dialect.name == "sqlite":
+            _configure_sqlite(engine)
+        store = cls(engine, where)
+        try:
+            store._prepare()
+            if sqlite_file is not None:
+                # Only now that the file is known to be ours. WAL is a property of the file,
+                # kept by every later connection.
+                with engine.connect() as connection:
+                    connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                        "PRAGMA journal_mode=WAL"
+                    )
+        except BaseException:
+            engine.dispose()
+            raise
+        return store
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self._engine.dispose()
+
+    # --- transactions ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, *, write: bool = False) -> Iterator[Connection]:
+        """A transaction, committed on success; database failures become :class:`StoreError`."""
+        try:
+            with self._one_at_a_time, self._engine.connect() as connection:
+                if write:
+                    connection.execution_options(**{_WRITE: True})
+                with connection.begin():
+                    yield connection
+        except SQLAlchemyError as error:
+            raise StoreError(
+                f"the progress database {self.where} failed: {_reason(error)}"
+            ) from error
+
+    def _prepare(self) -> None:
+        """Recognise the database and bring its schema up to date, or refuse it."""
+        try:
+            with self._engine.connect() as connection:
+                connection.execution_options(**{_WRITE: True})
+                with connection.begin():
+                    self._check_and_migrate(connection)
+        except DatabaseError as error:
+            reason = _reason(error)
+            if "not a database" in reason or "malformed" in reason:
+                raise StoreError(
+                    f"{self.where} is not a readable ims-quiz progress database ({reason}). "
+                    "It was left untouched: move it away, or choose another file with --db "
+                    "or IMS_QUIZ_DB."
+                ) from None
+            raise StoreError(f"cannot open the progress database {self.where}: {reason}") from None
+        except SQLAlchemyError as error:
+            raise StoreError(
+                f"cannot open the progress database {self.where}: {_reason(error)}"
+            ) from None
+
+    def _check_and_migrate(self, connection: Connection) -> None:
+        tables = set(sa.inspect(connection).get_table_names())
+        if VERSION_TABLE in tables:
+            versions = connection.execute(select(schema_version.c.version)).scalars().all()
+            if len(versions) != 1:
+                raise StoreError(
+                    f"{self.where} has a damaged schema version table ({len(versions)} rows). "
+                    "It was left untouched."
+                )
+            version = versions[0]
+        elif tables:
+            shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+            raise StoreError(
+                f"{self.where} is another program's database (tables: {shown}), not an "
+                "ims-quiz progress database. It was left untouched: choose another file with "
+                "--db or IMS_QUIZ_DB."
+            )
+        else:
+            schema_version.create(connection)
+            connection.execute(insert(schema_version).values(version=0))
+            version = 0
+        if version > LATEST_VERSION:
+            raise StoreError(
+                f"{self.where} was written by a newer ims-quiz (schema version {version}; this "
+                f"version knows up to {LATEST_VERSION}). Upgrade ims-quiz to open it."
+            )
+        migrate(connection, version)
+
+    def schema_version(self) -> int:
+        """The schema version the database is at."""
+        with self._transaction() as connection:
+            return int(connection.execute(select(schema_version.c.version)).scalar_one())
+
+    # --- profiles -------------------------------------------------------------------------------
+
+    def profile_id(self, name: str, now: datetime) -> int:
+        """The id of profile ``name``, created if it is new."""
+        query = select(profiles.c.id).where(profiles.c.name == name)
+        with self._transaction() as connection:
+            found = connection.execute(query).scalar()
+        if found is not None:
+            return int(found)
+        with self._transaction(write=True) as connection:
+            found = connection.execute(query).scalar()  # another app may have just made it
+            if found is None:
+                found = connection.execute(
+                    insert(profiles).values(name=name, created_at=now)
+                ).inserted_primary_key[0]
+        return int(found)
+
+    # --- sessions -------------------------------------------------------------------------------
+
+    def create_session(
+        self, profile_id: int, plan: SessionPlan, item_keys: Sequence[str], started_at: datetime
+    ) -> int:
+        """Store a new session (``plan.seed`` must be set); returns its id."""
+        row = session_row(profile_id, plan, list(item_keys), started_at)
+        with self._transaction(write=True) as connection:
+            return int(connection.execute(insert(sessions).values(row)).inserted_primary_key[0])
+
+    def session(self, session_id: int) -> StoredSession | None:
+        """The session ``session_id``, or ``None``."""
+        with self._transaction() as connection:
+            row = (
+                connection.execute(select(sessions).where(sessions.c.id == session_id))
+                .mappings()
+                .first()
+            )
+        return session_from_row(row) if row else None
+
+    def unfinished_session(self, profile_id: int) -> StoredSession | None:
+        """The newest session of the profile that is neither finished nor abandoned."""
+        query = (
+            select(sessions)
+            .where(
+                sessions.c.profile_id == profile_id,
+                sessions.c.finished_at.is_(None),
+                sessions.c.abandoned_at.is_(None),
+            )
+            .order_by(sessions.c.id.desc())
+            .limit(1)
+        )
+        with self._transaction() as connection:
+            row = connection.execute(query).mappings().first()
+        return session_from_row(row) if row else None
+
+    def abandon_session(self, session_id: int, at: datetime) -> None:
+        """Mark an unfinished session abandoned (its answers stay recorded)."""
+        with self._transaction(write=True) as connection:
+            connection.execute(
+                update(sessions)
+                .where(sessions.c.id == session_id, sessions.c.finished_at.is_(None))
+                .values(abandoned_at=at)
+            )
+
+    # --- answers --------------------------------------------------------------------------------
+
+    def record_attempts(
+        self,
+        profile_id: int,
+        graded: Sequence[tuple[Attempt, Rating]],
+        *,
+        finish_session: int | None = None,
+        finished_at: datetime | None = None,
+    ) -> None:
+        """Record attempts and review their FSRS cards, in one transaction.
+
+        Each attempt reviews the question's card (created on its first attempt) with its rating
+        at ``attempt.answered_at``, and leaves a review log. With ``finish_session``, that
+        session is marked finished at ``finished_at`` in the same transaction.
+        """
+        with self._transaction(write=True) as connection:
+            for attempt, rating in graded:
+                attempt_id = connection.execute(
+                    insert(attempts).values(attempt_row(attempt, profile_id))
+                ).inserted_primary_key[0]
+                where = (
+                    cards.c.profile_id == profile_id,
+                    cards.c.bank_id == attempt.bank_id,
+                    cards.c.question_id == attempt.question_id,
+                )
+                row = connection.execute(select(cards).where(*where)).mappings().first()
+                card = card_from_row(row) if row else new_card(attempt.key, attempt.answered_at)
+                card, log = review(card, rating, attempt.answered_at, attempt.seconds)
+                if row:
+                    connection.execute(update(cards).where(*where).values(card_row(card)))
+                else:
+                    connection.execute(
+                        insert(cards).values(
+                            profile_id=profile_id,
+                            bank_id=attempt.bank_id,
+                            question_id=attempt.question_id,
+                            **card_row(card),
+                        )
+                    )
+                connection.execute(
+                    insert(review_logs).values(review_log_row(log, attempt, profile_id, attempt_id))
+                )
+            if finish_session is not None:
+                connection.execute(
+                    update(sessions)
+                    .where(sessions.c.id == finish_session)
+                    .values(finished_at=finished_at)
+                )
+
+    def save_draft(
+        self,
+        session_id: int,
+        bank_id: str,
+        question_id: str,
+        response: Response,
+        seconds: float,
+        saved_at: datetime,
+    ) -> None:
+        """Save (or replace) an exam answer before the exam is submitted."""
+        where = (
+            exam_answers.c.session_id == session_id,
+            exam_answers.c.bank_id == bank_id,
+            exam_answers.c.question_id == question_id,
+        )
+        values = {"response": response_to_dict(response), "seconds": seconds, "saved_at": saved_at}
+        with self._transaction(write=True) as connection:
+            if connection.execute(update(exam_answers).where(*where).values(values)).rowcount == 0:
+                connection.execute(
+                    insert(exam_answers).values(
+                        session_id=session_id, bank_id=bank_id, question_id=question_id, **values
+                    )
+                )
+
+    def drafts(self, session_id: int) -> dict[str, tuple[Response, float]]:
+        """The saved exam answers of a session: question key -> (response, seconds)."""
+        query = select(exam_answers).where(exam_answers.c.session_id == session_id)
+        with self._transaction() as connection:
+            rows = connection.execute(query).mappings().all()
+        return {
+            question_key(row["bank_id"], row["question_id"]): (
+                response_from_dict(row["response"]),
+                row["seconds"],
+            )
+            for row in rows
+        }
+
+    def set_flag(
+        self, session_id: int, bank_id: str, question_id: str, flagged: bool, at: datetime
+    ) -> None:
+        """Flag or unflag a question within a session."""
+        where = (
+            flags.c.session_id == session_id,
+            flags.c.bank_id == bank_id,
+            flags.c.question_id == question_id,
+        )
+        with self._transaction(write=True) as connection:
+            connection.execute(delete(flags).where(*where))
+            if flagged:
+                connection.execute(
+                    insert(flags).values(
+                        session_id=session_id,
+                        bank_id=bank_id,
+                        question_id=question_id,
+                        flagged_at=at,
+                    )
+                )
+
+    def session_flags(self, session_id: int) -> set[str]:
+        """Keys of the questions flagged in a session."""
+        query = select(flags.c.bank_id, flags.c.question_id).where(flags.c.session_id == session_id)
+        with self._transaction() as connection:
+            return {question_key(bank, question) for bank, question in connection.execute(query)}
+
+    def profile_flags(self, profile_id: int) -> list[tuple[int, str]]:
+        """Every flag of a profile: (session id, question key)."""
+        query = (
+            select(flags.c.session_id, flags.c.bank_id, flags.c.question_id)
+            .join(sessions, sessions.c.id == flags.c.session_id)
+            .where(sessions.c.profile_id == profile_id)
+        )
+        with self._transaction() as connection:
+            return [(sid, question_key(bank, q)) for sid, bank, q in connection.execute(query)]
+
+    # --- history --------------------------------------------------------------------------------
+
+    def attempts(
+        self, profile_id: int | None = None, *, session_id: int | None = None
+    ) -> list[Attempt]:
+        """Attempts, oldest first: a profile's, a session's, or (neither given) every one."""
+        query = select(attempts, profiles.c.name.label("profile")).join(
+            profiles, profiles.c.id == attempts.c.profile_id
+        )
+        if profile_id is not None:
+            query = query.where(attempts.c.profile_id == profile_id)
+        if session_id is not None:
+            query = query.where(attempts.c.session_id == session_id)
+        with self._transaction() as connection:
+            rows = connection.execute(query.order_by(attempts.c.id)).mappings().all()
+        return [attempt_from_row(row, row["profile"]) for row in rows]
+
+    def cards(self, profile_id: int) -> dict[str, Card]:
+        """The profile's FSRS cards by question key."""
+        query = select(cards).where(cards.c.profile_id == profile_id)
+        with self._transaction() as connection:
+            rows = connection.execute(query).mappings().all()
+        return {
+            question_key(row["bank_id"], row["question_id"]): card_from_row(row) for row in rows
+        }
+
+    def review_logs(self, profile_id: int) -> list[tuple[str, ReviewLog]]:
+        """The profile's FSRS review logs, oldest first, with their question keys."""
+        query = (
+            select(review_logs)
+            .where(review_logs.c.profile_id == profile_id)
+            .order_by(review_logs.c.id)
+        )
+        with self._transaction() as connection:
+            rows = connection.execute(query).mappings().all()
+        return [
+            (question_key(row["bank_id"], row["question_id"]), review_log_from_row(row))
+            for row in rows
+        ]
+
+
+# --- SQLite specifics -------------------------------------------------------------------------
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    """The file of a SQLite URL; ``None`` for other databases and in-memory SQLite."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse a path that is not a SQLite file, before SQLite (or anything) can touch it."""
+    if path.is_dir():
+        raise StoreError(f"the progress database {path} is a folder, not a file")
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            reason = error.strerror or error
+            raise StoreError(f"cannot create the folder for {path}: {reason}") from None
+        return
+    except OSError as error:
+        reason = error.strerror or error
+        raise StoreError(f"cannot read the progress database {path}: {reason}") from None
+    if header and header != SQLITE_HEADER:
+        raise StoreError(
+            f"{path} is not an ims-quiz progress database (not a SQLite file). It was left "
+            "untouched: move it away, or choose another file with --db or IMS_QUIZ_DB."
+        )
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """Busy timeout and foreign keys on every connection; ``BEGIN IMMEDIATE`` for writes.
+
+    pysqlite's own transaction handling is switched off so that SQLAlchemy's ``begin`` event
+    decides how each transaction starts. A writer that starts with a plain ``BEGIN`` and then
+    writes can fail at once with "database is locked" when another app wrote in between; one
+    that starts with ``BEGIN IMMEDIATE`` waits its turn (up to the busy timeout) instead.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")
+        # FULL: a committed answer survives a power loss too, not only a crash.
+        dbapi_connection.execute("PRAGMA synchronous = FULL")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get(_WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _reason(error: SQLAlchemyError) -> str:
+    original = getattr(error, "orig", None)
+    return str(original) if original is not None else str(error)

@@ -1,0 +1,527 @@
+"""The application layer: what the TUI and the CLI do with banks and progress.
+
+:class:`Trainer` plans sessions, records answers, and reads statistics for one profile;
+:class:`ActiveSession` is one session under way. Importing this module is cheap: SQLAlchemy is
+imported when :meth:`Trainer.open` opens the store. Methods that touch the database block, so
+the TUI calls them from worker threads; they are safe to call from several threads.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import TYPE_CHECKING
+
+from quiz.domain.grading import Response, grade_response
+from quiz.domain.model import Bank, question_key
+from quiz.domain.scheduling import Rating, question_mastery, rating_for
+from quiz.domain.session import (
+    DEFAULT_NEW_PER_DAY,
+    Answer,
+    Attempt,
+    Mode,
+    SessionItem,
+    SessionPlan,
+    SessionResult,
+    TopicScore,
+    plan_session,
+    select_questions,
+    session_items,
+    session_result,
+)
+from quiz.domain.stats import (
+    DayStat,
+    Mastery,
+    QuestionRecord,
+    daily_history,
+    day_start,
+    due_forecast,
+    local_day,
+    root_mastery,
+    streak_days,
+    topic_mastery,
+)
+
+if TYPE_CHECKING:
+    from quiz.banks.loader import Library
+    from quiz.progress.store import Store
+    from quiz.settings import Settings
+
+__all__ = [
+    "ActiveSession",
+    "Answer",
+    "DayStat",
+    "Mastery",
+    "NoQuestions",
+    "Progress",
+    "SessionClosed",
+    "SessionInfo",
+    "SessionResult",
+    "Summary",
+    "TopicScore",
+    "Trainer",
+]
+
+
+class NoQuestions(Exception):
+    """A plan found nothing to ask; ``str(error)`` says why, for the user."""
+
+
+class SessionClosed(Exception):
+    """The session is finished or abandoned; it takes no more answers."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    """An unfinished session, as offered for resuming."""
+
+    id: int
+    mode: Mode
+    started_at: datetime
+    answered: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The home screen's numbers for one profile."""
+
+    profile: str
+    attempts: int
+    accuracy: float | None
+    """Share of attempts fully right; ``None`` before the first attempt."""
+    due_today: int
+    """Questions FSRS wants back by the end of today (overdue included)."""
+    new_available: int
+    """New questions review mode would still introduce today (the daily limit applies)."""
+    streak_days: int
+    unsafe_picks: int
+    """Attempts in which an unsafe option was picked."""
+    topics: list[Mastery]
+    questions_total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Everything the progress screen and ``ims-quiz stats`` show."""
+
+    summary: Summary
+    history: list[DayStat]
+    """One entry per day with attempts, oldest first."""
+    topics: list[Mastery]
+    roots: list[Mastery]
+    """C1-C8, T1-T12, L1-L5, S1, S2 (and S3-S5 when banks use them), attempts may be 0."""
+    unsafe: list[tuple[str, str, datetime]]
+    """(question key, unsafe option text, when), oldest first."""
+    forecast: list[tuple[date, int]]
+    """Questions due on each of the next 14 days; today includes overdue ones."""
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Trainer:
+    """One profile's trainer over a library of banks and a progress store. Use :meth:`open`."""
+
+    def __init__(
+        self,
+        library: Library,
+        store: Store,
+        profile: str,
+        profile_id: int,
+        *,
+        clock: Callable[[], datetime],
+        tz: tzinfo | None,
+        new_per_day: int,
+    ) -> None:
+        self.library = library
+        self.profile = profile
+        self.profile_id = profile_id
+        self.store = store
+        self._clock = clock
+        self._tz = tz
+        self.new_per_day = new_per_day
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings,
+        library: Library,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        tz: tzinfo | None = None,
+        new_per_day: int = DEFAULT_NEW_PER_DAY,
+    ) -> Trainer:
+        """Open the progress store of ``settings`` for ``settings.profile``.
+
+        Args:
+            settings: The profile and database to use.
+            library: The loaded banks.
+            clock: The current time, timezone-aware (tests pass a fixed one).
+            tz: The time zone that days (streaks, "due today", the daily new limit) follow;
+                ``None`` is the computer's.
+            new_per_day: New questions review mode introduces per day.
+
+        Raises:
+            quiz.progress.StoreError: The database cannot be used; the message says why.
+        """
+        from quiz.progress.store import Store
+
+        store = Store.open(settings.database_url())
+        try:
+            now = clock().astimezone(timezone.utc)
+            profile_id = store.profile_id(settings.profile, now)
+        except BaseException:
+            store.close()
+            raise
+        return cls(
+            library,
+            store,
+            settings.profile,
+            profile_id,
+            clock=clock,
+            tz=tz,
+            new_per_day=new_per_day,
+        )
+
+    def close(self) -> None:
+        """Release the database."""
+        self.store.close()
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The injected clock's time, in UTC."""
+        return self._clock().astimezone(timezone.utc)
+
+    def banks(self) -> list[Bank]:
+        """The usable banks, in library order."""
+        return [loaded.bank for loaded in self.library.banks.values() if loaded.bank is not None]
+
+    def _question_keys(self) -> set[str]:
+        return {question_key(bank.id, q.id) for bank in self.banks() for q in bank.questions}
+
+    def _history(self, now: datetime) -> tuple[list[Attempt], dict[str, QuestionRecord], int]:
+        """The profile's attempts, a record per question, and new questions started today."""
+        attempts = self.store.attempts(self.profile_id)
+        cards = self.store.cards(self.profile_id)
+        latest: dict[str, Attempt] = {}
+        counts: dict[str, int] = {}
+        first: dict[str, Attempt] = {}
+        correct_in_session: dict[str, int] = {}
+        for attempt in attempts:
+            key = attempt.key
+            latest[key] = attempt
+            counts[key] = counts.get(key, 0) + 1
+            first.setdefault(key, attempt)
+            if attempt.correct and attempt.session_id is not None:
+                correct_in_session[key] = max(correct_in_session.get(key, 0), attempt.session_id)
+        # A flag stays open until the question is answered right in a later session.
+        flagged = {
+            key
+            for session_id, key in self.store.profile_flags(self.profile_id)
+            if correct_in_session.get(key, 0) <= session_id
+        }
+        records: dict[str, QuestionRecord] = {}
+        for key in latest.keys() | cards.keys() | flagged:
+            last = latest.get(key)
+            card = cards.get(key)
+            records[key] = QuestionRecord(
+                attempts=counts.get(key, 0),
+                last_score=last.score if last else 0.0,
+                last_correct=last.correct if last else False,
+                last_answered_at=last.answered_at if last else None,
+                due=card.due if card else None,
+                mastery=question_mastery(card, last.score, now) if last else 0.0,
+                flagged=key in flagged,
+            )
+        today = local_day(now, self._tz)
+        new_today = sum(
+            attempt.mode is Mode.REVIEW and local_day(attempt.answered_at, self._tz) == today
+            for attempt in first.values()
+        )
+        return attempts, records, new_today
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def summary(self) -> Summary:
+        """Totals, what is due, streak and mastery per topic."""
+        now = self.now()
+        attempts, records, new_today = self._history(now)
+        return self._summary(now, attempts, records, new_today)
+
+    def _summary(
+        self,
+        now: datetime,
+        attempts: list[Attempt],
+        records: dict[str, QuestionRecord],
+        new_today: int,
+    ) -> Summary:
+        keys = self._question_keys()
+        tomorrow = day_start(local_day(now, self._tz) + timedelta(days=1), self._tz)
+        due_today = sum(
+            1 for key in keys if (r := records.get(key)) and r.due is not None and r.due < tomorrow
+        )
+        unseen = sum(1 for key in keys if key not in records or records[key].due is None)
+        correct = sum(a.correct for a in attempts)
+        return Summary(
+            profile=self.profile,
+            attempts=len(attempts),
+            accuracy=correct / len(attempts) if attempts else None,
+            due_today=due_today,
+            new_available=min(unseen, max(0, self.new_per_day - new_today)),
+            streak_days=streak_days(
+                (local_day(a.answered_at, self._tz) for a in attempts), local_day(now, self._tz)
+            ),
+            unsafe_picks=sum(a.unsafe for a in attempts),
+            topics=topic_mastery(self.banks(), records),
+            questions_total=len(keys),
+        )
+
+    def progress(self) -> Progress:
+        """History, mastery per topic and per root, unsafe picks and the due forecast."""
+        now = self.now()
+        attempts, records, new_today = self._history(now)
+        summary = self._summary(now, attempts, records, new_today)
+        keys = self._question_keys()
+        return Progress(
+            summary=summary,
+            history=daily_history(((a.answered_at, a.correct) for a in attempts), self._tz),
+            topics=summary.topics,
+            roots=root_mastery(self.banks(), records),
+            unsafe=[
+                (attempt.key, text, attempt.answered_at)
+                for attempt in attempts
+                for text in attempt.unsafe_choices
+            ],
+            forecast=due_forecast(
+                (r.due for key, r in records.items() if key in keys and r.due is not None),
+                now,
+                tz=self._tz,
+            ),
+        )
+
+    def attempts(self, *, all_profiles: bool = False) -> list[Attempt]:
+        """Every attempt of this profile (or of every profile), oldest first, for export."""
+        return self.store.attempts(None if all_profiles else self.profile_id)
+
+    # --- sessions -------------------------------------------------------------------------------
+
+    def start_session(self, plan: SessionPlan) -> ActiveSession:
+        """Plan a session and store it; a plan without a seed gets a random one.
+
+        Raises:
+            NoQuestions: Nothing matches the plan; the message says why.
+        """
+        now = self.now()
+        if plan.seed is None:
+            plan = replace(plan, seed=secrets.randbelow(2**31))
+        banks = self.banks()
+        records: dict[str, QuestionRecord] = {}
+        new_today = 0
+        if plan.mode not in (Mode.PRACTICE, Mode.EXAM):
+            _, records, new_today = self._history(now)
+        items = plan_session(
+            plan, banks, records, now=now, new_today=new_today, new_per_day=self.new_per_day
+        )
+        if not items:
+            raise NoQuestions(self._why_empty(plan, banks))
+        session_id = self.store.create_session(
+            self.profile_id, plan, [item.key for item in items], now
+        )
+        return ActiveSession(self, session_id, plan, items, now)
+
+    def _why_empty(self, plan: SessionPlan, banks: list[Bank]) -> str:
+        if not banks:
+            return "No question banks are loaded. See `ims-quiz banks` for what was found."
+        unknown = sorted(set(plan.bank_ids) - {bank.id for bank in banks})
+        if unknown:
+            return (
+                f"No bank named {', '.join(unknown)} is loaded "
+                f"(loaded: {', '.join(bank.id for bank in banks)})."
+            )
+        if not select_questions(plan, banks):
+            return "No questions match the chosen banks, topics, tags, difficulties and roots."
+        match plan.mode:
+            case Mode.REVIEW:
+                return (
+                    "Nothing is due for review, and today's new questions are used up "
+                    f"({self.new_per_day} a day). Come back tomorrow, or practise."
+                )
+            case Mode.WEAK:
+                return "No weak areas yet: answer some questions in practice first."
+            case Mode.MISTAKES:
+                return "No mistakes to retry: every question you answered was right last time."
+        return "No questions to ask."
+
+    def unfinished_session(self) -> SessionInfo | None:
+        """The profile's newest session that is neither finished nor abandoned."""
+        stored = self.store.unfinished_session(self.profile_id)
+        if stored is None:
+            return None
+        if stored.mode is Mode.EXAM:
+            answered = len(self.store.drafts(stored.id).keys() & set(stored.item_keys))
+        else:
+            answered = len({a.key for a in self.store.attempts(session_id=stored.id)})
+        return SessionInfo(
+            stored.id, stored.mode, stored.started_at, answered, len(stored.item_keys)
+        )
+
+    def resume_session(self, session_id: int) -> ActiveSession:
+        """Reopen an unfinished session: same items, same option order, answers and flags.
+
+        Questions removed from the banks since are left out; an answer that no longer fits its
+        edited question is dropped.
+
+        Raises:
+            SessionClosed: The session is not this profile's, or is finished or abandoned.
+            NoQuestions: None of its questions is in the loaded banks any more.
+        """
+        stored = self.store.session(session_id)
+        if stored is None or stored.profile_id != self.profile_id:
+            raise SessionClosed(f"there is no session {session_id} for profile {self.profile}")
+        if not stored.open:
+            raise SessionClosed(f"session {session_id} is already finished or abandoned")
+        assert stored.plan.seed is not None
+        items = session_items(stored.item_keys, self.banks(), stored.plan.seed)
+        if not items:
+            raise NoQuestions("None of this session's questions is in the loaded banks any more.")
+        index_of = {item.key: index for index, item in enumerate(items)}
+        if stored.mode is Mode.EXAM:
+            saved = self.store.drafts(session_id)
+        else:
+            attempts = self.store.attempts(session_id=session_id)
+            saved = {a.key: (a.response, a.seconds) for a in attempts}  # the latest per question
+        answers: dict[int, Answer] = {}
+        for key, (response, seconds) in saved.items():
+            if key not in index_of:
+                continue
+            index = index_of[key]
+            try:
+                grade = grade_response(items[index].question, response)
+            except ValueError:
+                continue
+            answers[index] = Answer(index, response, grade, seconds)
+        flagged = {index_of[key] for key in self.store.session_flags(session_id) if key in index_of}
+        return ActiveSession(
+            self,
+            session_id,
+            stored.plan,
+            items,
+            stored.started_at,
+            answers=answers,
+            flagged=flagged,
+        )
+
+    def abandon_session(self, session_id: int) -> None:
+        """Give up an unfinished session; what was answered stays in the history."""
+        self.store.abandon_session(session_id, self.now())
+
+
+class ActiveSession:
+    """A session under way: its items, the answers so far, and its flags."""
+
+    def __init__(
+        self,
+        trainer: Trainer,
+        session_id: int,
+        plan: SessionPlan,
+        items: list[SessionItem],
+        started_at: datetime,
+        *,
+        answers: dict[int, Answer] | None = None,
+        flagged: set[int] | None = None,
+    ) -> None:
+        self.id = session_id
+        self.plan = plan
+        self.items = items
+        self.started_at = started_at
+        self.deadline: datetime | None = (
+            started_at + timedelta(minutes=plan.minutes)
+            if plan.mode is Mode.EXAM and plan.minutes
+            else None
+        )
+        """When an exam with a time limit ends; the TUI submits it then."""
+        self.answers: dict[int, Answer] = answers or {}
+        """Item index -> the latest answer."""
+        self.flagged: set[int] = flagged or set()
+        self._trainer = trainer
+        self._lock = threading.Lock()
+        self._result: SessionResult | None = None
+
+    @property
+    def finished(self) -> bool:
+        """True once :meth:`finish` has run."""
+        return self._result is not None
+
+    def answer(self, index: int, response: Response, seconds: float) -> Answer:
+        """Grade and record an answer to item ``index``.
+
+        In practice, review, weak and mistakes sessions the attempt and its FSRS review are
+        committed before this returns. In an exam the answer is saved durably and can be changed
+        until :meth:`finish`, which records it.
+
+        Raises:
+            ValueError: ``response`` does not fit the item's question.
+            SessionClosed: The session is finished.
+        """
+        item = self.items[index]
+        grade = grade_response(item.question, response)
+        answer = Answer(index, response, grade, seconds)
+        with self._lock:
+            if self._result is not None:
+                raise SessionClosed("this session is finished")
+            now = self._trainer.now()
+            if self.plan.mode is Mode.EXAM:
+                self._trainer.store.save_draft(
+                    self.id, item.bank_id, item.question.id, response, seconds, now
+                )
+            else:
+                self._trainer.store.record_attempts(
+                    self._trainer.profile_id, [self._graded(answer, now)]
+                )
+            self.answers[index] = answer
+        return answer
+
+    def set_flag(self, index: int, flagged: bool) -> None:
+        """Flag or unflag item ``index``; flags are saved and feed the mistakes mode."""
+        item = self.items[index]
+        with self._lock:
+            self._trainer.store.set_flag(
+                self.id, item.bank_id, item.question.id, flagged, self._trainer.now()
+            )
+            if flagged:
+                self.flagged.add(index)
+            else:
+                self.flagged.discard(index)
+
+    def finish(self) -> SessionResult:
+        """End the session and return its result (calling it again returns the same result).
+
+        An exam's answers are recorded as attempts now, with the session marked finished in the
+        same transaction; unanswered exam items count as wrong in the result.
+        """
+        with self._lock:
+            if self._result is not None:
+                return self._result
+            now = self._trainer.now()
+            graded = (
+                [self._graded(answer, now) for _, answer in sorted(self.answers.items())]
+                if self.plan.mode is Mode.EXAM
+                else []
+            )
+            self._trainer.store.record_attempts(
+                self._trainer.profile_id, graded, finish_session=self.id, finished_at=now
+            )
+            self._result = session_result(self.id, self.plan.mode, self.items, self.answers)
+            return self._result
+
+    def _graded(self, answer: Answer, now: datetime) -> tuple[Attempt, Rating]:
+        """The attempt that records ``answer``, and its FSRS rating."""
+        item = self.items[answer.index]
+        attempt = Attempt.of(item, answer, mode=self.plan.mode, answered_at=now, session_id=self.id)
+        return attempt, rating_for(item.question, answer.grade, answer.seconds)

@@ -1,0 +1,32 @@
+"""Small user preferences (the theme) kept in the config dir as JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from quiz import paths
+
+
+def _file() -> Path:
+    return paths.config_dir() / "preferences.json"
+
+
+def load() -> dict[str, Any]:
+    """Saved preferences; an unreadable or malformed file counts as none saved."""
+    try:
+        value = json.loads(_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def save(**changes: Any) -> None:
+    """Merge ``changes`` into the saved preferences; failure to write is not an error."""
+    merged = {**load(), **changes}
+    try:
+        _file().parent.mkdir(parents=True, exist_ok=True)
+        _file().write_text(json.dumps(merged, indent=2), encoding="utf-8")
+    except OSError:
+        pass

@@ -1,0 +1,91 @@
+"""Small modal dialogs that dismiss with a typed result."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from quiz.service import SessionInfo
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question; dismisses with ``True`` for yes."""
+
+    BINDINGS = [
+        Binding("escape,n", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes"),
+        Binding("left,right", "app.focus_next", show=False),
+    ]
+
+    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question = question
+        self.yes_label = yes
+        self.no_label = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog small-dialog"):
+            yield Static(Text(self.question), classes="dialog-question")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self.yes_label} (y)", variant="primary", id="yes")
+                yield Button(f"{self.no_label} (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        """Dismiss with ``yes``."""
+        self.dismiss(yes)
+
+
+class ResumeDialog(ModalScreen[str | None]):
+    """Offers an unfinished session: dismisses with "resume", "abandon" or ``None`` (later)."""
+
+    BINDINGS = [
+        Binding("r", "choose('resume')", "Resume"),
+        Binding("a", "choose('abandon')", "Abandon"),
+        Binding("escape,l", "choose(None)", "Later"),
+        Binding("left,right", "app.focus_next", show=False),
+    ]
+
+    def __init__(self, info: SessionInfo) -> None:
+        super().__init__()
+        self.info = info
+
+    def compose(self) -> ComposeResult:
+        info = self.info
+        started = info.started_at.astimezone().strftime("%a %d %b, %H:%M")
+        text = Text.assemble(
+            ("Unfinished session\n\n", "bold"),
+            f"{info.mode.value.capitalize()} started {started}: "
+            f"{info.answered} of {info.total} answered.\n",
+            ("Everything you answered is saved.", "dim"),
+        )
+        with Vertical(classes="dialog small-dialog"):
+            yield Static(text, classes="dialog-question")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Resume (r)", variant="primary", id="resume")
+                yield Button("Abandon (a)", variant="error", id="abandon")
+                yield Button("Later (l)", id="later")
+
+    def on_mount(self) -> None:
+        self.query_one("#resume", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.action_choose(None if event.button.id == "later" else event.button.id)
+
+    def action_choose(self, choice: str | None) -> None:
+        """Dismiss with the choice."""
+        self.dismiss(choice)
+
+

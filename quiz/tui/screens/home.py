@@ -1,0 +1,160 @@
+"""Home: who is training, what is due, mastery per topic, and every action one key away."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from quiz.domain.session import Mode
+from quiz.tui.messages import ServicesReady
+from quiz.tui.widgets.mastery import MasteryBars
+
+if TYPE_CHECKING:
+    from quiz.service import Summary
+    from quiz.tui.app import IMSQuizApp
+
+ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("practice", "p", "Practice"),
+    ("exam", "e", "Exam"),
+    ("review", "r", "Review due"),
+    ("weak", "w", "Weak areas"),
+    ("mistakes", "m", "Mistakes"),
+    ("banks", "b", "Banks"),
+    ("progress", "g", "Progress"),
+    ("help", "?", "Help"),
+)
+
+
+class HomeScreen(Screen[None]):
+    """The first screen: summary, mastery per topic and the action menu."""
+
+    BINDINGS = [
+        Binding("p", "choose('practice')", "Practice", show=False),
+        Binding("e", "choose('exam')", "Exam", show=False),
+        Binding("r", "choose('review')", "Review", show=False),
+        Binding("w", "choose('weak')", "Weak areas", show=False),
+        Binding("m", "choose('mistakes')", "Mistakes", show=False),
+        Binding("b", "choose('banks')", "Banks", show=False),
+        Binding("g", "choose('progress')", "Progress", show=False),
+        Binding("t", "app.change_theme", "Theme"),
+        Binding("q", "app.quit", "Quit", show=False),
+    ]
+
+    @property
+    def quiz(self) -> IMSQuizApp:
+        return cast("IMSQuizApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="home"):
+            with Vertical(id="menu-column"):
+                yield OptionList(
+                    *(
+                        Option(Text.assemble((f" {key} ", "bold reverse"), f"  {label}"), id=name)
+                        for name, key, label in ACTIONS
+                    ),
+                    id="menu",
+                )
+            with VerticalScroll(id="overview"):
+                yield Static(Text("Loading banks and progress…", style="dim"), id="summary")
+                yield Static("Mastery by topic", classes="section-title")
+                yield MasteryBars(empty="No topics yet.", id="topics")
+                yield Static(id="skipped")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#menu", OptionList).focus()
+        if self.quiz.trainer is not None or self.quiz.load_error:
+            self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def on_services_ready(self, _message: ServicesReady) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Fetch the summary again (in a thread) and show it."""
+        self._show_skipped()
+        if self.quiz.load_error:
+            self.query_one("#summary", Static).update(
+                Text.assemble(("Progress cannot be opened\n", "bold red"), self.quiz.load_error)
+            )
+            return
+        trainer = self.quiz.trainer
+        if trainer is None:
+            return
+
+        def fetch() -> None:
+            summary = trainer.summary()
+            self.app.call_from_thread(self._show_summary, summary)
+
+        self.quiz.run_in_thread(fetch)
+
+    def _show_summary(self, summary: Summary) -> None:
+        accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "–"
+        lines = Text()
+        lines.append(f"Profile  {summary.profile}\n", style="bold")
+        lines.append(f"Due for review   {summary.due_today}\n")
+        lines.append(f"New available    {summary.new_available}\n")
+        lines.append(f"Streak           {summary.streak_days} day(s)\n")
+        lines.append(f"Answered         {summary.attempts}  (accuracy {accuracy})\n")
+        unsafe_style = "bold red" if summary.unsafe_picks else ""
+        lines.append(f"Unsafe picks     {summary.unsafe_picks}", style=unsafe_style)
+        self.query_one("#summary", Static).update(lines)
+        self.query_one("#topics", MasteryBars).show(summary.topics)
+
+    def _show_skipped(self) -> None:
+        library = self.quiz.library
+        notice = self.query_one("#skipped", Static)
+        if library is None or not library.skipped:
+            notice.display = False
+            return
+        text = Text(f"{len(library.skipped)} bank(s) skipped as broken:\n", style="bold yellow")
+        for loaded in library.skipped:
+            first = loaded.errors[0].format() if loaded.errors else str(loaded.path)
+            text.append(f"• {first}\n", style="yellow")
+        text.append("Press b for every problem.", style="dim")
+        notice.update(text)
+        notice.display = True
+
+    @on(OptionList.OptionSelected, "#menu")
+    def _menu_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.action_choose(event.option.id)
+
+    def action_choose(self, action: str) -> None:
+        """Run one of the home actions."""
+        if action == "help":
+            self.quiz.action_help()
+        elif action == "banks":
+            from quiz.tui.screens.banks import BanksScreen
+
+            self.app.push_screen(BanksScreen())
+        elif action == "progress":
+            from quiz.tui.screens.progress import ProgressScreen
+
+            self.app.push_screen(ProgressScreen())
+        else:
+            self._setup(Mode(action))
+
+    def _setup(self, mode: Mode) -> None:
+        from quiz.tui.screens.setup import SetupScreen
+
+        if self.quiz.library is None or self.quiz.trainer is None:
+            self.notify("Still loading; try again in a moment.", severity="warning")
+            return
+
+        def chosen(plan: object) -> None:
+            if plan is not None:
+                self.quiz.start_session(plan)  # type: ignore[arg-type]
+
+        self.app.push_screen(SetupScreen(mode, self.quiz.library), chosen)

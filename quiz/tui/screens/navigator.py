@@ -1,0 +1,65 @@
+"""The exam navigator: every question as a numbered cell, answered, flagged or not yet."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from quiz.service import ActiveSession
+
+
+class NavigatorScreen(ModalScreen[int | None]):
+    """Pick a question to go to; dismisses with its index, or ``None``."""
+
+    BINDINGS = [
+        Binding("escape,g", "close", "Back"),
+        Binding("up", "app.focus_previous", show=False),
+        Binding("down", "app.focus_next", show=False),
+    ]
+
+    def __init__(self, session: ActiveSession, current: int) -> None:
+        super().__init__()
+        self.session = session
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        answered = len(self.session.answers)
+        total = len(self.session.items)
+        legend = Text.assemble(
+            ("Questions  ", "bold"),
+            (f"{answered}/{total} answered   ", ""),
+            ("■ answered  ", "green"),
+            ("■ flagged  ", "yellow"),
+            ("□ not yet", "dim"),
+        )
+        with Vertical(classes="dialog", id="navigator"):
+            yield Static(legend, classes="dialog-title")
+            with Grid(id="navigator-grid"):
+                for index in range(total):
+                    classes = []
+                    if index in self.session.answers:
+                        classes.append("answered")
+                    if index in self.session.flagged:
+                        classes.append("flagged")
+                    label = f"{index + 1}{'⚑' if index in self.session.flagged else ''}"
+                    yield Button(label, id=f"q{index}", classes=" ".join(classes) or "open")
+            yield Static(
+                Text("tab/arrows move · enter goes there · esc back", style="dim"),
+                classes="dialog-hint",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(f"#q{self.current}", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(int((event.button.id or "q0")[1:]))
+
+    def action_close(self) -> None:
+        """Back to the question."""
+        self.dismiss(None)

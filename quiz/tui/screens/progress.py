@@ -1,0 +1,151 @@
+"""Progress over weeks: activity, mastery per topic and per spinal root, unsafe picks, what is due."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, cast
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Sparkline, Static
+
+from quiz.tui.widgets.mastery import MasteryBars, bar, mastery_style
+
+if TYPE_CHECKING:
+    from quiz.service import DayStat, Mastery, Progress
+    from quiz.tui.app import IMSQuizApp
+
+HISTORY_DAYS = 30
+ROOT_ROWS = (
+    ("Cervical", [f"C{n}" for n in range(1, 9)]),
+    ("Thoracic", [f"T{n}" for n in range(1, 13)]),
+    ("Lumbar", [f"L{n}" for n in range(1, 6)]),
+    ("Sacral", ["S1", "S2"]),
+)
+
+
+def daily_series(history: Sequence[DayStat], today: date, days: int = HISTORY_DAYS) -> list[int]:
+    """Attempts per day for the last ``days`` days, oldest first, zero where nothing happened."""
+    by_day = {stat.day: stat.attempts for stat in history}
+    return [by_day.get(today - timedelta(days=offset), 0) for offset in range(days - 1, -1, -1)]
+
+
+def root_map(roots: Sequence[Mastery]) -> Table:
+    """The spine as rows of coloured cells, one per root, C1 to S2."""
+    by_key = {root.key: root for root in roots}
+    table = Table.grid(padding=(0, 1))
+    table.add_column(width=9, style="bold")
+    table.add_column()
+    for label, keys in ROOT_ROWS:
+        cells = Text()
+        for key in keys:
+            root = by_key.get(key)
+            style = mastery_style(root.mastery, root.attempts) if root else "dim"
+            cells.append(f" {key:<3}", style=f"reverse {style}" if style != "dim" else "dim")
+            cells.append(" ")
+        table.add_row(label, cells)
+    legend = Text.assemble(
+        ("  ", ""), (" weak ", "reverse red"), (" ", ""), (" fair ", "reverse yellow"),
+        (" ", ""), (" strong ", "reverse green"), ("  not practised", "dim"),
+    )
+    table.add_row("", legend)
+    return table
+
+
+class ProgressScreen(Screen[None]):
+    """Everything the trainee has done, and what comes next."""
+
+    BINDINGS = [Binding("escape,q", "close", "Back")]
+
+    @property
+    def quiz(self) -> IMSQuizApp:
+        return cast("IMSQuizApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="progress-body"):
+            yield Static(id="progress-summary")
+            yield Static(f"Questions answered per day, last {HISTORY_DAYS} days",
+                         classes="section-title")
+            yield Sparkline([], id="history")
+            yield Static(id="history-caption", classes="caption")
+            yield Static("Mastery by topic", classes="section-title")
+            yield MasteryBars(empty="Answer some questions to see mastery grow.", id="topics")
+            yield Static("Mastery by spinal root", classes="section-title")
+            yield Static(id="roots")
+            yield Static("Due in the next 14 days", classes="section-title")
+            yield Static(id="forecast")
+            yield Static("Unsafe picks", classes="section-title")
+            yield Static(id="unsafe")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Fetch progress in a thread and show it."""
+        trainer = self.quiz.trainer
+        if trainer is None:
+            self.query_one("#progress-summary", Static).update(
+                Text(self.quiz.load_error or "Still loading…", style="dim")
+            )
+            return
+
+        def fetch() -> None:
+            progress = trainer.progress()
+            self.app.call_from_thread(self._show, progress)
+
+        self.quiz.run_in_thread(fetch)
+
+    def _show(self, progress: Progress) -> None:
+        summary = progress.summary
+        accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "–"
+        self.query_one("#progress-summary", Static).update(
+            Text.assemble(
+                (f"{summary.profile}", "bold"),
+                f"   {summary.attempts} answers · accuracy {accuracy} · "
+                f"streak {summary.streak_days} day(s) · {summary.due_today} due today",
+            )
+        )
+        today = self.quiz.clock().date() if self.quiz.clock else date.today()
+        series = daily_series(progress.history, today)
+        self.query_one("#history", Sparkline).data = [float(value) for value in series]
+        active = sum(1 for value in series if value)
+        self.query_one("#history-caption", Static).update(
+            Text(f"{sum(series)} answers on {active} day(s); busiest day {max(series)}", style="dim")
+        )
+        self.query_one("#topics", MasteryBars).show(progress.topics)
+        self.query_one("#roots", Static).update(root_map(progress.roots))
+        self.query_one("#forecast", Static).update(self._forecast(progress.forecast))
+        self.query_one("#unsafe", Static).update(self._unsafe(progress))
+
+    def _forecast(self, forecast: Sequence[tuple[date, int]]) -> Table | Text:
+        if not any(count for _, count in forecast):
+            return Text("Nothing scheduled yet.", style="dim")
+        peak = max(count for _, count in forecast) or 1
+        table = Table.grid(padding=(0, 1))
+        table.add_column(width=10)
+        table.add_column(width=20)
+        table.add_column(justify="right")
+        for day, count in forecast:
+            table.add_row(day.strftime("%a %d %b"), bar(count / peak, 20, "cyan"), str(count))
+        return table
+
+    def _unsafe(self, progress: Progress) -> Text:
+        if not progress.unsafe:
+            return Text("None. Keep it that way.", style="green")
+        text = Text()
+        for key, option, when in progress.unsafe[-20:]:
+            text.append(f"{when.astimezone():%d %b %H:%M}  ", style="dim")
+            text.append(key, style="bold")
+            text.append(f"  picked: {option}\n", style="red")
+        return text
+
+    def action_close(self) -> None:
+        """Back to home."""
+        self.app.pop_screen()

@@ -1,0 +1,176 @@
+"""Results: the score, time, a per-topic table, and every question to review."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Markdown, Static
+
+from quiz.domain.session import Mode, SessionPlan
+from quiz.tui.widgets.answer import answer_widget_for
+from quiz.tui.widgets.feedback import FeedbackPanel, verdict_text
+
+if TYPE_CHECKING:
+    from quiz.service import ActiveSession, SessionResult
+    from quiz.tui.app import IMSQuizApp
+
+
+def first_line(markdown: str, limit: int = 60) -> str:
+    """The first non-empty line of a prompt, shortened for a table cell."""
+    line = next((part.strip() for part in markdown.splitlines() if part.strip()), "")
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+class ResultsScreen(Screen[None]):
+    """What a finished session scored, and the way into reviewing each question."""
+
+    BINDINGS = [
+        Binding("r", "retry", "Retry mistakes"),
+        Binding("escape,h", "home", "Home"),
+    ]
+
+    def __init__(self, session: ActiveSession, result: SessionResult) -> None:
+        super().__init__()
+        self.session = session
+        self.result = result
+
+    @property
+    def quiz(self) -> IMSQuizApp:
+        return cast("IMSQuizApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        result = self.result
+        minutes, seconds = divmod(int(result.seconds), 60)
+        headline = Text()
+        headline.append(f" {result.mode.value.capitalize()} results ", style="bold reverse")
+        style = "bold green" if result.score >= 0.8 else "bold yellow" if result.score >= 0.5 else "bold red"
+        headline.append(f"  Score {result.score:.0%}", style=style)
+        headline.append(f"   {result.correct}/{result.total} correct")
+        if result.answered < result.total:
+            headline.append(f"   {result.total - result.answered} unanswered", style="yellow")
+        headline.append(f"   time {minutes}:{seconds:02d}")
+        if result.unsafe:
+            headline.append(f"   ⚠ {len(result.unsafe)} unsafe pick(s)", style="bold red")
+        yield Static(headline, id="results-headline")
+        with VerticalScroll(id="results-body"):
+            yield Static("By topic", classes="section-title")
+            yield DataTable(id="topics-table", cursor_type="none", zebra_stripes=True)
+            yield Static("Questions (enter to review)", classes="section-title")
+            yield DataTable(id="questions-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        topics = self.query_one("#topics-table", DataTable)
+        topics.add_columns("Topic", "Answered", "Correct", "Score")
+        for row in self.result.per_topic:
+            topics.add_row(Text(row.title), row.answered, row.correct, f"{row.score:.0%}")
+        questions = self.query_one("#questions-table", DataTable)
+        questions.add_columns("#", "", "Topic", "Question")
+        for index, item in enumerate(self.session.items):
+            answer = self.session.answers.get(index)
+            questions.add_row(
+                index + 1,
+                verdict_text(answer.grade if answer else None)[:1],
+                Text(item.topic_title),
+                Text(first_line(item.question.prompt)),
+                key=str(index),
+            )
+        questions.focus()
+
+    @on(DataTable.RowSelected, "#questions-table")
+    def _review(self, event: DataTable.RowSelected) -> None:
+        index = int(event.row_key.value or 0)
+        self.app.push_screen(ReviewScreen(self.session, index))
+
+    def action_retry(self) -> None:
+        """Practise the questions answered wrong (or left unanswered) again."""
+        keys = tuple(self.session.items[index].key for index in self.result.mistakes)
+        if not keys:
+            self.notify("No mistakes to retry.")
+            return
+        self.app.pop_screen()
+        self.quiz.start_session(
+            SessionPlan(mode=Mode.PRACTICE, question_keys=keys, count=len(keys))
+        )
+
+    def action_home(self) -> None:
+        """Back to the home screen."""
+        self.app.pop_screen()
+
+
+class ReviewScreen(Screen[None]):
+    """One question of a finished session: the answer given, the key and every why."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("n,right", "move(1)", "Next"),
+        Binding("p,left", "move(-1)", "Previous"),
+    ]
+
+    def __init__(self, session: ActiveSession, index: int) -> None:
+        super().__init__()
+        self.session = session
+        self.index = index
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with VerticalScroll(id="question-body"):
+            yield Static(id="case-title", classes="case-title")
+            yield Markdown(id="vignette")
+            yield Markdown(id="prompt")
+            yield VerticalScroll(id="answer-slot")
+            yield FeedbackPanel(id="feedback")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show(self.index)
+
+    def show(self, index: int) -> None:
+        """Show question ``index`` as answered."""
+        self.index = index
+        item = self.session.items[index]
+        answer = self.session.answers.get(index)
+        status = Text.assemble(
+            (" Review ", "bold reverse"),
+            (f"  {index + 1}/{len(self.session.items)}  ", "bold"),
+            (item.topic_title, "italic"),
+        )
+        self.query_one("#status", Static).update(status)
+        case_title = self.query_one("#case-title", Static)
+        vignette = self.query_one("#vignette", Markdown)
+        case_title.display = vignette.display = item.case is not None
+        if item.case is not None:
+            case_title.update(Text(f"Case: {item.case.title}", style="bold"))
+            vignette.update(item.case.vignette)
+        self.query_one("#prompt", Markdown).update(item.question.prompt)
+        slot = self.query_one("#answer-slot")
+        slot.remove_children()
+        widget = answer_widget_for(item, answer.response if answer else None)
+        slot.mount(widget)
+        if answer is not None:
+            widget.reveal(answer.grade, answer.response)
+        else:
+            from quiz.domain.grading import Grade
+
+            widget.reveal(Grade(score=0.0, correct=False, unsafe=False), None)
+        app = cast("IMSQuizApp", self.app)
+        self.query_one("#feedback", FeedbackPanel).show(
+            item, answer.grade if answer else None, app.bank_for(item)
+        )
+        self.query_one("#question-body", VerticalScroll).focus()
+
+    def action_move(self, step: int) -> None:
+        """Next or previous question."""
+        target = self.index + step
+        if 0 <= target < len(self.session.items):
+            self.show(target)
+
+    def action_close(self) -> None:
+        """Back to the results."""
+        self.app.pop_screen()

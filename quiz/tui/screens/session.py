@@ -1,0 +1,328 @@
+"""The question screen: one question at a time, feedback in practice, a navigator in exams."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static
+
+from quiz.domain.session import Mode
+from quiz.tui.widgets.answer import AnswerWidget, answer_widget_for
+from quiz.tui.widgets.feedback import FeedbackPanel
+
+if TYPE_CHECKING:
+    from quiz.domain.grading import Response
+    from quiz.service import ActiveSession, Answer, SessionResult
+    from quiz.tui.app import IMSQuizApp
+
+MODE_NAMES = {
+    Mode.PRACTICE: "Practice",
+    Mode.EXAM: "Exam",
+    Mode.REVIEW: "Review",
+    Mode.WEAK: "Weak areas",
+    Mode.MISTAKES: "Mistakes",
+}
+
+
+class SessionScreen(Screen[None]):
+    """Runs one session: practice-like modes reveal feedback after each answer; exams do not."""
+
+    BINDINGS = [
+        Binding("enter", "submit", "Submit"),
+        Binding("enter", "next", "Next"),
+        Binding("f,ctrl+f", "flag", "Flag"),
+        Binding("n", "move(1)", "Next"),
+        Binding("p", "move(-1)", "Previous"),
+        Binding("g", "navigator", "Questions"),
+        Binding("s", "finish_exam", "Submit exam"),
+        Binding("escape", "leave", "Leave"),
+    ]
+
+    def __init__(self, session: ActiveSession) -> None:
+        super().__init__()
+        self.session = session
+        self.is_exam = session.plan.mode is Mode.EXAM
+        self.index = self._first_unanswered()
+        self.revealed = False
+        self.busy = False
+        self.shown_at = time.monotonic()
+
+    @property
+    def quiz(self) -> IMSQuizApp:
+        return cast("IMSQuizApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with VerticalScroll(id="question-body"):
+            yield Static(id="case-title", classes="case-title")
+            yield Markdown(id="vignette")
+            yield Markdown(id="prompt")
+            yield Vertical(id="answer-slot")
+            yield FeedbackPanel(id="feedback")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.session.deadline is not None:
+            self.set_interval(1.0, self._tick)
+        self.show_question(self.index)
+
+    # --- showing ---------------------------------------------------------------------------------
+
+    def _first_unanswered(self) -> int:
+        for index in range(len(self.session.items)):
+            if index not in self.session.answers:
+                return index
+        return 0 if self.is_exam else max(0, len(self.session.items) - 1)
+
+    def show_question(self, index: int) -> None:
+        """Show item ``index`` with a fresh answer widget (restored from a saved answer)."""
+        self.index = index
+        self.revealed = False
+        item = self.session.items[index]
+        case = item.case
+        case_title = self.query_one("#case-title", Static)
+        vignette = self.query_one("#vignette", Markdown)
+        case_title.display = vignette.display = case is not None
+        if case is not None:
+            case_title.update(Text(f"Case: {case.title}", style="bold"))
+            vignette.update(case.vignette)
+        self.query_one("#prompt", Markdown).update(item.question.prompt)
+        saved = self.session.answers.get(index)
+        slot = self.query_one("#answer-slot", Vertical)
+        slot.remove_children()
+        widget = answer_widget_for(item, saved.response if saved and self.is_exam else None)
+        slot.mount(widget)
+        self.query_one("#feedback").display = False
+        self.query_one("#question-body", VerticalScroll).scroll_home(animate=False)
+        widget.focus()
+        self.shown_at = time.monotonic()
+        self._update_status()
+        self.refresh_bindings()
+
+    def _answer_widget(self) -> AnswerWidget:
+        return self.query_one("#answer-slot", Vertical).query_one(AnswerWidget)
+
+    def _update_status(self) -> None:
+        item = self.session.items[self.index]
+        total = len(self.session.items)
+        status = Text()
+        status.append(f" {MODE_NAMES[self.session.plan.mode]} ", style="bold reverse")
+        status.append(f"  {self.index + 1}/{total}  ", style="bold")
+        status.append(item.topic_title, style="italic")
+        status.append(f"  · difficulty {item.question.difficulty}", style="dim")
+        if self.index in self.session.flagged:
+            status.append("  ⚑ flagged", style="bold yellow")
+        if self.is_exam:
+            answered = sum(1 for i in range(total) if i in self.session.answers)
+            status.append(f"  · {answered} answered", style="dim")
+        remaining = self._remaining()
+        if remaining is not None:
+            minutes, seconds = divmod(max(0, int(remaining)), 60)
+            style = "bold red" if remaining < 60 else "bold"
+            status.append(f"  ⏱ {minutes:02d}:{seconds:02d}", style=style)
+        self.query_one("#status", Static).update(status)
+
+    def _remaining(self) -> float | None:
+        deadline = self.session.deadline
+        if deadline is None:
+            return None
+        now = self.quiz.clock() if self.quiz.clock else datetime.now(timezone.utc)
+        return (deadline - now).total_seconds()
+
+    def _tick(self) -> None:
+        remaining = self._remaining()
+        self._update_status()
+        if remaining is not None and remaining <= 0 and not self.busy:
+            self.notify("Time is up: the exam was submitted.", severity="warning", timeout=6)
+            self._save_then(self._finish)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("move", "navigator", "finish_exam"):
+            return self.is_exam
+        if action == "submit":
+            return not self.revealed
+        if action == "next":
+            return self.revealed
+        return True
+
+    # --- answering -------------------------------------------------------------------------------
+
+    @on(AnswerWidget.Submitted)
+    def _widget_submitted(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        """Practice: grade and reveal, or go on after feedback. Exam: save and go to the next."""
+        if self.busy:
+            return
+        if self.is_exam:
+            self._save_then(lambda: self._go(self.index + 1))
+            return
+        widget = self._answer_widget()
+        response = widget.response()
+        if response is None:
+            self.notify(widget.EMPTY_HINT, timeout=3)
+            return
+        self._record(response)
+
+    def _record(self, response: Response) -> None:
+        self.busy = True
+        seconds = time.monotonic() - self.shown_at
+        index = self.index
+
+        def save() -> None:
+            try:
+                answer = self.session.answer(index, response, seconds)
+            finally:
+                self.app.call_from_thread(setattr, self, "busy", False)
+            self.app.call_from_thread(self._reveal, answer)
+
+        self.quiz.run_in_thread(save)
+
+    def _reveal(self, answer: Answer) -> None:
+        if answer.index != self.index:
+            return
+        item = self.session.items[self.index]
+        self._answer_widget().reveal(answer.grade, answer.response)
+        feedback = self.query_one("#feedback", FeedbackPanel)
+        feedback.show(item, answer.grade, self.quiz.bank_for(item))
+        feedback.display = True
+        self.revealed = True
+        self.query_one("#question-body", VerticalScroll).focus()
+        self.refresh_bindings()
+
+    def action_next(self) -> None:
+        """After feedback: the next question, or the results after the last."""
+        if self.busy:
+            return
+        if self.index + 1 < len(self.session.items):
+            self.show_question(self.index + 1)
+        else:
+            self._finish()
+
+    # --- exam ------------------------------------------------------------------------------------
+
+    def _save_then(self, then: Callable[[], object]) -> None:
+        """Exam: save the current answer if it changed, then run ``then`` on the UI thread."""
+        if not self.is_exam or self.revealed:
+            then()
+            return
+        response = self._answer_widget().response()
+        saved = self.session.answers.get(self.index)
+        if response is None or (saved is not None and saved.response == response):
+            then()
+            return
+        self.busy = True
+        seconds = time.monotonic() - self.shown_at
+        index = self.index
+
+        def save() -> None:
+            try:
+                self.session.answer(index, response, seconds)
+            finally:
+                self.app.call_from_thread(setattr, self, "busy", False)
+            self.app.call_from_thread(then)
+
+        self.quiz.run_in_thread(save)
+
+    def _go(self, index: int) -> None:
+        if 0 <= index < len(self.session.items):
+            self.show_question(index)
+        elif index >= len(self.session.items):
+            self._update_status()
+            self.notify("That was the last question. Press s to submit, g for the overview.")
+
+    def action_move(self, step: int) -> None:
+        """Exam: go to the next or previous question, keeping the answer given."""
+        if not self.busy:
+            self._save_then(lambda: self._go(self.index + step))
+
+    def action_navigator(self) -> None:
+        """Exam: the grid of all questions (answered, flagged, unanswered)."""
+        from quiz.tui.screens.navigator import NavigatorScreen
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self._go(index)
+
+        self._save_then(lambda: self.app.push_screen(NavigatorScreen(self.session, self.index), chosen))
+
+    def action_finish_exam(self) -> None:
+        """Exam: submit, after confirming when questions are unanswered."""
+        from quiz.tui.screens.dialogs import ConfirmDialog
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._finish()
+
+        def ask() -> None:
+            missing = len(self.session.items) - len(self.session.answers)
+            if missing:
+                self.app.push_screen(
+                    ConfirmDialog(
+                        f"{missing} question(s) are unanswered and will count as wrong. "
+                        "Submit the exam now?",
+                        yes="Submit",
+                        no="Keep going",
+                    ),
+                    confirmed,
+                )
+            else:
+                self._finish()
+
+        self._save_then(ask)
+
+    # --- ending ----------------------------------------------------------------------------------
+
+    def _finish(self) -> None:
+        if self.session.finished:
+            return
+        self.busy = True
+
+        def finish() -> None:
+            result = self.session.finish()
+            self.app.call_from_thread(self._show_results, result)
+
+        self.quiz.run_in_thread(finish)
+
+    def _show_results(self, result: SessionResult) -> None:
+        from quiz.tui.screens.results import ResultsScreen
+
+        self.app.switch_screen(ResultsScreen(self.session, result))
+
+    def action_flag(self) -> None:
+        """Flag or unflag this question for later (kept with your progress)."""
+        index = self.index
+        flagged = index not in self.session.flagged
+
+        def save() -> None:
+            self.session.set_flag(index, flagged)
+            self.app.call_from_thread(self._update_status)
+
+        self.quiz.run_in_thread(save)
+
+    def action_leave(self) -> None:
+        """Leave the session; everything answered is saved and it can be resumed."""
+        from quiz.tui.screens.dialogs import ConfirmDialog
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._save_then(self.app.pop_screen)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Leave this session? Your answers are saved; Home offers to resume it.",
+                yes="Leave",
+                no="Stay",
+            ),
+            confirmed,
+        )

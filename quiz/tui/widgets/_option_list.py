@@ -1,0 +1,288 @@
+"""A list of lettered options with a cursor: the shared body of choice and true/false answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+from quiz.domain.grading import Grade, Response
+from quiz.domain.session import SessionItem
+from quiz.tui.widgets.answer import (
+    CURSOR_BINDINGS,
+    PICKED_MANY,
+    PICKED_ONE,
+    RIGHT,
+    UNPICKED_MANY,
+    UNPICKED_ONE,
+    WRONG,
+    AnswerWidget,
+    digit_bindings,
+    letter_bindings,
+    option_letter,
+    why_content,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OptionKey:
+    """What the key says about one option, against the graded answer."""
+
+    correct: bool
+    picked: bool
+    unsafe: bool = False
+    why: str | None = None
+
+
+class OptionRow(Horizontal):
+    """One option: its letter, a pick box, the verdict once revealed, and the text with its why."""
+
+    DEFAULT_CSS = """
+    OptionRow {
+        height: auto;
+        & > .option--key { width: 3; color: $text-muted; }
+        & > .option--box { width: 4; }
+        & > .option--verdict { width: 2; display: none; text-style: bold; }
+        & > .option--body { width: 1fr; height: auto; }
+        & .option--why { display: none; color: $text-muted; padding-bottom: 1; }
+        &.-selected > .option--box { text-style: bold; }
+        &.-selected .option--text { text-style: bold; }
+    }
+    """
+
+    class Pressed(Message):
+        """The option was clicked."""
+
+        def __init__(self, row: OptionRow) -> None:
+            self.row = row
+            super().__init__()
+
+    def __init__(self, position: int, text: str, *, box: str) -> None:
+        super().__init__()
+        self.position = position
+        self._text = text
+        self._box = Static(Content(box), classes="option--box")
+        self._verdict = Static(classes="option--verdict")
+        self._why = Static(classes="option--why")
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(option_letter(self.position)), classes="option--key")
+        yield self._box
+        yield self._verdict
+        with Vertical(classes="option--body"):
+            yield Static(Content(self._text), classes="option--text")
+            yield self._why
+
+    def show_pick(self, picked: bool, box: str, *, update: bool = True) -> None:
+        """Show whether the option is picked, with ``box`` as the mark."""
+        self.set_class(picked, "-selected", update=update)
+        self._box.update(Content(box))
+
+    def show_key(self, key: OptionKey) -> None:
+        """Show the verdict and the why of this option."""
+        wrong = key.picked and not key.correct
+        self.set_class(key.correct, "-correct", update=False)
+        self.set_class(wrong, "-wrong", update=False)
+        self.set_class(key.unsafe, "-unsafe", update=False)
+        self.set_class(key.unsafe and key.picked, "-unsafe-pick", update=False)
+        self._verdict.update(RIGHT if key.correct else WRONG if wrong else "")
+        self._verdict.display = True
+        why = why_content(key.why, unsafe=key.unsafe)
+        self._why.update(why)
+        self._why.display = bool(why)
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.post_message(self.Pressed(self))
+
+
+class OptionListAnswer(AnswerWidget):
+    """Lettered options with a cursor; one pick, or many when :attr:`multiple`.
+
+    Subclasses say what the options are (:meth:`_option_texts`), how a response maps onto their
+    display positions and back, and what the key says about each option.
+    """
+
+    DEFAULT_CSS = """
+    OptionListAnswer {
+        & OptionRow.-cursor {
+            background: $block-cursor-blurred-background;
+        }
+        &:focus OptionRow.-cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            & > .option--key { color: $block-cursor-foreground; }
+        }
+        & OptionRow.-correct.-selected {
+            background: $success 15%;
+        }
+        & OptionRow.-wrong { background: $error 15%; }
+        & OptionRow.-unsafe-pick { background: $warning 25%; }
+        & OptionRow.-correct > .option--verdict { color: $text-success; }
+        & OptionRow.-wrong > .option--verdict { color: $text-error; }
+    }
+    """
+
+    BINDINGS = [
+        *CURSOR_BINDINGS,
+        Binding("space", "pick_cursor", "Pick", show=False),
+        *digit_bindings("pick", "Pick"),
+        *letter_bindings("pick", "Pick"),
+    ]
+
+    ANSWER_ACTIONS = AnswerWidget.ANSWER_ACTIONS | {"pick_cursor"}
+
+    multiple: bool = False
+    """Whether the trainee may pick several options (space and the pick keys toggle)."""
+
+    def __init__(
+        self,
+        item: SessionItem,
+        *,
+        response: Response | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(item, response=response, id=id, classes=classes)
+        self.cursor = 0
+        """Display position of the cursor."""
+        self.selected: set[int] = set()
+        """Display positions of the picked options."""
+        self._rows: list[OptionRow] = []
+        self._hint = Static(classes="answer--hint")
+        if response is not None:
+            self.selected = self._positions_of(response)
+            if self.selected:
+                self.cursor = min(self.selected)
+
+    # --- what subclasses define ------------------------------------------------------------------
+
+    def _option_texts(self) -> list[str]:
+        """The options' texts, in display order."""
+        raise NotImplementedError
+
+    def _positions_of(self, response: Response | None) -> set[int]:
+        """The display positions that ``response`` picks."""
+        raise NotImplementedError
+
+    def _response_of(self, positions: set[int]) -> Response | None:
+        """The response that picking ``positions`` gives (``None`` for no pick)."""
+        raise NotImplementedError
+
+    def _option_keys(self, response: Response | None) -> list[OptionKey]:
+        """The key of every option, in display order, against ``response``."""
+        raise NotImplementedError
+
+    # --- the widget --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        self._hint.update(self._hint_content())
+        yield self._hint
+        for position, text in enumerate(self._option_texts()):
+            row = OptionRow(position, text, box=self._box(position in self.selected))
+            row.set_class(position in self.selected, "-selected")
+            row.set_class(position == self.cursor, "-cursor")
+            self._rows.append(row)
+            yield row
+
+    def _hint_content(self) -> Content:
+        count = len(self._rows) or len(self._option_texts())
+        keys = f"1-{count} or A-{option_letter(count - 1)}"
+        if self.multiple:
+            return Content(f"Select all that apply: {keys} or space toggles, ↑↓ move")
+        return Content(f"Pick one: {keys}, or ↑↓ and space")
+
+    def _box(self, picked: bool) -> str:
+        if self.multiple:
+            return PICKED_MANY if picked else UNPICKED_MANY
+        return PICKED_ONE if picked else UNPICKED_ONE
+
+    def response(self) -> Response | None:
+        return self._response_of(self.selected) if self.selected else None
+
+    def _pick_limit(self) -> int:
+        return len(self._rows)
+
+    def _move_cursor(self, position: int) -> None:
+        if not self._rows:
+            return
+        position = max(0, min(position, len(self._rows) - 1))
+        self._rows[self.cursor].remove_class("-cursor")
+        self.cursor = position
+        row = self._rows[position]
+        row.add_class("-cursor")
+        row.scroll_visible(animate=False)
+
+    def _choose(self, position: int) -> None:
+        if self.multiple:
+            self.selected ^= {position}
+        elif self.selected == {position}:
+            return
+        else:
+            self.selected = {position}
+        self._show_selection()
+        self._post_changed()
+
+    def _show_selection(self, *, update: bool = True) -> None:
+        for position, row in enumerate(self._rows):
+            picked = position in self.selected
+            row.show_pick(picked, self._box(picked), update=update)
+
+    def action_cursor(self, delta: int) -> None:
+        """Move the cursor up (-1) or down (1)."""
+        self._move_cursor(self.cursor + delta)
+
+    def action_cursor_to(self, position: int) -> None:
+        """Move the cursor to ``position`` (-1: the last option)."""
+        self._move_cursor(position if position >= 0 else len(self._rows) - 1)
+
+    def action_pick(self, number: int) -> None:
+        """Pick (or toggle) option ``number``, counted from 1."""
+        self._move_cursor(number - 1)
+        self._choose(number - 1)
+
+    def action_pick_cursor(self) -> None:
+        """Pick (or toggle) the option under the cursor."""
+        self._choose(self.cursor)
+
+    @on(OptionRow.Pressed)
+    def _clicked(self, event: OptionRow.Pressed) -> None:
+        event.stop()
+        if self.revealed:
+            return
+        self.focus()
+        self._move_cursor(event.row.position)
+        self._choose(event.row.position)
+
+    def _show_key(self, grade: Grade, response: Response | None) -> None:
+        self.selected = self._positions_of(response)
+        self._show_selection(update=False)
+        for row in self._rows:
+            row.remove_class("-cursor", update=False)
+        for row, key in zip(self._rows, self._option_keys(response), strict=True):
+            row.show_key(key)
+        self._hint.update(legend(answered=response is not None, unsafe=grade.unsafe))
+
+
+def legend(*, answered: bool, unsafe: bool = False) -> Content:
+    """The line that explains the marks of a revealed answer."""
+    parts: list[str | tuple[str, str]] = []
+    if not answered:
+        parts.append(("No answer given.  ", "bold"))
+    parts += [
+        (RIGHT, "bold $text-success"),
+        " correct   ",
+        (WRONG, "bold $text-error"),
+        " wrong pick   ",
+        ("●", "bold"),
+        " your answer",
+    ]
+    if unsafe:
+        parts += ["\n", ("UNSAFE: you picked an option that would harm a patient.", "bold $text-warning")]
+    return Content.assemble(*parts)

@@ -1,0 +1,52 @@
+"""The feedback under an answered question: verdict, explanation and references."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Markdown, Static
+
+from quiz.domain.grading import Grade
+from quiz.domain.model import Bank
+from quiz.domain.session import SessionItem
+
+
+def verdict_text(grade: Grade | None) -> Text:
+    """The one-line verdict: correct, partly right with the score, incorrect, or unanswered."""
+    if grade is None:
+        return Text("○ Not answered", style="bold dim")
+    if grade.correct:
+        text = Text("✔ Correct", style="bold green")
+    elif grade.score > 0:
+        text = Text(f"◐ Partly right ({grade.score:.0%})", style="bold yellow")
+    else:
+        text = Text("✘ Incorrect", style="bold red")
+    if grade.unsafe:
+        text.append("   ⚠ UNSAFE choice: this option would harm a patient", style="bold red")
+    return text
+
+
+class FeedbackPanel(Vertical):
+    """Verdict, the explanation (Markdown) and the bank's citations for the question's refs."""
+
+    DEFAULT_CSS = """
+    FeedbackPanel { height: auto; margin-top: 1; border-top: solid $primary; padding: 0 1; }
+    FeedbackPanel #verdict { margin-bottom: 1; }
+    FeedbackPanel #references { margin-top: 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="verdict")
+        yield Markdown(id="explanation")
+        yield Static(id="references")
+
+    def show(self, item: SessionItem, grade: Grade | None, bank: Bank | None) -> None:
+        """Fill the panel for ``item`` answered with ``grade`` (``None``: unanswered)."""
+        self.query_one("#verdict", Static).update(verdict_text(grade))
+        self.query_one("#explanation", Markdown).update(item.question.explanation)
+        references = Text("References\n", style="bold dim")
+        for ref in item.question.refs:
+            citation = bank.source(ref).citation if bank and ref in bank.sources else ref
+            references.append(f"• {citation}\n", style="dim")
+        self.query_one("#references", Static).update(references)

@@ -1,0 +1,116 @@
+"""Answers to ``short`` questions: a typed answer."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.widgets import Input, Static
+
+from quiz.domain.grading import Grade, Response, TextResponse
+from quiz.domain.model import ShortAnswer
+from quiz.domain.session import SessionItem
+from quiz.tui.widgets.answer import RIGHT, WRONG, AnswerWidget
+
+
+class ShortAnswerInput(AnswerWidget, can_focus=False):
+    """An input line; enter posts :class:`AnswerWidget.Submitted`.
+
+    The widget itself takes no focus: :meth:`focus` focuses the input, and Tab reaches it too.
+    Once revealed the input is disabled, so enter reaches the screen again.
+    """
+
+    EMPTY_HINT = "Type an answer first."
+
+    DEFAULT_CSS = """
+    ShortAnswerInput {
+        & > Input { margin-bottom: 1; }
+        & > .short--verdict { height: auto; text-style: bold; display: none; }
+        & > .short--verdict.-right { color: $text-success; }
+        & > .short--verdict.-wrong { color: $text-error; }
+        & > .short--accepted { height: auto; display: none; }
+        &.-revealed > .short--verdict, &.-revealed > .short--accepted { display: block; }
+        &.-revealed > .answer--hint { display: none; }
+    }
+    """
+
+    @property
+    def question(self) -> ShortAnswer:
+        """The question being answered."""
+        return self.item.question  # type: ignore[return-value]
+
+    def __init__(
+        self,
+        item: SessionItem,
+        *,
+        response: Response | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(item, response=response, id=id, classes=classes)
+        self._restored = response.text if isinstance(response, TextResponse) else ""
+        # The value is set in compose: setting it needs a running app.
+        self.input = Input(placeholder="Type your answer", select_on_focus=False)
+        """The text input."""
+        self._verdict = Static(classes="short--verdict")
+        self._accepted = Static(classes="short--accepted")
+
+    def compose(self) -> ComposeResult:
+        if self._restored:
+            self._set_text(self._restored)
+        yield Static(Content("Type your answer, then press enter."), classes="answer--hint")
+        yield self.input
+        yield self._verdict
+        yield self._accepted
+
+    def focus(self, scroll_visible: bool = True) -> ShortAnswerInput:
+        """Focus the input."""
+        self.input.focus(scroll_visible)
+        return self
+
+    def _set_text(self, text: str) -> None:
+        with self.input.prevent(Input.Changed):
+            self.input.value = text
+        self._restored = ""
+
+    def response(self) -> Response | None:
+        text = self.input.value or self._restored
+        return TextResponse(text=text) if text.strip() else None
+
+    @on(Input.Changed)
+    def _text_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._post_changed()
+
+    @on(Input.Submitted)
+    def _text_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Submitted(self))
+
+    def _show_key(self, grade: Grade, response: Response | None) -> None:
+        text = response.text if isinstance(response, TextResponse) else ""
+        self._set_text(text)
+        self.input.disabled = True
+        if not text.strip():
+            verdict = Content(f"{WRONG} No answer given.")
+        elif grade.correct:
+            verdict = Content(f"{RIGHT} Accepted.")
+        else:
+            verdict = Content(f"{WRONG} Not accepted.")
+        self._verdict.update(verdict)
+        self._verdict.set_class(grade.correct, "-right", update=False)
+        self._verdict.set_class(not grade.correct, "-wrong", update=False)
+        self._accepted.update(accepted_content(self.question))
+
+
+def accepted_content(question: ShortAnswer) -> Content:
+    """The accepted answers, one per line; patterns are named as such."""
+    lines: list[Content] = []
+    if question.answers:
+        lines.append(Content.styled("Accepted answers:", "dim"))
+        lines.extend(Content.assemble((f"  {RIGHT} ", "$text-success"), answer) for answer in question.answers)
+    if question.patterns:
+        title = "Also accepted, matching:" if question.answers else "Accepted, matching:"
+        lines.append(Content.styled(title, "dim"))
+        lines.extend(Content.assemble("  ", pattern) for pattern in question.patterns)
+    return Content("\n").join(lines)

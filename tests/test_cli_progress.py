@@ -1,0 +1,213 @@
+"""``ims-quiz stats``, ``export`` and the session commands, through click's CliRunner."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import timezone
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from engine_helpers import library_in, right, write_bank
+
+from quiz.banks.loader import discover
+from quiz.cli import EXPORT_FIELDS, build_plan, main
+from quiz.domain.grading import ChoiceResponse
+from quiz.domain.session import Mode, SessionPlan
+from quiz.service import Trainer
+from quiz.settings import Settings
+
+
+@pytest.fixture
+def bank_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "banks"
+    write_bank(folder)
+    return folder
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "progress.sqlite3"
+
+
+def practise(db: Path, tmp_path: Path, profile: str = "ann") -> None:
+    """Answer the three safety questions: one right, one with an unsafe pick, one right."""
+    trainer = Trainer.open(
+        Settings(profile=profile, db_url=str(db)), library_in(tmp_path / "lib"), tz=timezone.utc
+    )
+    session = trainer.start_session(SessionPlan(Mode.PRACTICE, topics=("safety",), seed=1))
+    for index, item in enumerate(session.items):
+        if item.question.id == "clean-technique":
+            session.answer(index, ChoiceResponse(frozenset({0, 1, 2})), 12.0)
+        else:
+            session.answer(index, right(item.question), 12.0)
+    session.finish()
+    trainer.close()
+
+
+def run(*args: str) -> click.testing.Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_stats_json(db: Path, bank_dir: Path, tmp_path: Path) -> None:
+    empty = json.loads(
+        run(
+            "stats", "--json", "--profile", "ann", "--db", str(db), "--bank-dir", str(bank_dir)
+        ).output
+    )
+    assert (empty["profile"], empty["attempts"], empty["accuracy"], empty["streak_days"]) == (
+        "ann",
+        0,
+        None,
+        0,
+    )
+    practise(db, tmp_path)
+    result = run(
+        "--db", str(db), "stats", "--json", "--bank-dir", str(bank_dir), "--profile", "ann"
+    )
+    assert result.exit_code == 0
+    stats = json.loads(result.output)
+    assert stats["attempts"] == 3 and stats["accuracy"] == pytest.approx(2 / 3)
+    assert stats["unsafe_picks"] == 1 and stats["streak_days"] == 1
+    assert stats["unsafe"][0]["question"] == "ims-test/clean-technique"
+    assert stats["unsafe"][0]["option"] == "Recap the needle"
+    safety = next(t for t in stats["topics"] if t["key"] == "ims-test/safety")
+    # same day, so retrievability is 1: (1 + 0.5 + 1) / 3
+    assert safety["attempts"] == 3 and safety["mastery"] == pytest.approx(2.5 / 3)
+    assert [r["key"] for r in stats["roots"]][:3] == ["C1", "C2", "C3"]
+    assert len(stats["forecast"]) == 14 and stats["due_today"] >= 1
+    assert stats["history"][0]["attempts"] == 3
+
+
+def test_stats_text(db: Path, bank_dir: Path, tmp_path: Path) -> None:
+    practise(db, tmp_path)
+    result = run("stats", "--db", str(db), "--bank-dir", str(bank_dir), "--profile", "ann")
+    assert result.exit_code == 0
+    assert "Profile ann" in result.output
+    assert re.search(r"Unsafe picks +1", result.output)
+    assert "Needling safety" in result.output
+
+
+def test_export_json_has_every_field(db: Path, tmp_path: Path) -> None:
+    practise(db, tmp_path)
+    records = json.loads(
+        run("export", "--format", "json", "--db", str(db), "--profile", "ann").output
+    )
+    assert len(records) == 3
+    assert all(tuple(record) == EXPORT_FIELDS for record in records)
+    unsafe = next(r for r in records if r["question_id"] == "clean-technique")
+    assert unsafe["response"] == {"kind": "choice", "selected": [0, 1, 2]}
+    assert unsafe["unsafe"] is True and unsafe["unsafe_choices"] == ["Recap the needle"]
+    assert unsafe["score"] == pytest.approx(0.5) and unsafe["correct"] is False
+    assert unsafe["profile"] == "ann" and unsafe["mode"] == "practice" and unsafe["seconds"] == 12.0
+    assert unsafe["answered_at"].endswith("+00:00") and len(unsafe["content_hash"]) == 16
+
+
+def test_export_csv_to_a_file_and_per_profile(db: Path, tmp_path: Path) -> None:
+    practise(db, tmp_path, "ann")
+    practise(db, tmp_path, "bob")
+    output = tmp_path / "out" / "attempts.csv"
+    output.parent.mkdir()
+    result = CliRunner().invoke(
+        main, ["export", "-o", str(output), "--db", str(db), "--profile", "bob"]
+    )
+    assert result.exit_code == 0 and "wrote 3 attempt(s)" in result.output
+    rows = list(csv.DictReader(io.StringIO(output.read_text(encoding="utf-8"))))
+    assert len(rows) == 3 and {row["profile"] for row in rows} == {"bob"}
+    assert tuple(rows[0]) == EXPORT_FIELDS
+    assert json.loads(rows[0]["response"])["kind"] in {"choice", "ordering"}
+    assert {row["correct"] for row in rows} == {"true", "false"}
+    every = run("export", "--all-profiles", "--db", str(db))
+    assert len(list(csv.DictReader(io.StringIO(every.output)))) == 6
+
+
+def test_a_corrupt_database_is_a_clear_error_not_a_traceback(db: Path) -> None:
+    db.write_bytes(b"\x00garbage" * 64)
+    for command in (["stats"], ["export"]):
+        result = CliRunner().invoke(main, [*command, "--db", str(db)])
+        assert result.exit_code == 1
+        assert "not an ims-quiz progress database" in result.output
+        assert "Traceback" not in result.output
+    assert db.read_bytes() == b"\x00garbage" * 64
+
+
+# --- session commands -----------------------------------------------------------------------------
+
+
+def test_session_commands_open_the_app_with_the_plan(
+    monkeypatch: pytest.MonkeyPatch, bank_dir: Path
+) -> None:
+    import quiz.tui.app
+
+    opened: list[tuple[Settings, SessionPlan | None]] = []
+    monkeypatch.setattr(
+        quiz.tui.app, "run_app", lambda settings, plan=None: opened.append((settings, plan))
+    )
+    result = run(
+        "exam",
+        "--bank",
+        "ims-test",
+        "--topic",
+        "safety",
+        "--topic",
+        "ims-test/model",
+        "--count",
+        "5",
+        "--seed",
+        "9",
+        "--minutes",
+        "15",
+        "--bank-dir",
+        str(bank_dir),
+        "--profile",
+        "ann",
+    )
+    assert result.exit_code == 0, result.output
+    ((settings, plan),) = opened
+    assert settings.profile == "ann"
+    assert plan == SessionPlan(
+        Mode.EXAM,
+        bank_ids=("ims-test",),
+        topics=("safety", "ims-test/model"),
+        count=5,
+        seed=9,
+        minutes=15,
+    )
+    for mode in ("practice", "review"):
+        assert run(mode, "--bank-dir", str(bank_dir)).exit_code == 0
+    assert [plan.mode for _, plan in opened[1:]] == [Mode.PRACTICE, Mode.REVIEW]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--bank", "nope"], "Invalid value for --bank: no bank 'nope'; loaded banks:.*ims-test"),
+        (
+            ["--topic", "nope"],
+            "Invalid value for --topic: no topic 'nope' in any bank; topics:.*myotomes",
+        ),
+        (
+            ["--bank", "ims-test", "--topic", "tcm-theory"],
+            "no topic 'tcm-theory' in the chosen banks; topics: model, myotomes, safety",
+        ),
+        (["--count", "0"], "Invalid value for '--count'"),
+    ],
+)
+def test_bad_session_options_name_the_valid_ids(
+    bank_dir: Path, args: list[str], message: str
+) -> None:
+    result = CliRunner().invoke(main, ["practice", *args, "--bank-dir", str(bank_dir)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert re.search(message, result.output.replace("\n", " ")), result.output
+
+
+def test_build_plan_defaults(bank_dir: Path) -> None:
+    library = discover([bank_dir])
+    assert build_plan(library, "review") == SessionPlan(Mode.REVIEW)
+    with pytest.raises(click.BadParameter):
+        build_plan(library, "practice", topics=("other-bank/safety",))

@@ -1,0 +1,38 @@
+"""The domain imports neither Textual nor SQLAlchemy; the service and the store import lazily.
+
+Checked in a fresh interpreter, so that modules other tests imported do not hide a leak.
+"""
+
+from __future__ import annotations
+
+import json
+import pkgutil
+import subprocess
+import sys
+
+import quiz.domain
+
+HEAVY = ("textual", "sqlalchemy")
+
+
+def imported_after(statement: str) -> list[str]:
+    """The heavy top-level packages in ``sys.modules`` after running ``statement``."""
+    code = (
+        f"import json, sys\n{statement}\n"
+        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout)
+
+
+def test_the_domain_imports_neither_textual_nor_sqlalchemy() -> None:
+    modules = [f"quiz.domain.{m.name}" for m in pkgutil.iter_modules(quiz.domain.__path__)]
+    assert {"quiz.domain.grading", "quiz.domain.scheduling", "quiz.domain.session"} <= set(modules)
+    assert imported_after("\n".join(f"import {module}" for module in modules)) == []
+
+
+def test_the_service_and_the_store_error_import_without_sqlalchemy() -> None:
+    assert imported_after("import quiz.service\nfrom quiz.progress import StoreError") == []
+    assert imported_after("import quiz.progress.convert") == []

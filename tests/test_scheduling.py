@@ -1,0 +1,190 @@
+"""The FSRS rating rule, card handling, mastery, and the statistics built on them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from engine_helpers import T0, bank_from_yaml
+
+from quiz.domain.grading import Grade
+from quiz.domain.model import QuestionBase
+from quiz.domain.scheduling import (
+    Card,
+    Rating,
+    card_id_for,
+    expected_seconds,
+    new_card,
+    question_mastery,
+    rating_for,
+    retrievability,
+    review,
+)
+from quiz.domain.stats import (
+    REPORTED_ROOTS,
+    QuestionRecord,
+    daily_history,
+    day_start,
+    due_forecast,
+    local_day,
+    root_mastery,
+    streak_days,
+    topic_mastery,
+)
+
+BANK = bank_from_yaml()
+SINGLE_RECALL = next(
+    q for q in BANK.questions if q.id == "c5-myotome"
+)  # single, difficulty 1: 20 s
+RIGHT = Grade(1.0, True, False)
+PARTIAL = Grade(0.5, False, False)
+WRONG = Grade(0.0, False, False)
+
+
+@pytest.mark.parametrize(
+    ("grade", "seconds", "rating"),
+    [
+        (WRONG, 5, Rating.Again),
+        (WRONG, 500, Rating.Again),
+        (PARTIAL, 5, Rating.Hard),
+        (Grade(0.5, False, True, (2,)), 15, Rating.Again),  # an unsafe pick is a failure
+        (RIGHT, 41, Rating.Hard),  # slower than twice the expected 20 s
+        (RIGHT, 40, Rating.Good),
+        (RIGHT, 10.5, Rating.Good),
+        (RIGHT, 10, Rating.Easy),  # within half the expected time
+        (RIGHT, 0, Rating.Easy),
+    ],
+)
+def test_rating_rule(grade: Grade, seconds: float, rating: Rating) -> None:
+    assert rating_for(SINGLE_RECALL, grade, seconds) is rating
+
+
+def test_expected_seconds_grow_with_type_and_difficulty() -> None:
+    by_id: dict[str, QuestionBase] = {q.id: q for q in BANK.questions}
+    assert expected_seconds(by_id["c5-myotome"]) == 20
+    assert expected_seconds(by_id["multi-roots"]) == 12
+    assert expected_seconds(by_id["myotome-match"]) == 45 * 1.5
+    assert expected_seconds(by_id["desk-segment"]) == 20 * 2
+
+
+def test_card_ids_are_stable_and_distinct() -> None:
+    assert card_id_for("b/q") == card_id_for("b/q")
+    assert card_id_for("b/q") != card_id_for("b/r")
+    assert 0 <= card_id_for("b/q") < 2**63
+
+
+def test_review_returns_a_new_card_and_a_log() -> None:
+    card = new_card("b/q", T0)
+    assert card.due == T0
+    reviewed, log = review(card, Rating.Good, T0, seconds=12.5)
+    assert card.last_review is None  # the original is untouched
+    assert reviewed.last_review == T0 and reviewed.due > T0
+    assert (log.card_id, log.rating, log.review_datetime, log.review_duration) == (
+        card.card_id,
+        Rating.Good,
+        T0,
+        12500,
+    )
+
+
+def test_reviews_are_deterministic_for_the_same_inputs() -> None:
+    def run() -> Card:
+        card = new_card("b/q", T0)
+        moment = T0
+        for rating in (Rating.Good, Rating.Good, Rating.Easy, Rating.Good, Rating.Good):
+            card, _ = review(card, rating, moment, 5)
+            moment = card.due
+        return card
+
+    assert run().to_dict() == run().to_dict()
+    assert run().due - T0 > timedelta(days=20)
+
+
+def test_cards_round_trip_through_dicts() -> None:
+    card, _ = review(new_card("b/q", T0), Rating.Hard, T0, 3)
+    assert Card.from_dict(card.to_dict()) == card
+
+
+def test_a_wrong_answer_brings_the_question_back_sooner() -> None:
+    good, _ = review(new_card("b/q", T0), Rating.Easy, T0, 3)
+    again, _ = review(new_card("b/q", T0), Rating.Again, T0, 3)
+    assert again.due < good.due
+
+
+def test_question_mastery_is_retrievability_times_last_score() -> None:
+    card, _ = review(new_card("b/q", T0), Rating.Good, T0, 10)
+    assert question_mastery(None, 1.0, T0) == 0.0
+    assert question_mastery(card, 1.0, T0) == pytest.approx(1.0)
+    assert question_mastery(card, 0.5, T0) == pytest.approx(0.5)
+    later = T0 + timedelta(days=10)
+    faded = question_mastery(card, 1.0, later)
+    assert faded == pytest.approx(retrievability(card, later))
+    assert 0 < faded < 0.9
+
+
+def test_naive_datetimes_are_refused() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        new_card("b/q", datetime(2026, 1, 1))
+
+
+# --- stats ----------------------------------------------------------------------------------------
+
+
+def test_topic_mastery_counts_unanswered_questions_as_zero() -> None:
+    records = {
+        "ims-test/clean-technique": QuestionRecord(attempts=2, mastery=1.0),
+        "ims-test/end-order": QuestionRecord(attempts=1, mastery=0.5),
+    }
+    by_key = {m.key: m for m in topic_mastery([BANK], records)}
+    assert list(by_key) == ["ims-test/myotomes", "ims-test/safety", "ims-test/model"]
+    safety = by_key["ims-test/safety"]  # 3 questions: (1 + 0.5 + 0) / 3
+    assert (safety.title, safety.mastery, safety.attempts) == (
+        "Needling safety",
+        pytest.approx(0.5),
+        3,
+    )
+    assert by_key["ims-test/model"].mastery == 0.0 and by_key["ims-test/model"].attempts == 0
+
+
+def test_root_mastery_lists_every_reported_root() -> None:
+    records = {"ims-test/c5-myotome": QuestionRecord(attempts=1, mastery=1.0)}
+    roots = root_mastery([BANK], records)
+    assert [m.key for m in roots] == list(REPORTED_ROOTS)
+    by_key = {m.key: m for m in roots}
+    # C5 is named by c5-myotome, myotome-match and desk-segment
+    assert by_key["C5"].mastery == pytest.approx(1 / 3) and by_key["C5"].attempts == 1
+    assert by_key["C7"].mastery == 0.0 and by_key["T7"].attempts == 0
+
+
+def test_streak_counts_back_from_today_or_yesterday() -> None:
+    today = date(2026, 3, 10)
+    days = [today - timedelta(days=n) for n in (0, 1, 2, 4)]
+    assert streak_days(days, today) == 3
+    assert streak_days(days[1:], today) == 2  # nothing yet today: yesterday's streak still counts
+    assert streak_days(days[2:], today) == 0
+    assert streak_days([], today) == 0
+
+
+def test_daily_history_and_days_follow_the_time_zone() -> None:
+    late = datetime(2026, 3, 2, 23, 30, tzinfo=timezone.utc)
+    plus_two = timezone(timedelta(hours=2))
+    history = daily_history([(late, True), (late, False), (T0, True)], timezone.utc)
+    assert [(d.day, d.attempts, d.correct) for d in history] == [(date(2026, 3, 2), 3, 2)]
+    assert local_day(late, plus_two) == date(2026, 3, 3)
+    assert day_start(date(2026, 3, 3), plus_two) == datetime(2026, 3, 2, 22, 0, tzinfo=timezone.utc)
+
+
+def test_due_forecast_puts_overdue_questions_today() -> None:
+    dues = [
+        T0 - timedelta(days=3),
+        T0 + timedelta(hours=1),
+        T0 + timedelta(days=2),
+        T0 + timedelta(days=30),
+    ]
+    forecast = due_forecast(dues, T0, days=4, tz=timezone.utc)
+    assert forecast == [
+        (date(2026, 3, 2), 2),
+        (date(2026, 3, 3), 0),
+        (date(2026, 3, 4), 1),
+        (date(2026, 3, 5), 0),
+    ]
