@@ -367,11 +367,14 @@ def _convert_questions(
             )
             continue
         if not isinstance(kind, str) or kind not in QUESTION_CLASSES:
-            shown = clip(kind) if isinstance(kind, str) else _kind(kind)
+            wrote = (
+                f"'{clip(kind)}'{_did_you_mean(kind, QUESTION_CLASSES)}"
+                if isinstance(kind, str)
+                else _kind(kind)
+            )
             report.add(
                 "unknown-type",
-                f"unknown question type '{shown}'{_did_you_mean(str(kind), QUESTION_CLASSES)}; "
-                f"types are {', '.join(QUESTION_CLASSES)}",
+                f"unknown question type {wrote}; types are {', '.join(QUESTION_CLASSES)}",
                 (*where, "type"),
                 question=question_id,
             )

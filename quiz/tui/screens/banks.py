@@ -35,11 +35,11 @@ class BanksScreen(Screen[None]):
         yield Header()
         with Horizontal(id="banks-body"):
             with Vertical(id="banks-left"):
-                yield Static("Banks (enter to list questions)", classes="section-title")
+                yield Static("Banks", classes="section-title")
                 yield DataTable(id="banks-table", cursor_type="row")
                 yield Static(id="bank-details")
             with Vertical(id="banks-right"):
-                yield Static("Questions (enter to try one)", classes="section-title")
+                yield Static("Questions · enter to try one", classes="section-title")
                 yield DataTable(id="questions-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="skipped-details")
         yield Footer()

@@ -81,7 +81,7 @@ class ResultsScreen(Screen[None]):
                 Text(first_line(item.question.prompt)),
                 key=str(index),
             )
-        questions.focus()
+        questions.focus(scroll_visible=False)
 
     @on(DataTable.RowSelected, "#questions-table")
     def _review(self, event: DataTable.RowSelected) -> None:

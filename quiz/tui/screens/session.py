@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, cast
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -38,12 +39,13 @@ class SessionScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "submit", "Submit"),
+        Binding("enter", "save_next", "Save"),
         Binding("enter", "next", "Next"),
         Binding("f,ctrl+f", "flag", "Flag"),
         Binding("n", "move(1)", "Next"),
-        Binding("p", "move(-1)", "Previous"),
-        Binding("g", "navigator", "Questions"),
-        Binding("s", "finish_exam", "Submit exam"),
+        Binding("p", "move(-1)", "Prev"),
+        Binding("g", "navigator", "Overview"),
+        Binding("s", "finish_exam", "Finish"),
         Binding("escape", "leave", "Leave"),
     ]
 
@@ -114,21 +116,25 @@ class SessionScreen(Screen[None]):
     def _update_status(self) -> None:
         item = self.session.items[self.index]
         total = len(self.session.items)
-        status = Text()
-        status.append(f" {MODE_NAMES[self.session.plan.mode]} ", style="bold reverse")
-        status.append(f"  {self.index + 1}/{total}  ", style="bold")
-        status.append(item.topic_title, style="italic")
-        status.append(f"  · difficulty {item.question.difficulty}", style="dim")
+        left = Text(no_wrap=True, overflow="ellipsis")
+        left.append(f" {MODE_NAMES[self.session.plan.mode]} ", style="bold reverse")
+        left.append(f"  {self.index + 1}/{total}  ", style="bold")
+        left.append(item.topic_title, style="italic")
+        left.append(f" · d{item.question.difficulty}", style="dim")
+        right = Text(no_wrap=True, justify="right")
         if self.index in self.session.flagged:
-            status.append("  ⚑ flagged", style="bold yellow")
+            right.append("⚑ flagged  ", style="bold yellow")
         if self.is_exam:
-            answered = sum(1 for i in range(total) if i in self.session.answers)
-            status.append(f"  · {answered} answered", style="dim")
+            right.append(f"{len(self.session.answers)}/{total} answered", style="dim")
         remaining = self._remaining()
         if remaining is not None:
             minutes, seconds = divmod(max(0, int(remaining)), 60)
             style = "bold red" if remaining < 60 else "bold"
-            status.append(f"  ⏱ {minutes:02d}:{seconds:02d}", style=style)
+            right.append(f"  ⏱ {minutes:02d}:{seconds:02d}", style=style)
+        status = Table.grid(expand=True)
+        status.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        status.add_column(no_wrap=True, justify="right")
+        status.add_row(left, right)
         self.query_one("#status", Static).update(status)
 
     def _remaining(self) -> float | None:
@@ -148,8 +154,10 @@ class SessionScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("move", "navigator", "finish_exam"):
             return self.is_exam
+        if action == "save_next":
+            return self.is_exam
         if action == "submit":
-            return not self.revealed
+            return not self.is_exam and not self.revealed
         if action == "next":
             return self.revealed
         return True
@@ -160,12 +168,17 @@ class SessionScreen(Screen[None]):
     def _widget_submitted(self) -> None:
         self.action_submit()
 
+    def action_save_next(self) -> None:
+        """Exam: save the answer and go to the next question."""
+        if not self.busy:
+            self._save_then(lambda: self._go(self.index + 1))
+
     def action_submit(self) -> None:
-        """Practice: grade and reveal, or go on after feedback. Exam: save and go to the next."""
+        """Practice-like modes: grade the answer and reveal the key (exam: save and go on)."""
         if self.busy:
             return
         if self.is_exam:
-            self._save_then(lambda: self._go(self.index + 1))
+            self.action_save_next()
             return
         widget = self._answer_widget()
         response = widget.response()
