@@ -203,9 +203,11 @@ def banks(ctx: click.Context, as_json: bool) -> None:
 
     console = Console(highlight=False)
     table = Table(title="Question banks", title_justify="left")
-    for name, justify in (("id", "left"), ("title", "left"), ("questions", "right"),
-                          ("topics", "right"), ("path", "left")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table.add_column("id", no_wrap=True)
+    table.add_column("title")
+    table.add_column("questions", justify="right")
+    table.add_column("topics", justify="right")
+    table.add_column("path", overflow="fold")
     for row in rows:
         table.add_row(*(Text(str(row[key])) for key in ("id", "title", "questions", "topics", "path")))
     console.print(table)
@@ -347,10 +349,11 @@ def _open_session(ctx: click.Context, mode: str, **options: Any) -> None:
     from quiz.banks.loader import discover
 
     settings = _settings(ctx)
-    plan = build_plan(discover(settings.bank_dirs), mode, **options)
+    library = discover(settings.bank_dirs)
+    plan = build_plan(library, mode, **options)
     from quiz.tui.app import run_app
 
-    run_app(settings, plan=plan)
+    run_app(settings, plan=plan, library=library)
 
 
 @main.command()
@@ -570,6 +573,96 @@ def export(ctx: click.Context, output_format: str, output: Path | None, all_prof
     except OSError as error:
         raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
     click.echo(f"wrote {len(records)} attempt(s) to {output}", err=True)
+
+
+@main.command()
+@click.option("--bank", "bank_ids", multiple=True, metavar="ID", help="Only this bank (repeatable).")
+@click.option("--flagged", is_flag=True, help="Only questions with a flag.")
+@click.option(
+    "--min-trainees",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Trainees needed before a question is flagged.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@global_options
+@click.pass_context
+def items(
+    ctx: click.Context, bank_ids: tuple[str, ...], flagged: bool, min_trainees: int, as_json: bool
+) -> None:
+    """Item analysis for instructors: which questions are too easy, too hard or misleading.
+
+    Uses every profile's first try at the current text of each question (see
+    quiz/domain/analysis.py for the definitions).
+    """
+    from quiz.banks.loader import discover
+    from quiz.domain.analysis import item_analysis
+
+    settings = _settings(ctx)
+    library = discover(settings.bank_dirs)
+    unknown = [bank_id for bank_id in bank_ids if bank_id not in library.banks]
+    if unknown:
+        raise click.BadParameter(
+            f"no bank {', '.join(unknown)}; loaded banks: {', '.join(sorted(library.banks))}",
+            param_hint="--bank",
+        )
+    trainer = _open_trainer(settings, library)
+    try:
+        attempts = trainer.attempts(all_profiles=True)
+        banks = [bank for bank in trainer.banks() if not bank_ids or bank.id in bank_ids]
+    finally:
+        trainer.close()
+    results = item_analysis(banks, attempts, min_trainees=min_trainees)
+    if flagged:
+        results = [item for item in results if item.flags]
+    if as_json:
+        import dataclasses
+
+        click.echo(
+            json.dumps([dataclasses.asdict(item) for item in results], indent=2, ensure_ascii=False)
+        )
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    def number(value: float | None, form: str) -> str:
+        return "–" if value is None else format(value, form)
+
+    table = Table(title="Item analysis (first tries)", title_justify="left")
+    table.add_column("question", overflow="fold")
+    table.add_column("type")
+    table.add_column("n", justify="right")
+    table.add_column("facility", justify="right")
+    table.add_column("discr.", justify="right")
+    table.add_column("median s", justify="right")
+    table.add_column("top distractor", overflow="fold")
+    table.add_column("flags", style="yellow", overflow="fold")
+    for item in results:
+        distractor = (
+            f"{item.top_distractor} ({item.top_distractor_share:.0%})"
+            if item.top_distractor is not None and item.top_distractor_share is not None
+            else ""
+        )
+        table.add_row(
+            Text(item.key),
+            item.kind,
+            str(item.trainees),
+            number(item.facility, ".0%"),
+            number(item.discrimination, "+.2f"),
+            number(item.median_seconds, ".0f"),
+            Text(distractor),
+            Text(", ".join(item.flags)),
+        )
+    console = Console(highlight=False)
+    if results:
+        console.print(table)
+    answered = sum(1 for item in results if item.trainees)
+    console.print(
+        f"{len(results)} question(s), {answered} answered, "
+        f"{sum(1 for item in results if item.flags)} flagged"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover
