@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from datetime import datetime, timedelta, timezone
 
-import dataclasses
 import pytest
 from click.testing import CliRunner
 
