@@ -225,6 +225,7 @@ def banks(ctx: click.Context, as_json: bool) -> None:
 @click.option(
     "--output", "-o", type=click.Path(path_type=Path), help="Write to FILE instead of stdout."
 )
+@global_options
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of the bank format (for editor autocompletion)."""
     from quiz.banks.schema import schema_text
@@ -233,13 +234,17 @@ def schema(output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
         click.echo(f"wrote {output}")
 
 
 @main.command("new-bank")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@global_options
 def new_bank(file: Path, force: bool) -> None:
     """Write a commented starter bank with one question of each type."""
     from quiz.banks.scaffold import scaffold

@@ -145,7 +145,7 @@ def test_session_commands_open_the_app_with_the_plan(
 
     opened: list[tuple[Settings, SessionPlan | None]] = []
     monkeypatch.setattr(
-        quiz.tui.app, "run_app", lambda settings, plan=None: opened.append((settings, plan))
+        quiz.tui.app, "run_app", lambda settings, plan=None, **options: opened.append((settings, plan))
     )
     result = run(
         "exam",

@@ -8,7 +8,6 @@ never decides whether a bank is valid.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import tempfile
@@ -77,20 +76,9 @@ class ParseCache:
     def get(self, bank_path: Path, size: int, mtime_ns: int, content: str) -> CacheEntry | None:
         """The entry for this exact file content, or ``None`` (missing, stale or corrupt)."""
         try:
-            data = self._entry_path(bank_path).read_bytes()
-        except OSError:
+            entry = _decoder.decode(self._entry_path(bank_path).read_bytes())
+        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
             return None
-        # Decoding makes some hundred thousand objects and none of them can form a cycle:
-        # letting the collector run every 700 of them would more than double the time.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            entry = _decoder.decode(data)
-        except (msgspec.DecodeError, msgspec.ValidationError):
-            return None
-        finally:
-            if collecting:
-                gc.enable()
         if (entry.stamp, entry.size, entry.mtime_ns, entry.digest) != (
             self.stamp,
             size,

@@ -55,7 +55,7 @@ CODES: Final[dict[str, str]] = {
     "empty-file": "The file holds no YAML document.",
     "yaml-syntax": "The YAML itself is malformed (indentation, tabs, unclosed quotes...).",
     "multiple-documents": "The file holds more than one YAML document.",
-    "too-deep": "Nesting is deeper than the loader accepts.",
+    "too-deep": "Nesting is deeper than the loader accepts, or an alias contains itself.",
     "alias-bomb": "Anchors and aliases expand to an unreasonably large document.",
     "forbidden-tag": "A YAML tag such as !!python/object; banks are plain data.",
     "not-mapping": "The top level (or another part) is not a mapping of keys to values.",
@@ -79,7 +79,7 @@ CODES: Final[dict[str, str]] = {
     # Answer keys
     "correct-count": "`single` without exactly one correct choice, or `multiple` with none.",
     "choice-count": "Fewer than 2 or more than 8 choices.",
-    "duplicate-option": "Two options (choices, pairs, items, answers) with the same text.",
+    "duplicate-option": "Two options (choices, matching items, ordering items) with the same text.",
     "too-few-pairs": "`matching` with fewer than 2 pairs.",
     "too-few-items": "`ordering` with fewer than 2 items.",
     "no-answers": "`short` with neither answers nor patterns.",

@@ -72,13 +72,32 @@ def validate_bank(path: str, parsed: ParsedYaml) -> tuple[Bank | None, list[Diag
     for problem in parsed.problems:
         report.items.append(
             Diagnostic(
-                path, problem.line, problem.column, Severity.ERROR, problem.code, problem.message
+                path,
+                problem.line,
+                problem.column,
+                Severity.ERROR,
+                problem.code,
+                problem.message,
+                _question_around(parsed, problem.line, problem.column),
             )
         )
     bank = _validate(report, parsed.data)
     report.items.sort(key=lambda d: (d.line, d.column))
     has_errors = any(d.severity is Severity.ERROR for d in report.items)
     return (None if has_errors else bank), report.items
+
+
+def _question_around(parsed: ParsedYaml, line: int, column: int) -> str | None:
+    """The id of the question written around ``line``:``column``, if there is one."""
+    index = parsed.index_at(("questions",), line, column)
+    if index is None:
+        return None
+    questions = parsed.data.get("questions") if isinstance(parsed.data, dict) else None
+    if not isinstance(questions, list) or index >= len(questions):
+        return None
+    question = questions[index]
+    question_id = question.get("id") if isinstance(question, dict) else None
+    return question_id if isinstance(question_id, str) else None
 
 
 def _validate(report: _Report, data: Any) -> Bank | None:
@@ -270,7 +289,9 @@ def _classify(message: str, field: str) -> tuple[str, str]:
     if field == "difficulty" and ("<=" in message or ">=" in message):
         return "difficulty-range", "difficulty must be 1 (recall), 2 (application) or 3 (reasoning)"
     if field == "id" and "regex" in message:
-        return "invalid-id", "ids are lowercase letters and digits joined by dashes, e.g. 'c5-myotome'"
+        return "invalid-id", (
+            "ids are lowercase letters and digits joined by dashes, e.g. 'c5-myotome'"
+        )
     if field == "roots" and "regex" in message:
         return "invalid-value", "a spinal root is written C1-C8, T1-T12, L1-L5 or S1-S5"
     if field == "choices" and "length" in message:
@@ -279,10 +300,34 @@ def _classify(message: str, field: str) -> tuple[str, str]:
         return "too-few-pairs", "matching needs at least 2 pairs"
     if field == "items" and "length >=" in message:
         return "too-few-items", "ordering needs at least 2 items"
-    if ", got `" in message:
-        expected, _, got = message.partition(", got ")
-        return "wrong-type", f"{expected[0].lower()}{expected[1:]}, got {got}"
+    if message.startswith("Expected `") and ", got `" in message:
+        expected, _, got = message.removeprefix("Expected ").partition(", got ")
+        wanted, found = _type_words(expected), _type_words(got)
+        hint = ""
+        if "text" in wanted and found in ("true or false", "a number", "a whole number"):
+            hint = (
+                " (put it in quotes: YAML reads a bare yes, no, on or off as true or false, "
+                "and 1.10 as the number 1.1)"
+            )
+        return "wrong-type", f"expected {wanted}, got {found}{hint}"
     return "invalid-value", lowered
+
+
+_TYPE_WORDS = {
+    "str": "text",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "null": "nothing",
+    "array": "a list",
+    "object": "a mapping",
+}
+
+
+def _type_words(msgspec_types: str) -> str:
+    """```str | null``` -> ``text or nothing``: msgspec's type names in an author's words."""
+    names = [name.strip() for name in msgspec_types.strip("`").split("|")]
+    return " or ".join(_TYPE_WORDS.get(name, name) for name in names)
 
 
 def _label(steps: Iterable[str | int]) -> str:
@@ -312,7 +357,8 @@ def _convert_header(report: _Report, data: dict[str, Any]) -> Bank | None:
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
-            report.add("unknown-field", f"top level: {_unknown_field(key, known)}", (key,), key=True)
+            message = f"top level: {_unknown_field(key, known)}"
+            report.add("unknown-field", message, (key,), key=True)
             ok = False
             continue
         if key == "questions":
@@ -379,11 +425,11 @@ def _convert_questions(
                 question=question_id,
             )
             continue
+        reported = len(report.items)
         cleaned = _check_shape(report, raw, QUESTION_CLASSES[kind], where, question_id)
         try:
             question = msgspec.convert(cleaned, Question, str_keys=True)
         except msgspec.ValidationError as error:
-            reported = len(report.items)
             _report_each_field(report, cleaned, QUESTION_CLASSES[kind], where, question_id)
             if len(report.items) == reported:
                 # Never drop a question silently: report the error as msgspec words it.
@@ -575,4 +621,8 @@ def _kind(value: Any) -> str:
         return "a mapping"
     if isinstance(value, str):
         return "text"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
     return f"a {type(value).__name__}"

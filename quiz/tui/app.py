@@ -133,12 +133,14 @@ class IMSQuizApp(App[None]):
             try:
                 session = self.trainer.start_session(plan)
             except NoQuestions as error:
-                self.call_from_thread(self.notify, str(error), severity="warning", timeout=6)
+                self.call_from_thread(
+                    self.notify, str(error), severity="warning", timeout=6, markup=False
+                )
                 return
             self.call_from_thread(self.open_session, session)
 
         if self.trainer is None:
-            self.notify("Still loading the banks; try again in a moment.", severity="warning")
+            self.notify_not_ready()
             return
         self.run_in_thread(start)
 
@@ -186,7 +188,20 @@ class IMSQuizApp(App[None]):
                 title="Error",
                 severity="error",
                 timeout=10,
+                markup=False,  # an error message may quote bank text or SQL with brackets
             )
+
+    def notify_not_ready(self) -> None:
+        """Say why there is no trainer: still loading, or the progress store failed to open."""
+        if self.load_error:
+            self.notify(
+                f"Progress cannot be opened, so no session can start: {self.load_error}",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+        else:
+            self.notify("Still loading the banks; try again in a moment.", severity="warning")
 
     def action_help(self) -> None:
         from quiz.tui.screens.help import HelpScreen
@@ -208,6 +223,6 @@ def make_app(
     return IMSQuizApp(settings or Settings(), plan, **options)
 
 
-def run_app(settings: Settings, plan: SessionPlan | None = None) -> None:
-    """Run the trainer in this terminal until the trainee quits."""
-    make_app(settings, plan).run()
+def run_app(settings: Settings, plan: SessionPlan | None = None, **options: Any) -> None:
+    """Run the trainer in this terminal until the trainee quits (options as for the app)."""
+    make_app(settings, plan, **options).run()

@@ -150,7 +150,7 @@ class HomeScreen(Screen[None]):
         from quiz.tui.screens.setup import SetupScreen
 
         if self.quiz.library is None or self.quiz.trainer is None:
-            self.notify("Still loading; try again in a moment.", severity="warning")
+            self.quiz.notify_not_ready()
             return
 
         def chosen(plan: object) -> None:

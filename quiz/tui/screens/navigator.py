@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
@@ -11,6 +11,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from quiz.service import ActiveSession
+
+MAX_COLUMNS = 10
+CELL_WIDTH = 6
+"""A cell's button (at least 5 wide) and the gutter after it."""
 
 
 class NavigatorScreen(ModalScreen[int | None]):
@@ -54,7 +58,18 @@ class NavigatorScreen(ModalScreen[int | None]):
             )
 
     def on_mount(self) -> None:
+        self._fit_columns(self.app.size.width)
         self.query_one(f"#q{self.current}", Button).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_columns(event.size.width)
+
+    def _fit_columns(self, terminal_width: int) -> None:
+        # Fewer columns on a narrow terminal: a grid cell squeezed to no width at all makes the
+        # layout raise (the dialog is 90% wide, at most 100, less its border and padding).
+        inner = min(100, terminal_width * 9 // 10) - 6
+        columns = max(1, min(MAX_COLUMNS, (inner + 1) // CELL_WIDTH))
+        self.query_one("#navigator-grid", Grid).styles.grid_size_columns = columns
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def first_line(markdown: str, limit: int = 60) -> str:
     """The first non-empty line of a prompt, shortened for a table cell."""
     line = next((part.strip() for part in markdown.splitlines() if part.strip()), "")
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 class ResultsScreen(Screen[None]):

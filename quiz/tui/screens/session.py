@@ -310,6 +310,12 @@ class SessionScreen(Screen[None]):
     def _show_results(self, result: SessionResult) -> None:
         from quiz.tui.screens.results import ResultsScreen
 
+        if self not in self.app.screen_stack:
+            return
+        # Time can run out under a dialog (the navigator, help): close it, then replace this
+        # screen, so that leaving the results goes home rather than back to a finished exam.
+        while self.app.screen is not self:
+            self.app.pop_screen()
         self.app.switch_screen(ResultsScreen(self.session, result))
 
     def action_flag(self) -> None:

@@ -1,0 +1,338 @@
+"""The TUI against its budgets: first question on screen, and keypress to feedback.
+
+(a) **First question.** Time from process start to the first frame that shows the first
+    question of ``ims-quiz practice`` (the real CLI, the shipped banks, a fresh database),
+    side by side with a bare Textual app that shows a hard-coded question with the same widgets
+    (Header, a status Static, Markdown, an option list, Footer). Each run is a new process,
+    started by this script; the child runs the app headless (``App.run_test``) and prints a line
+    when the frame is out, which is when the parent stops the clock. Runs alternate between the
+    two apps; the first real run (cold parse cache, new database) is shown apart. Budget: the
+    real app's median within 1.25x of the bare app's.
+
+(b) **Keypress to feedback.** In one process, a practice session over the shipped banks: for
+    each question an answer is picked, the app is let go idle, then enter is pressed. The time
+    runs from posting the key until the first frame emitted after the feedback is complete (the
+    key revealed in the answer widget, the verdict, the explanation's Markdown mounted, the
+    references). Frames are the app's ``_display`` calls, with the ANSI rendering a terminal
+    would get done too. Budget: median < 50 ms.
+
+Run it with::
+
+    .venv/bin/python benchmarks/bench_tui.py [--runs N] [--questions N] [--profile]
+
+``--profile`` prints where the time of the slowest answer-to-feedback goes (cProfile), and a
+profile of the real app's start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+STARTUP_BUDGET_RATIO = 1.25
+FEEDBACK_BUDGET_SECONDS = 0.050
+SIZE = (80, 24)
+READY = "FIRST-QUESTION-ON-SCREEN"
+
+BARE_PROMPT = "Which muscle is supplied mainly by the **C5** root?"
+BARE_OPTIONS = ("Deltoid", "Triceps", "Abductor pollicis brevis", "Tibialis anterior")
+
+
+# --- frames -------------------------------------------------------------------------------------
+
+
+def watch_frames(app: Any, ready: Callable[[], bool], on_ready: Callable[[float], None]) -> None:
+    """Call ``on_ready(time)`` at the first frame the app emits while ``ready()`` is true.
+
+    Headless apps compute every update but skip writing it; the ANSI rendering is done here so
+    that each frame costs what it costs in a terminal.
+    """
+    display = app._display
+
+    def displayed(screen: Any, renderable: Any) -> None:
+        if renderable is not None and hasattr(renderable, "render_segments"):
+            renderable.render_segments(app.console)
+        display(screen, renderable)
+        if renderable is not None and ready():
+            on_ready(time.perf_counter())
+
+    app._display = displayed
+
+
+def visible(screen: Any, widget: Any) -> bool:
+    """Whether ``widget`` is laid out in the visible part of ``screen``."""
+    return widget in screen._compositor.visible_widgets
+
+
+# --- (a) first question: the children ------------------------------------------------------------
+
+
+def child_real(argv: list[str]) -> None:
+    """Run ``ims-quiz practice ARGV`` headless; print READY at the first question's frame."""
+    import quiz.tui.app as tui_app
+    from quiz.cli import main
+
+    def run_headless(settings: Any, plan: Any = None, **options: Any) -> None:
+        app = tui_app.make_app(settings, plan, **options)
+
+        def ready() -> bool:
+            screen = app.screen
+            if type(screen).__name__ != "SessionScreen":
+                return False
+            answers = screen.query("AnswerWidget")
+            prompt = screen.query("#prompt MarkdownBlock")
+            return bool(answers and prompt) and all(
+                visible(screen, widget) for widget in (answers.first(), prompt.first())
+            ) and any(visible(screen, child) for child in answers.first().children)
+
+        asyncio.run(_until_ready(app, ready))
+
+    tui_app.run_app = run_headless
+    main(["practice", *argv], standalone_mode=False)
+
+
+def child_bare() -> None:
+    """The same widgets with a hard-coded question; print READY at its first frame."""
+    from textual.app import App, ComposeResult
+    from textual.binding import Binding
+    from textual.widgets import Footer, Header, Markdown, OptionList, Static
+
+    class BareApp(App[None]):
+        CSS = "#status { height: 1; } #prompt { margin: 1 2; } OptionList { height: auto; }"
+        BINDINGS = [Binding("enter", "submit", "Submit"), Binding("f", "flag", "Flag")]
+
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Static(" Practice   1/20   Myotomes", id="status")
+            yield Markdown(BARE_PROMPT, id="prompt")
+            yield OptionList(*(f"{chr(65 + n)}  {text}" for n, text in enumerate(BARE_OPTIONS)))
+            yield Footer()
+
+    app = BareApp()
+
+    def ready() -> bool:
+        screen = app.screen
+        options = screen.query(OptionList)
+        prompt = screen.query("#prompt MarkdownBlock")
+        return bool(options and prompt) and visible(screen, options.first()) and visible(
+            screen, prompt.first()
+        )
+
+    asyncio.run(_until_ready(app, ready))
+
+
+async def _until_ready(app: Any, ready: Callable[[], bool]) -> None:
+    done = asyncio.Event()
+    watch_frames(app, ready, lambda _when: done.set())
+    async with app.run_test(size=SIZE):
+        await asyncio.wait_for(done.wait(), timeout=30)
+        print(READY, flush=True)
+
+
+# --- (a) first question: the parent -----------------------------------------------------------------
+
+
+def time_child(args: list[str], env: dict[str, str]) -> float:
+    """Seconds from starting ``python bench_tui.py ARGS`` to its READY line."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, __file__, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.strip() == READY:
+            elapsed = time.perf_counter() - start
+            break
+    else:
+        raise RuntimeError(f"{args} never showed its question:\n{process.stderr.read()}")  # type: ignore[union-attr]
+    process.wait()
+    return elapsed
+
+
+def bench_startup(runs: int) -> tuple[float, float, float]:
+    """Median seconds to the first question: real app, bare app; and the cold first real run."""
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "IMS_QUIZ_HOME": home, "IMS_QUIZ_PROFILE": "bench"}
+        for name in ("IMS_QUIZ_BANKS", "IMS_QUIZ_DB"):
+            env.pop(name, None)
+        real_args = ["--child", "real", "--", "--seed", "1", "--count", "20"]
+        cold = time_child(real_args, env)  # fills the parse cache, creates the database
+        time_child(["--child", "bare"], env)  # warms the OS file cache for textual
+        real: list[float] = []
+        bare: list[float] = []
+        for _ in range(runs):
+            real.append(time_child(real_args, env))
+            bare.append(time_child(["--child", "bare"], env))
+    return statistics.median(real), statistics.median(bare), cold
+
+
+# --- (b) keypress to feedback ------------------------------------------------------------------------
+
+
+def _answer_keys(kind: str) -> list[str]:
+    """Keys that give some answer to a question of ``kind`` (right or wrong does not matter)."""
+    return {
+        "matching": ["1"],
+        "ordering": ["space"],
+        "short": ["c", "5"],
+    }.get(kind, ["1"])
+
+
+async def _feedback_latencies(questions: int, profiler: cProfile.Profile | None) -> list[float]:
+    from textual import events
+
+    from quiz.domain.session import Mode, SessionPlan
+    from quiz.settings import Settings
+    from quiz.tui.app import make_app
+    from quiz.tui.screens.session import SessionScreen
+    from quiz.tui.widgets.feedback import FeedbackPanel
+
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(profile="bench", db_url=str(Path(folder) / "progress.sqlite3"))
+        plan = SessionPlan(mode=Mode.PRACTICE, count=questions, seed=1)
+        app = make_app(settings, plan)
+        state: dict[str, Any] = {"old": set(), "screen": None, "shown": None}
+
+        def complete() -> bool:
+            screen = state["screen"]
+            if screen is None or not screen.revealed:
+                return False
+            blocks = screen.query_one(FeedbackPanel).query("#explanation MarkdownBlock")
+            return bool(blocks) and not {id(block) for block in blocks} & state["old"]
+
+        def shown(when: float) -> None:
+            if state["shown"] is None:
+                state["shown"] = when
+
+        watch_frames(app, complete, shown)
+        latencies: list[float] = []
+        async with app.run_test(size=SIZE) as pilot:
+            while not isinstance(app.screen, SessionScreen):
+                await pilot.pause(0.01)
+            screen = app.screen
+            total = len(screen.session.items)
+            for index in range(total):
+                while screen.index != index or screen.revealed:
+                    await pilot.pause(0.005)
+                await pilot.pause()
+                item = screen.session.items[index]
+                for key in _answer_keys(item.question.kind):
+                    app.post_message(events.Key(key, " " if key == "space" else key))
+                await pilot.pause()
+                await pilot.pause()  # idle: nothing left to draw
+                feedback = screen.query_one(FeedbackPanel)
+                state.update(
+                    old={id(b) for b in feedback.query("#explanation MarkdownBlock")},
+                    screen=screen,
+                    shown=None,
+                )
+                if profiler is not None:
+                    profiler.enable()
+                start = time.perf_counter()
+                app.post_message(events.Key("enter", "\r"))
+                while state["shown"] is None:
+                    await asyncio.sleep(0.0005)
+                if profiler is not None:
+                    profiler.disable()
+                latencies.append(state["shown"] - start)
+                state["screen"] = None
+                await pilot.pause()
+                app.post_message(events.Key("enter", "\r"))  # next question
+            await pilot.press("ctrl+q")
+    return latencies
+
+
+def bench_feedback(questions: int, profile: bool) -> list[float]:
+    """Seconds from the enter key to the feedback's frame, one per question."""
+    profiler = cProfile.Profile() if profile else None
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["IMS_QUIZ_HOME"] = home
+        latencies = asyncio.run(_feedback_latencies(questions, profiler))
+    if profiler is not None:
+        print("\nProfile of keypress -> feedback, all questions (cumulative):")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    return latencies
+
+
+def profile_startup() -> None:
+    """cProfile of one real start (in a child, cache warm), top functions by cumulative time."""
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "IMS_QUIZ_HOME": home, "IMS_QUIZ_PROFILE": "bench"}
+        real_args = ["--child", "real", "--", "--seed", "1", "--count", "20"]
+        time_child(real_args, env)
+        output = Path(home) / "startup.prof"
+        subprocess.run(
+            [sys.executable, "-m", "cProfile", "-o", str(output), __file__, *real_args],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        stream = io.StringIO()
+        pstats.Stats(str(output), stream=stream).sort_stats("cumulative").print_stats(35)
+        print("\nProfile of the real app's start (cumulative):")
+        print(stream.getvalue())
+
+
+# --- main ---------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:2] == ["--child", "real"]:
+        child_real(argv[3:] if argv[2:3] == ["--"] else argv[2:])
+        return 0
+    if argv[:2] == ["--child", "bare"]:
+        child_bare()
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=7, help="start-up runs of each app")
+    parser.add_argument("--questions", type=int, default=20, help="questions answered in (b)")
+    parser.add_argument("--profile", action="store_true", help="print cProfile output")
+    parser.add_argument("--only", choices=("startup", "feedback"), help="run one of the two")
+    args = parser.parse_args(argv)
+
+    passed = True
+    if args.only != "feedback":
+        real, bare, cold = bench_startup(args.runs)
+        ratio = real / bare
+        passed &= ratio <= STARTUP_BUDGET_RATIO
+        if args.profile:
+            profile_startup()
+        print(f"(a) process start -> first question on screen, median of {args.runs} runs each")
+        print(f"    bare Textual app  {bare * 1000:7.0f} ms")
+        print(
+            f"    ims-quiz practice {real * 1000:7.0f} ms  {ratio:.2f}x  "
+            f"<= {STARTUP_BUDGET_RATIO:.2f}x: {'PASS' if ratio <= STARTUP_BUDGET_RATIO else 'FAIL'}"
+        )
+        print(f"    (first run, cold parse cache and new database: {cold * 1000:.0f} ms)")
+    if args.only != "startup":
+        latencies = bench_feedback(args.questions, args.profile)
+        median = statistics.median(latencies)
+        passed &= median < FEEDBACK_BUDGET_SECONDS
+        print(f"(b) enter -> feedback on screen, {len(latencies)} questions")
+        print(
+            f"    median {median * 1000:.1f} ms  (min {min(latencies) * 1000:.1f}, "
+            f"max {max(latencies) * 1000:.1f})  < {FEEDBACK_BUDGET_SECONDS * 1000:.0f} ms: "
+            f"{'PASS' if median < FEEDBACK_BUDGET_SECONDS else 'FAIL'}"
+        )
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,674 @@
+"""Every flow of the real app through Pilot: home, setup, practice, exam, review, resume, banks,
+progress, help, theme, a broken database, tiny terminals, key-mashing and literal bank text.
+
+Each test builds the app with :func:`tui_helpers.make_test_app`: the fixture banks, a fresh
+SQLite file, a fixed clock, and (from the autouse fixture in tests/conftest.py) its own
+IMS_QUIZ_HOME. Waiting is always for a condition (a screen, an answer saved, the workers idle),
+never a fixed sleep.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from pathlib import Path
+
+from engine_helpers import Clock
+from textual.widgets import Button, DataTable, Input, Markdown, Static
+from tui_helpers import (
+    CASE_KEYS,
+    MARKUP_KEY,
+    SMALL,
+    answer_and_submit,
+    answer_current,
+    exam_answer,
+    make_test_app,
+    on_screen,
+    plain,
+    plan,
+    press_quickly,
+    screen_text,
+    session_screen,
+    settle,
+    started,
+    wait_until,
+)
+
+from quiz import paths
+from quiz.banks.loader import Library
+from quiz.domain.session import Mode
+from quiz.tui.screens.banks import BanksScreen, PreviewScreen
+from quiz.tui.screens.dialogs import ConfirmDialog, ResumeDialog
+from quiz.tui.screens.help import HelpScreen
+from quiz.tui.screens.home import HomeScreen
+from quiz.tui.screens.navigator import NavigatorScreen
+from quiz.tui.screens.progress import ProgressScreen
+from quiz.tui.screens.results import ResultsScreen, ReviewScreen
+from quiz.tui.screens.session import SessionScreen
+from quiz.tui.screens.setup import SetupScreen
+from quiz.tui.widgets.answer import AnswerWidget
+from quiz.tui.widgets.feedback import FeedbackPanel
+
+MARKUP_TEXTS = (
+    "Which muscle is supplied mainly by C5? [L4] [bold]x[/bold] [link=http://x]y[/link]",
+    "Triceps [L4]",
+    "[bold]Abductor pollicis brevis[/bold]",
+    "Deep needling toward the lung apex [link=http://x]y[/link]",
+)
+
+
+def markdown_text(widget: Markdown) -> str:
+    return "\n".join(plain(block) for block in widget.query("MarkdownBlock"))  # type: ignore[arg-type]
+
+
+def error_notes(app: object) -> list[str]:
+    """Error notifications: a failed worker shows up as one instead of a traceback."""
+    return [n.message for n in app._notifications if n.severity == "error"]  # type: ignore[attr-defined]
+
+
+# --- home ---------------------------------------------------------------------------------------
+
+
+async def test_home_shows_the_summary_topics_and_skipped_banks(db_file: Path, library: Library) -> None:
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=SMALL) as pilot:
+        assert isinstance(app.screen, HomeScreen)  # at once, before the banks are loaded
+        await started(pilot)
+        text = screen_text(pilot)
+        assert "Profile  tester" in text
+        assert "New available    8" in text
+        for topic in ("Myotomes and roots", "Needling safety", "The neuropathic model"):
+            assert topic in text
+        assert "1 bank(s) skipped as broken" in text
+        assert "broken.yaml:9:5" in text
+        assert app.screen.focused is app.screen.query_one("#menu")
+
+
+async def test_q_on_home_quits(db_file: Path, library: Library) -> None:
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(pilot)
+        await pilot.press("q")
+        await wait_until(pilot, lambda: not app.is_running, "the app to exit")
+
+
+# --- practice -------------------------------------------------------------------------------------
+
+
+async def test_practice_from_home_through_setup_feedback_and_results(
+    db_file: Path, library: Library
+) -> None:
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(pilot)
+        await pilot.press("p")
+        setup = await on_screen(pilot, SetupScreen)
+        setup.query_one("#count", Input).value = "3"
+        setup.query_one("#seed", Input).value = "7"
+        await pilot.press("ctrl+s")
+        screen = await on_screen(pilot, SessionScreen)
+        assert screen.session.plan.mode is Mode.PRACTICE
+        assert screen.session.plan.seed == 7
+        assert len(screen.session.items) == 3
+        assert "1/3" in plain(screen.query_one("#status", Static))
+
+        # Enter before answering only hints; nothing is recorded.
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not screen.revealed and not screen.session.answers
+
+        await answer_and_submit(pilot, correct=False)
+        item = screen.session.items[0]
+        feedback = screen.query_one(FeedbackPanel)
+        assert feedback.display
+        assert "Incorrect" in plain(feedback.query_one("#verdict", Static))
+        assert item.question.explanation.split("**")[0] in markdown_text(
+            feedback.query_one("#explanation", Markdown)
+        )
+        references = plain(feedback.query_one("#references", Static))
+        assert "Gunn CC. The Gunn Approach" in references
+        widget = screen.query_one(AnswerWidget)
+        whys = "\n".join(plain(s) for s in widget.query(".option--why"))  # type: ignore[arg-type]
+        for choice in item.question.choices:  # type: ignore[attr-defined]
+            assert choice.why in whys
+        assert "Incorrect" in screen_text(pilot)  # the verdict is on screen, not only in the DOM
+
+        await pilot.press("enter")  # next question
+        await wait_until(pilot, lambda: screen.index == 1 and not screen.revealed, "question 2")
+        await answer_and_submit(pilot)
+        assert "Correct" in plain(screen.query_one("#verdict", Static))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.index == 2, "question 3")
+        await answer_and_submit(pilot)
+        await pilot.press("enter")
+
+        results = await on_screen(pilot, ResultsScreen)
+        headline = plain(results.query_one("#results-headline", Static))
+        assert "Practice results" in headline
+        assert "2/3 correct" in headline
+        assert results.query_one("#questions-table", DataTable).row_count == 3
+
+        await pilot.press("enter")  # review the highlighted (first) question
+        review = await on_screen(pilot, ReviewScreen)
+        assert review.index == 0
+        assert "Incorrect" in plain(review.query_one("#verdict", Static))
+        await pilot.press("n")
+        assert review.index == 1
+        await pilot.press("escape")
+        await on_screen(pilot, ResultsScreen)
+        await pilot.press("h")
+        await on_screen(pilot, HomeScreen)
+        assert "Answered         3" in screen_text(pilot)
+
+
+async def test_setup_start_button_and_cancel(db_file: Path, library: Library) -> None:
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(pilot)
+        await pilot.press("p")
+        await on_screen(pilot, SetupScreen)
+        await pilot.press("escape")
+        await on_screen(pilot, HomeScreen)
+
+        await pilot.press("p")
+        setup = await on_screen(pilot, SetupScreen)
+        setup.query_one("#count", Input).value = "0"
+        await pilot.click("#start")
+        await settle(pilot)
+        assert isinstance(app.screen, SetupScreen)  # an invalid count keeps the form open
+        setup.query_one("#count", Input).value = "2"
+        start = setup.query_one("#start", Button)
+        # A button ignores clicks during its 0.2 s press effect.
+        await wait_until(pilot, lambda: not start.has_class("-active"), "the press effect")
+        await pilot.click("#start")
+        screen = await on_screen(pilot, SessionScreen)
+        assert len(screen.session.items) == 2
+
+
+async def test_practice_answers_every_question_type_by_key(db_file: Path, library: Library) -> None:
+    """All eight questions (six types, a case) answered right by key: a 100% result."""
+    app = make_test_app(db_file, library, plan=plan(count=8))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, SessionScreen)
+        kinds = set()
+        for index in range(8):
+            await wait_until(pilot, lambda i=index: screen.index == i and not screen.revealed, "question")
+            kinds.add(screen.session.items[index].question.kind)
+            await answer_and_submit(pilot)
+            assert screen.session.answers[index].grade.correct, screen.session.items[index].key
+            await pilot.press("enter")
+        results = await on_screen(pilot, ResultsScreen)
+        assert kinds == {"single", "multiple", "true_false", "matching", "ordering", "short"}
+        assert results.result.correct == 8
+        assert "Score 100%" in plain(results.query_one("#results-headline", Static))
+
+
+async def test_unsafe_pick_is_called_out(db_file: Path, library: Library) -> None:
+    app = make_test_app(db_file, library, plan=plan(question_keys=(MARKUP_KEY,), count=1))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, SessionScreen)
+        item = screen.session.items[0]
+        unsafe = next(i for i, c in enumerate(item.question.choices) if c.unsafe)  # type: ignore[attr-defined]
+        await pilot.press(str(item.choice_order.index(unsafe) + 1), "enter")
+        await wait_until(pilot, lambda: screen.revealed, "feedback")
+        assert "UNSAFE choice" in plain(screen.query_one("#verdict", Static))
+        assert screen.session.answers[0].grade.unsafe
+
+
+# --- exam -----------------------------------------------------------------------------------------
+
+
+async def test_exam_flag_move_navigator_and_submit_with_confirm(
+    db_file: Path, library: Library
+) -> None:
+    app = make_test_app(db_file, library, plan=plan(Mode.EXAM, count=4, minutes=10))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, SessionScreen)
+        assert screen.is_exam
+        status = screen.query_one("#status", Static)
+        assert "⏱ 10:00" in plain(status)
+
+        await pilot.press("f")
+        await wait_until(pilot, lambda: 0 in screen.session.flagged, "the flag")
+        assert "flagged" in plain(status)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: screen.index == 1, "the next question")
+        await pilot.press("p")
+        await wait_until(pilot, lambda: screen.index == 0, "the previous question")
+
+        await exam_answer(pilot)  # saved; enter moves on
+        assert screen.index == 1 and not screen.revealed  # no feedback in an exam
+        await answer_current(pilot, correct=False)
+        await pilot.press("n")  # moving keeps the answer given
+        await wait_until(pilot, lambda: 1 in screen.session.answers and screen.index == 2, "save")
+
+        await pilot.press("g")
+        navigator = await on_screen(pilot, NavigatorScreen)
+        assert navigator.query_one("#q0", Button).has_class("answered", "flagged")
+        assert navigator.query_one("#q1", Button).has_class("answered")
+        assert navigator.query_one("#q3", Button).has_class("open")
+        assert navigator.focused is navigator.query_one("#q2", Button)
+        await pilot.press("down", "enter")  # focus moves to cell 4
+        await on_screen(pilot, SessionScreen)
+        assert screen.index == 3
+
+        await pilot.press("s")
+        dialog = await on_screen(pilot, ConfirmDialog)
+        assert "2 question(s) are unanswered" in dialog.question
+        await pilot.press("n")
+        await on_screen(pilot, SessionScreen)
+        assert not screen.session.finished
+
+        await pilot.press("s")
+        await on_screen(pilot, ConfirmDialog)
+        await pilot.press("y")
+        results = await on_screen(pilot, ResultsScreen)
+        assert results.result.answered == 2
+        assert results.result.correct == 1
+        assert "2 unanswered" in plain(results.query_one("#results-headline", Static))
+
+
+async def test_exam_submits_itself_when_time_runs_out(db_file: Path, library: Library) -> None:
+    clock = Clock()
+    app = make_test_app(db_file, library, clock, plan=plan(Mode.EXAM, count=3, minutes=1))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, SessionScreen)
+        await exam_answer(pilot)
+        await answer_current(pilot)  # answered but not yet saved when time runs out
+        clock.advance(seconds=50)
+        await wait_until(pilot, lambda: "⏱ 00:10" in plain(screen.query_one("#status", Static)), "tick")
+        clock.advance(seconds=11)
+        results = await on_screen(pilot, ResultsScreen)  # the 1 s interval fires and submits
+        assert results.result.answered == 2
+        assert results.result.total == 3
+        assert screen.session.finished
+
+
+async def test_time_running_out_under_a_dialog_still_ends_on_the_results(
+    db_file: Path, library: Library
+) -> None:
+    clock = Clock()
+    app = make_test_app(db_file, library, clock, plan=plan(Mode.EXAM, count=3, minutes=1))
+    async with app.run_test(size=SMALL) as pilot:
+        await on_screen(pilot, SessionScreen)
+        await exam_answer(pilot)
+        await pilot.press("g")
+        await on_screen(pilot, NavigatorScreen)
+        clock.advance(minutes=2)
+        await on_screen(pilot, ResultsScreen)
+        assert [type(s) for s in app.screen_stack[1:]] == [HomeScreen, ResultsScreen]
+        await pilot.press("escape")
+        await on_screen(pilot, HomeScreen)
+
+
+# --- review, resume, retry ----------------------------------------------------------------------
+
+
+async def test_review_mode_from_a_plan_serves_new_questions_in_file_order(
+    db_file: Path, library: Library
+) -> None:
+    app = make_test_app(db_file, library, plan=plan(Mode.REVIEW, count=2))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, SessionScreen)
+        assert [item.question.id for item in screen.session.items] == ["c5-muscle", "clean-technique"]
+        assert plain(screen.query_one("#status", Static)).lstrip().startswith("Review")
+        await answer_and_submit(pilot)
+        assert "Correct" in plain(screen.query_one("#verdict", Static))
+
+
+async def _answer_two_and_quit(db_file: Path, library: Library) -> list[str]:
+    app = make_test_app(db_file, library, plan=plan(count=5))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, SessionScreen)
+        await answer_and_submit(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.index == 1 and not screen.revealed, "question 2")
+        await answer_and_submit(pilot, correct=False)
+        keys = [item.key for item in screen.session.items]
+        await pilot.press("ctrl+q")
+    return keys
+
+
+async def test_resume_after_quitting_keeps_the_answers(db_file: Path, library: Library) -> None:
+    keys = await _answer_two_and_quit(db_file, library)
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=SMALL) as pilot:
+        dialog = await on_screen(pilot, ResumeDialog)
+        assert dialog.info.answered == 2 and dialog.info.total == 5
+        assert "2 of 5 answered" in screen_text(pilot)
+        await pilot.press("r")
+        screen = await on_screen(pilot, SessionScreen)
+        assert [item.key for item in screen.session.items] == keys
+        assert screen.index == 2
+        assert sorted(screen.session.answers) == [0, 1]
+        assert screen.session.answers[0].grade.correct
+        assert not screen.session.answers[1].grade.correct
+        assert "3/5" in plain(screen.query_one("#status", Static))
+
+
+async def test_resume_dialog_abandon_and_later(db_file: Path, library: Library) -> None:
+    await _answer_two_and_quit(db_file, library)
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=SMALL) as pilot:
+        await on_screen(pilot, ResumeDialog)
+        await pilot.press("l")  # later: asked again next time
+        await on_screen(pilot, HomeScreen)
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=SMALL) as pilot:
+        await on_screen(pilot, ResumeDialog)
+        await pilot.press("a")
+        await on_screen(pilot, HomeScreen)
+        assert "Answered         2" in screen_text(pilot)  # what was answered stays
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(pilot)
+        assert isinstance(app.screen, HomeScreen)  # nothing left to resume
+
+
+async def test_leaving_a_session_keeps_it_resumable(db_file: Path, library: Library) -> None:
+    app = make_test_app(db_file, library, plan=plan(count=3))
+    async with app.run_test(size=SMALL) as pilot:
+        await on_screen(pilot, SessionScreen)
+        await answer_and_submit(pilot)
+        await pilot.press("escape")
+        await on_screen(pilot, ConfirmDialog)
+        await pilot.press("y")
+        await on_screen(pilot, HomeScreen)
+        assert app.trainer is not None
+        info = app.trainer.unfinished_session()
+        assert info is not None and info.answered == 1
+
+
+async def test_retry_mistakes_from_results(db_file: Path, library: Library) -> None:
+    app = make_test_app(db_file, library, plan=plan(count=3))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, SessionScreen)
+        for index, correct in enumerate((True, False, True)):
+            await wait_until(pilot, lambda i=index: screen.index == i and not screen.revealed, "question")
+            await answer_and_submit(pilot, correct=correct)
+            await pilot.press("enter")
+        await on_screen(pilot, ResultsScreen)
+        wrong_key = screen.session.items[1].key
+        await pilot.press("r")
+        retry = await on_screen(pilot, SessionScreen)
+        assert retry is not screen
+        assert [item.key for item in retry.session.items] == [wrong_key]
+        assert retry.session.plan.mode is Mode.PRACTICE
+
+
+# --- banks, progress, help, theme -----------------------------------------------------------------
+
+
+async def test_banks_screen_lists_banks_skipped_diagnostics_and_previews(
+    db_file: Path, library: Library
+) -> None:
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(pilot)
+        await pilot.press("b")
+        banks = await on_screen(pilot, BanksScreen)
+        table = banks.query_one("#banks-table", DataTable)
+        assert table.row_count == 1
+        assert "TUI test bank" in str(table.get_row_at(0)[0])
+        skipped = plain(banks.query_one("#skipped-details", Static))
+        assert "Skipped 1 broken bank(s)" in skipped
+        assert "broken.yaml:9:5: error[missing-field]" in skipped
+        assert "broken.yaml:19:11: error[unknown-type]" in skipped
+        questions = banks.query_one("#questions-table", DataTable)
+        assert questions.row_count == 8
+
+        await pilot.press("enter")  # to the question list
+        assert banks.focused is questions
+        await pilot.press("enter")  # preview the first question
+        preview = await on_screen(pilot, PreviewScreen)
+        assert preview.item.question.id == "c5-muscle"
+        await pilot.press("enter")
+        assert not preview.checked  # nothing picked yet
+        await pilot.press("1", "enter")
+        await wait_until(pilot, lambda: preview.checked, "the preview feedback")
+        assert preview.query_one(FeedbackPanel).display
+        await pilot.press("escape")
+        await on_screen(pilot, BanksScreen)
+        await pilot.press("escape")
+        await on_screen(pilot, HomeScreen)
+    app = make_test_app(db_file, library)  # previews record nothing
+    async with app.run_test(size=SMALL) as pilot:
+        await started(pilot)
+        assert "Answered         0" in screen_text(pilot)
+
+
+async def test_progress_shows_mastery_and_the_root_map(db_file: Path, library: Library) -> None:
+    app = make_test_app(db_file, library, plan=plan(question_keys=(MARKUP_KEY,), count=1))
+    async with app.run_test(size=(100, 50)) as pilot:
+        screen = await on_screen(pilot, SessionScreen)
+        await answer_and_submit(pilot)
+        await pilot.press("enter")
+        await on_screen(pilot, ResultsScreen)
+        await pilot.press("escape")
+        await on_screen(pilot, HomeScreen)
+        await pilot.press("g")
+        progress = await on_screen(pilot, ProgressScreen)
+        text = screen_text(pilot)
+        assert "tester   1 answers · accuracy 100%" in text
+        assert "Myotomes and roots" in text and "100%" in text
+        for label in ("Cervical", "Thoracic", "Lumbar", "Sacral", "C5", "C6", "L4", "S2"):
+            assert label in text
+        roots = {root.key: root for root in app.trainer.progress().roots}  # type: ignore[union-attr]
+        assert roots["C5"].attempts == 1 and roots["L4"].attempts == 0
+        assert "None. Keep it that way." in text
+        assert "1 answers on 1 day(s)" in plain(progress.query_one("#history-caption", Static))
+        assert screen.session.finished
+
+
+async def test_help_opens_anywhere_and_closes(db_file: Path, library: Library) -> None:
+    app = make_test_app(db_file, library, plan=plan(count=2))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, SessionScreen)
+        await pilot.press("question_mark")
+        await on_screen(pilot, HelpScreen)
+        assert "Answering" in screen_text(pilot)
+        await pilot.press("question_mark")  # ? toggles
+        await on_screen(pilot, SessionScreen)
+        await pilot.press("escape")  # leave dialog, then stay
+        await on_screen(pilot, ConfirmDialog)
+        await pilot.press("n")
+        await on_screen(pilot, SessionScreen)
+        await pilot.press("f1")
+        await on_screen(pilot, HelpScreen)
+        await pilot.press("escape")
+        assert await on_screen(pilot, SessionScreen) is screen
+
+
+async def test_theme_choice_is_remembered(db_file: Path, library: Library) -> None:
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(pilot)
+        assert app.theme != "nord"
+        app.theme = "nord"
+        await pilot.pause()
+    saved = json.loads((paths.config_dir() / "preferences.json").read_text(encoding="utf-8"))
+    assert saved["theme"] == "nord"
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(pilot)
+        assert app.theme == "nord"
+
+
+async def test_a_broken_preferences_file_is_ignored(db_file: Path, library: Library) -> None:
+    (paths.config_dir()).mkdir(parents=True, exist_ok=True)
+    (paths.config_dir() / "preferences.json").write_text("{not json", encoding="utf-8")
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(pilot)
+        assert app.theme == "textual-dark"
+
+
+# --- failures ---------------------------------------------------------------------------------------
+
+
+async def test_a_corrupt_database_is_a_message_on_home(tmp_path: Path, library: Library) -> None:
+    corrupt = tmp_path / "corrupt.sqlite3"
+    corrupt.write_bytes(b"this is not a database" * 100)
+    app = make_test_app(corrupt, library)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(pilot)
+        assert app.trainer is None and app.load_error
+        text = screen_text(pilot)
+        assert "Progress cannot be opened" in text
+        assert "corrupt.sqlite3" in plain(app.screen.query_one("#summary", Static))
+        await pilot.press("p")  # no session without a store: a notice that says why
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert any("Progress cannot be opened" in note for note in error_notes(app))
+        await pilot.press("g")
+        await on_screen(pilot, ProgressScreen)
+        assert "is not an ims-quiz progress database" in screen_text(pilot)
+        await pilot.press("escape")
+        await pilot.press("b")
+        await on_screen(pilot, BanksScreen)
+    assert corrupt.read_bytes() == b"this is not a database" * 100  # never written to
+
+
+async def test_tiny_terminal_and_resizing(db_file: Path, library: Library) -> None:
+    app = make_test_app(db_file, library, plan=plan(Mode.EXAM, count=3, minutes=5))
+    async with app.run_test(size=(40, 10)) as pilot:
+        screen = await on_screen(pilot, SessionScreen)
+        await exam_answer(pilot)
+        for size in ((120, 40), (20, 5), (80, 24), (40, 10)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        await pilot.press("g")
+        await on_screen(pilot, NavigatorScreen)
+        await pilot.resize_terminal(30, 8)
+        await pilot.pause()
+        assert app.screen.query_one("#navigator-grid").styles.grid_size_columns == 3
+        await pilot.press("escape")
+        await on_screen(pilot, SessionScreen)
+        await pilot.press("s")
+        await on_screen(pilot, ConfirmDialog)
+        await pilot.press("y")
+        await on_screen(pilot, ResultsScreen)
+        await pilot.resize_terminal(40, 10)
+        await pilot.press("escape")
+        await on_screen(pilot, HomeScreen)
+        for key in ("b", "escape", "g", "escape", "question_mark", "escape", "p"):
+            await pilot.press(key)
+            await settle(pilot)
+            await pilot.resize_terminal(60, 12)
+            await pilot.resize_terminal(40, 10)
+        assert isinstance(app.screen, SetupScreen)
+        assert screen.session.finished
+        assert not error_notes(app)
+
+
+# --- every key ------------------------------------------------------------------------------------
+
+MASH_KEYS = [
+    *(letter for letter in string.ascii_lowercase if letter != "q"),  # q quits from home
+    *string.digits,
+    "up", "down", "left", "right", "home", "end", "pageup", "pagedown",
+    "space", "tab", "shift+tab", "backspace", "delete", "left_square_bracket",
+    "right_square_bracket", "shift+up", "shift+down", "ctrl+f", "enter", "escape",
+]  # fmt: skip
+"""Every key a trainee is likely to hit, pressed in this order on each screen (q is tested above)."""
+
+
+async def _mash(pilot: object, keys: list[str] = MASH_KEYS) -> None:
+    await press_quickly(pilot, *keys)  # type: ignore[arg-type]
+    await settle(pilot)  # type: ignore[arg-type]
+
+
+async def test_mashing_every_key_on_every_screen_raises_nothing(
+    db_file: Path, library: Library
+) -> None:
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(pilot)
+
+        async def home() -> None:
+            while not isinstance(app.screen, HomeScreen):  # back home, however deep
+                app.pop_screen()
+                await pilot.pause()
+
+        await _mash(pilot)  # home, and wherever its keys lead
+        for key, screen_type in (
+            ("b", BanksScreen),
+            ("g", ProgressScreen),
+            ("question_mark", HelpScreen),
+            ("p", SetupScreen),
+        ):
+            await home()
+            await pilot.press(key)
+            await on_screen(pilot, screen_type)
+            await _mash(pilot)
+
+        # Practice: every key on every question type (enter and escape last).
+        await home()
+        app.start_session(plan(count=8))
+        screen = await on_screen(pilot, SessionScreen)
+        for index in range(8):
+            screen.show_question(index)
+            await _mash(pilot, MASH_KEYS[:-2])
+            assert app.screen is screen
+        await _mash(pilot, ["enter", "enter", "escape"])
+
+        # Exam, its navigator, then its results and a review.
+        await home()
+        app.start_session(plan(Mode.EXAM, count=8, minutes=5))
+        screen = await on_screen(pilot, SessionScreen)
+        await _mash(pilot)
+        if isinstance(app.screen, ConfirmDialog):
+            await pilot.press("n")
+            await on_screen(pilot, SessionScreen)
+        await pilot.press("g")
+        await on_screen(pilot, NavigatorScreen)
+        await _mash(pilot)
+
+        await home()
+        app.start_session(plan(Mode.EXAM, count=3))
+        await on_screen(pilot, SessionScreen)
+        await pilot.press("s")
+        await on_screen(pilot, ConfirmDialog)
+        await pilot.press("y")
+        await on_screen(pilot, ResultsScreen)
+        await _mash(pilot, MASH_KEYS[:-1])  # results, and the review that enter opens
+        await home()
+        assert not error_notes(app)
+    assert app.return_code in (0, None)
+
+
+# --- literal bank text ----------------------------------------------------------------------------
+
+
+async def test_markup_looking_bank_text_shows_literally(db_file: Path, library: Library) -> None:
+    app = make_test_app(db_file, library, plan=plan(question_keys=(MARKUP_KEY,), count=1))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await on_screen(pilot, SessionScreen)
+        text = screen_text(pilot)
+        for literal in MARKUP_TEXTS:
+            assert literal in text, literal
+        await pilot.press("1", "enter")
+        await wait_until(pilot, lambda: screen.revealed, "feedback")
+        await pilot.press("enter")
+        results = await on_screen(pilot, ResultsScreen)
+        assert "C5? [L4] [bold]x[/bold]…" in screen_text(pilot)  # the first 60 characters
+        await pilot.press("enter")
+        await on_screen(pilot, ReviewScreen)
+        text = screen_text(pilot)
+        for literal in MARKUP_TEXTS:
+            assert literal in text, literal
+        assert results.result.total == 1
+
+
+async def test_case_vignette_is_shown_above_its_questions(db_file: Path, library: Library) -> None:
+    app = make_test_app(db_file, library, plan=plan(question_keys=CASE_KEYS, count=2))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, SessionScreen)
+        assert [item.key for item in screen.session.items] == list(CASE_KEYS)
+        text = screen_text(pilot)
+        assert "Case: A painter with shoulder pain" in text
+        assert "52-year-old house painter" in text
+        await answer_and_submit(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.index == 1, "question 2")
+        assert "Case: A painter with shoulder pain" in screen_text(pilot)

@@ -1,0 +1,328 @@
+"""How every screen looks, at 80x24 and 120x40 (pytest-textual-snapshot).
+
+Everything on screen is fixed: the clock (Monday 2 March 2026, 12:00 UTC, local time UTC), the
+seed, the profile ("tester"), the fixture banks, and a fresh database under the test's
+IMS_QUIZ_HOME. Progress the screen needs is recorded through the service with fixed answer
+times. Regenerate with ``pytest tests/tui/test_snapshots.py --snapshot-update`` and look at
+every changed SVG before committing it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from engine_helpers import T0
+from textual.pilot import Pilot
+from tui_helpers import (
+    BANK_ID,
+    CASE_KEYS,
+    LARGE,
+    MARKUP_KEY,
+    SMALL,
+    UNSAFE,
+    exam_answer,
+    make_test_app,
+    no_blink,
+    on_screen,
+    plan,
+    play,
+    record_session,
+    started,
+)
+
+from quiz.banks.loader import Library
+from quiz.domain.session import Mode
+from quiz.tui.screens.banks import BanksScreen, PreviewScreen
+from quiz.tui.screens.dialogs import ConfirmDialog, ResumeDialog
+from quiz.tui.screens.help import HelpScreen
+from quiz.tui.screens.navigator import NavigatorScreen
+from quiz.tui.screens.progress import ProgressScreen
+from quiz.tui.screens.results import ResultsScreen, ReviewScreen
+from quiz.tui.screens.session import SessionScreen
+from quiz.tui.screens.setup import SetupScreen
+
+SIZES = [pytest.param(SMALL, id="80x24"), pytest.param(LARGE, id="120x40")]
+
+EXAM_OUTCOMES = {
+    "c5-muscle": UNSAFE,
+    "clean-technique": True,
+    "multi-roots": False,
+    "myotome-match": True,
+    "end-order": False,
+    "painter-segment": True,
+}
+"""The finished exam of the results and review snapshots: right, wrong or the unsafe option by
+question id; elbow-root and painter-paraspinal are left unanswered."""
+
+
+def some_progress(db_file: Path, library: Library) -> None:
+    """Three practice sessions on three days up to "today": 8 of 12 right, one unsafe pick."""
+    days = (
+        (3, {"c5-muscle": True, "multi-roots": False, "myotome-match": True, "end-order": True}),
+        (1, {"c5-muscle": UNSAFE, "clean-technique": True, "elbow-root": False, "end-order": True}),
+        (0, {"painter-segment": True, "painter-paraspinal": True, "multi-roots": True,
+             "myotome-match": False}),
+    )  # fmt: skip
+    for days_ago, outcomes in days:
+        when = T0 - timedelta(days=days_ago, hours=1)
+        keys = tuple(f"{BANK_ID}/{question_id}" for question_id in outcomes)
+        record_session(db_file, library, when, plan(question_keys=keys, count=4), outcomes)
+
+
+async def finished_exam(pilot: Pilot[Any]) -> Any:
+    """Play the exam of :data:`EXAM_OUTCOMES` and show its results."""
+    app: Any = pilot.app
+    await started(pilot)
+    session, result = await asyncio.to_thread(
+        play, app.trainer, plan(Mode.EXAM, count=8, minutes=20), EXAM_OUTCOMES
+    )
+    app.push_screen(ResultsScreen(session, result))
+    return await on_screen(pilot, ResultsScreen)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_home(snap_compare, db_file: Path, library: Library, size: tuple[int, int]) -> None:
+    """Header "IMS Quiz — Gunn intramuscular stimulation trainer"; the menu box on the left
+    (p Practice ... ? Help, Practice highlighted); on the right "Profile  tester", "Due for
+    review", "New available 0", "Streak 2 day(s)", "Answered 12 (accuracy 67%)", "Unsafe picks
+    1" in red; "Mastery by topic" with a coloured bar, percentage and count per topic; then in
+    yellow "1 bank(s) skipped as broken:", "broken.yaml:9:5: error[missing-field] ..." and
+    "Press b for every problem.". Footer: t Theme, ^q Quit, ? Help."""
+    some_progress(db_file, library)
+    app = make_test_app(db_file, library)
+    assert snap_compare(app, terminal_size=size, run_before=started)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_setup(snap_compare, db_file: Path, library: Library, size: tuple[int, int]) -> None:
+    """The practice setup dialog over home: title "Practice: feedback after every answer";
+    Banks (TUI test bank ticked), Topics (three, none ticked), Difficulty (all three ticked),
+    Questions 10, Seed "random"; Start (focused, primary) and Cancel at the bottom."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await started(pilot)
+        await pilot.press("p")
+        await on_screen(pilot, SetupScreen)
+
+    app = make_test_app(db_file, library)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_question_with_case(
+    snap_compare, db_file: Path, library: Library, size: tuple[int, int]
+) -> None:
+    """Status bar " Practice  1/2  The neuropathic model · d3"; "Case: A painter with shoulder
+    pain" in the accent colour, the vignette with a thick left bar ("right shoulder pain" in
+    bold, Markdown); the prompt "Which segment do you examine first?"; the hint "Pick one: 1-3
+    or A-C, ..." and options A-C with empty round boxes, the cursor on A. Footer: Submit, Flag,
+    Leave."""
+    app = make_test_app(db_file, library, plan=plan(question_keys=CASE_KEYS, count=2))
+    assert snap_compare(
+        app, terminal_size=size, run_before=lambda pilot: on_screen(pilot, SessionScreen)
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_practice_feedback(
+    snap_compare, db_file: Path, library: Library, size: tuple[int, int]
+) -> None:
+    """The markup question answered with its unsafe option, scrolled to the end (at 120x40 all
+    of it fits: the prompt "... C5? [L4] [bold]x[/bold] [link=http://x]y[/link]" and the legend
+    ending "UNSAFE: you picked an option that would harm a patient."). Every option with its
+    why: the picked "Deep needling toward the lung apex [link=http://x]y[/link]" tinted, red ✗,
+    its why led by "UNSAFE:"; Deltoid green ✓; "Triceps [L4]" and "[bold]Abductor pollicis
+    brevis[/bold]" literal. Under a rule: "✘ Incorrect  ⚠ UNSAFE choice: ...", the explanation
+    ("key muscle" in bold) and "References" with both citations. Footer: ⏎ Next."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        screen = await on_screen(pilot, SessionScreen)
+        item = screen.session.items[0]
+        unsafe = next(i for i, c in enumerate(item.question.choices) if c.unsafe)
+        await pilot.press(str(item.choice_order.index(unsafe) + 1), "enter")
+        await on_screen(pilot, SessionScreen)
+        await pilot.press("end")
+
+    app = make_test_app(db_file, library, plan=plan(question_keys=(MARKUP_KEY,), count=1))
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_exam_question_with_timer(
+    snap_compare, db_file: Path, library: Library, size: tuple[int, int]
+) -> None:
+    """Status bar " Exam  2/4  The neuropathic model · d2" with, on the right, "1/4 answered
+    ⏱ 20:00" (the clock does not move); the case vignette and the true/false question, nothing
+    picked, no feedback. Footer: Save, Flag, Next, Prev, Overview, Finish, Leave."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await on_screen(pilot, SessionScreen)
+        await exam_answer(pilot)
+        no_blink(pilot)
+
+    app = make_test_app(db_file, library, plan=plan(Mode.EXAM, count=4, minutes=20))
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_navigator(
+    snap_compare, db_file: Path, library: Library, size: tuple[int, int]
+) -> None:
+    """The exam navigator dialog: "Questions  2/8 answered" with the legend; cells 1-8 in a
+    row: 1 and 2 green (answered), 3 yellow with ⚑ (flagged) and focused, 4-8 plain; the hint
+    "tab/arrows move · enter goes there · esc back"."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await on_screen(pilot, SessionScreen)
+        await exam_answer(pilot)
+        await exam_answer(pilot, correct=False)
+        await pilot.press("f")
+        await on_screen(pilot, SessionScreen)
+        await pilot.press("g")
+        await on_screen(pilot, NavigatorScreen)
+
+    app = make_test_app(db_file, library, plan=plan(Mode.EXAM, count=8, minutes=20))
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_confirm_submit(
+    snap_compare, db_file: Path, library: Library, size: tuple[int, int]
+) -> None:
+    """A small dialog over the exam: "3 question(s) are unanswered and will count as wrong.
+    Submit the exam now?" with "Submit (y)" (primary) and "Keep going (n)" (focused)."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await on_screen(pilot, SessionScreen)
+        await exam_answer(pilot)
+        await pilot.press("s")
+        await on_screen(pilot, ConfirmDialog)
+
+    app = make_test_app(db_file, library, plan=plan(Mode.EXAM, count=4, minutes=20))
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_results(
+    snap_compare, db_file: Path, library: Library, size: tuple[int, int]
+) -> None:
+    """Headline " Exam results  Score 38%  3/8 correct  2 unanswered  time 2:00  ⚠ 1 unsafe
+    pick(s)" (at 80 columns cut after "⚠ 1"); "By topic" table (three topics: answered, correct,
+    score); "Questions (enter to review)" listing 1-8 with ✔ / ✘ / ○ (unanswered), topic and the
+    prompt's first line (row 5 "... C5? [L4] [bold]x[/bold]…" literal), the cursor on row 1.
+    Footer: r Retry mistakes, esc Home."""
+    app = make_test_app(db_file, library)
+    assert snap_compare(app, terminal_size=size, run_before=finished_exam)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_review(snap_compare, db_file: Path, library: Library, size: tuple[int, int]) -> None:
+    """Reviewing the exam's unsafe pick: status " Review  5/8  Myotomes and roots"; the prompt
+    with "[L4] [bold]x[/bold] ..." literal; the legend with "UNSAFE: you picked an option that
+    would harm a patient."; the picked lung-apex option tinted with a red ✗ and an "UNSAFE:"
+    why, Deltoid with a green ✓, every why shown (at 120x40 also the verdict "✘ Incorrect  ⚠
+    UNSAFE choice ..." below the rule). Footer: esc Back, n Next, p Previous."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        results = await finished_exam(pilot)
+        items = results.session.items
+        unsafe = next(i for i, item in enumerate(items) if item.question.id == "c5-muscle")
+        pilot.app.push_screen(ReviewScreen(results.session, unsafe))
+        await on_screen(pilot, ReviewScreen)
+
+    app = make_test_app(db_file, library)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_progress(
+    snap_compare, db_file: Path, library: Library, size: tuple[int, int]
+) -> None:
+    """After three practice days: "tester   12 answers · accuracy 67% · streak 2 day(s) · 5 due
+    today"; the sparkline with bars on three of the last 30 days, "12 answers on 3 day(s);
+    busiest day 4"; mastery bars per topic; the spine map (Cervical C1-C8, Thoracic T1-T12,
+    Lumbar L1-L5, Sacral S1-S2) with practised roots coloured and the weak/fair/strong legend. At
+    120x40 also the 14-day due forecast from Mon 02 Mar (5 today); a scrollbar shows there is
+    more (the unsafe picks)."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await started(pilot)
+        await pilot.press("g")
+        await on_screen(pilot, ProgressScreen)
+
+    some_progress(db_file, library)
+    app = make_test_app(db_file, library)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_banks(snap_compare, db_file: Path, library: Library, size: tuple[int, int]) -> None:
+    """Banks table with "TUI test bank  8  3" highlighted, its details ("v1.0", the
+    description, "Reviewed: The test suite (2026-03-01)", "Licence: CC0-1.0"); on the right the
+    eight questions (id, type, difficulty; topic too at 120x40); at the bottom "Skipped 1 broken
+    bank(s):" and its two diagnostics, broken.yaml:9:5 missing 'refs' and broken.yaml:19:11
+    unknown type 'essay'."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await started(pilot)
+        await pilot.press("b")
+        await on_screen(pilot, BanksScreen)
+
+    app = make_test_app(db_file, library)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_preview(snap_compare, db_file: Path, library: Library, size: tuple[int, int]) -> None:
+    """Previewing the matching question from the bank browser: status " Preview  TUI test bank ·
+    myotome-match  (not recorded)"; the prompt; the hint; C5 (cursor), C7 and T1 each with an
+    arrow and "—"; "Options" 1-4 (with the distractor "Hip adduction"). Footer: ⏎ Check, esc
+    Back."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await started(pilot)
+        await pilot.press("b")
+        await on_screen(pilot, BanksScreen)
+        await pilot.press("enter", "down", "down", "down", "enter")
+        await on_screen(pilot, PreviewScreen)
+
+    app = make_test_app(db_file, library)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_help(snap_compare, db_file: Path, library: Library, size: tuple[int, int]) -> None:
+    """The "Keys" dialog over the dimmed home, 90% of the terminal high: sections Everywhere,
+    Home, Answering, keys in bold cyan on the left, what they do on the right, a scrollbar, and
+    "esc to close" at the bottom. At 120x40 the list reaches Exams and Results."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await started(pilot)
+        await pilot.press("question_mark")
+        await on_screen(pilot, HelpScreen)
+
+    app = make_test_app(db_file, library)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_resume_dialog(
+    snap_compare, db_file: Path, library: Library, size: tuple[int, int]
+) -> None:
+    """On start, over the dimmed home: "Unfinished session", "Practice started Mon 02 Mar,
+    11:00: 2 of 5 answered.", "Everything you answered is saved." and the buttons Resume (r,
+    focused), Abandon (a, red) and Later (l)."""
+    record_session(
+        db_file, library, T0 - timedelta(hours=1), plan(count=5), [True, False], finish=False
+    )
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await started(pilot)
+        await on_screen(pilot, ResumeDialog)
+
+    app = make_test_app(db_file, library)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
