@@ -172,9 +172,12 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], output_format: str, st
 @click.pass_context
 def banks(ctx: click.Context, as_json: bool) -> None:
     """List discovered banks, and the ones skipped as broken with their first problem."""
-    from quiz.banks.loader import discover
+    from quiz import paths
+    from quiz.banks.loader import bank_dirs, discover
 
-    library = discover(_settings(ctx).bank_dirs)
+    settings = _settings(ctx)
+    library = discover(settings.bank_dirs)
+    searched = [str(folder) for folder in bank_dirs(settings.bank_dirs)]
     rows = [
         {
             "id": loaded.bank.id,
@@ -195,7 +198,13 @@ def banks(ctx: click.Context, as_json: bool) -> None:
         for loaded in library.skipped
     ]
     if as_json:
-        click.echo(json.dumps({"banks": rows, "skipped": skipped}, indent=2, ensure_ascii=False))
+        payload = {
+            "banks": rows,
+            "skipped": skipped,
+            "searched": searched,
+            "user_bank_dir": str(paths.user_bank_dir()),
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     from rich.console import Console
     from rich.table import Table
@@ -219,6 +228,8 @@ def banks(ctx: click.Context, as_json: bool) -> None:
             console.print(Text(f"  {item['first']}  (+{item['errors'] - 1} more)"
                                if item["errors"] > 1 else f"  {item['first']}"))
         console.print("Run `ims-quiz validate PATH` for every problem.")
+    console.print(Text(f"Searched: {', '.join(searched)}", style="dim"))
+    console.print(Text(f"Put your own banks in {paths.user_bank_dir()}", style="dim"))
 
 
 @main.command()

@@ -183,6 +183,8 @@ def test_banks_json_lists_usable_and_skipped(
     (skipped,) = payload["skipped"]
     assert skipped["path"] == str(broken) and skipped["errors"] == 1
     assert skipped["first"].startswith(f"{broken}:12:12: error[unknown-topic]")
+    assert payload["searched"][-1] == str(folder)
+    assert payload["user_bank_dir"] == str(paths.user_bank_dir())
 
 
 @pytest.fixture
