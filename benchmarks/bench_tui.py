@@ -208,6 +208,7 @@ async def _feedback_latencies(questions: int, profiler: cProfile.Profile | None)
         plan = SessionPlan(mode=Mode.PRACTICE, count=questions, seed=1)
         app = make_app(settings, plan)
         state: dict[str, Any] = {"old": set(), "screen": None, "shown": None}
+        """old: the previous question's explanation blocks, which must not count."""
 
         def complete() -> bool:
             screen = state["screen"]
@@ -236,12 +237,7 @@ async def _feedback_latencies(questions: int, profiler: cProfile.Profile | None)
                     app.post_message(events.Key(key, " " if key == "space" else key))
                 await pilot.pause()
                 await pilot.pause()  # idle: nothing left to draw
-                feedback = screen.query_one(FeedbackPanel)
-                state.update(
-                    old={id(b) for b in feedback.query("#explanation MarkdownBlock")},
-                    screen=screen,
-                    shown=None,
-                )
+                state.update(screen=screen, shown=None)
                 if profiler is not None:
                     profiler.enable()
                 start = time.perf_counter()
@@ -251,7 +247,12 @@ async def _feedback_latencies(questions: int, profiler: cProfile.Profile | None)
                 if profiler is not None:
                     profiler.disable()
                 latencies.append(state["shown"] - start)
-                state["screen"] = None
+                # These blocks are this question's: the next one's are new ones (the app may
+                # mount them before its answer key, which is fine).
+                feedback = screen.query_one(FeedbackPanel)
+                state.update(
+                    screen=None, old={id(b) for b in feedback.query("#explanation MarkdownBlock")}
+                )
                 await pilot.pause()
                 app.post_message(events.Key("enter", "\r"))  # next question
             await pilot.press("ctrl+q")

@@ -103,7 +103,10 @@ class SessionScreen(Screen[None]):
         slot.remove_children()
         widget = answer_widget_for(item, saved.response if saved and self.is_exam else None)
         slot.mount(widget)
-        self.query_one("#feedback").display = False
+        feedback = self.query_one("#feedback", FeedbackPanel)
+        feedback.display = False
+        if not self.is_exam:
+            feedback.prepare(item, self.quiz.bank_for(item))  # hidden until the answer is in
         self.query_one("#question-body", VerticalScroll).scroll_home(animate=False)
         widget.focus()
         self.shown_at = time.monotonic()
@@ -204,14 +207,20 @@ class SessionScreen(Screen[None]):
     def _reveal(self, answer: Answer) -> None:
         if answer.index != self.index:
             return
-        item = self.session.items[self.index]
         self._answer_widget().reveal(answer.grade, answer.response)
         feedback = self.query_one("#feedback", FeedbackPanel)
-        feedback.show(item, answer.grade, self.quiz.bank_for(item))
+        feedback.show_grade(answer.grade)  # the explanation was prepared with the question
         feedback.display = True
         self.revealed = True
-        self.query_one("#question-body", VerticalScroll).focus()
-        self.refresh_bindings()
+        # The focus stays on the answer widget, whose keys are off now: arrows fall through to
+        # the scrolling body, enter to "next". Moving it would restyle the whole question twice
+        # (blur, focus), a large part of the keypress-to-feedback time. A short answer's input
+        # is disabled and lets go of the focus; the body takes it then.
+        if self.focused is None:
+            self.query_one("#question-body", VerticalScroll).focus()
+        # The keys work at once (check_action reads self.revealed); the footer, which Textual
+        # rebuilds on refresh_bindings, follows a frame after the feedback instead of delaying it.
+        self.call_after_refresh(self.refresh_bindings)
 
     def action_next(self) -> None:
         """After feedback: the next question, or the results after the last."""

@@ -43,10 +43,22 @@ class FeedbackPanel(Vertical):
 
     def show(self, item: SessionItem, grade: Grade | None, bank: Bank | None) -> None:
         """Fill the panel for ``item`` answered with ``grade`` (``None``: unanswered)."""
-        self.query_one("#verdict", Static).update(verdict_text(grade))
+        self.prepare(item, bank)
+        self.show_grade(grade)
+
+    def prepare(self, item: SessionItem, bank: Bank | None) -> None:
+        """Fill in ``item``'s explanation and references, ahead of the grade.
+
+        The question screen calls this while the panel is still hidden: Markdown takes a few
+        frames to mount, which would otherwise delay the feedback after the answer key.
+        """
         self.query_one("#explanation", Markdown).update(item.question.explanation)
         references = Text("References\n", style="bold dim")
         for ref in item.question.refs:
             citation = bank.source(ref).citation if bank and ref in bank.sources else ref
             references.append(f"• {citation}\n", style="dim")
         self.query_one("#references", Static).update(references)
+
+    def show_grade(self, grade: Grade | None) -> None:
+        """Show the verdict for ``grade`` (``None``: unanswered)."""
+        self.query_one("#verdict", Static).update(verdict_text(grade))
