@@ -90,13 +90,14 @@ class IMSQuizApp(App[None]):
         self.library = library
         self.trainer = trainer
         self.load_error = error
-        self.screen.post_message(ServicesReady(error))
-        if trainer is None:
-            return
-        if self.start_plan is not None:
+        if trainer is not None and self.start_plan is not None:
+            # Straight into the session: home fills itself in when the session closes, and
+            # does not compete with the session's start for the interpreter meanwhile.
             plan, self.start_plan = self.start_plan, None
             self.start_session(plan)
-        else:
+            return
+        self.screen.post_message(ServicesReady(error))
+        if trainer is not None:
             self._offer_resume()
 
     @work(thread=True, exit_on_error=False, group="startup")
@@ -136,6 +137,7 @@ class IMSQuizApp(App[None]):
                 self.call_from_thread(
                     self.notify, str(error), severity="warning", timeout=6, markup=False
                 )
+                self.call_from_thread(self.refresh_current)
                 return
             self.call_from_thread(self.open_session, session)
 

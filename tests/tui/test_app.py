@@ -196,23 +196,11 @@ async def test_practice_answers_every_question_type_by_key(db_file: Path, librar
             kinds.add(screen.session.items[index].question.kind)
             await answer_and_submit(pilot)
             assert screen.session.answers[index].grade.correct, screen.session.items[index].key
-            await pilot.press("enter")
+            await press_quickly(pilot, "enter")
         results = await on_screen(pilot, ResultsScreen)
         assert kinds == {"single", "multiple", "true_false", "matching", "ordering", "short"}
         assert results.result.correct == 8
         assert "Score 100%" in plain(results.query_one("#results-headline", Static))
-
-
-async def test_unsafe_pick_is_called_out(db_file: Path, library: Library) -> None:
-    app = make_test_app(db_file, library, plan=plan(question_keys=(MARKUP_KEY,), count=1))
-    async with app.run_test(size=SMALL) as pilot:
-        screen = await on_screen(pilot, SessionScreen)
-        item = screen.session.items[0]
-        unsafe = next(i for i, c in enumerate(item.question.choices) if c.unsafe)  # type: ignore[attr-defined]
-        await pilot.press(str(item.choice_order.index(unsafe) + 1), "enter")
-        await wait_until(pilot, lambda: screen.revealed, "feedback")
-        assert "UNSAFE choice" in plain(screen.query_one("#verdict", Static))
-        assert screen.session.answers[0].grade.unsafe
 
 
 # --- exam -----------------------------------------------------------------------------------------
@@ -276,7 +264,8 @@ async def test_exam_submits_itself_when_time_runs_out(db_file: Path, library: Li
         await exam_answer(pilot)
         await answer_current(pilot)  # answered but not yet saved when time runs out
         clock.advance(seconds=50)
-        await wait_until(pilot, lambda: "⏱ 00:10" in plain(screen.query_one("#status", Static)), "tick")
+        screen._tick()  # what the 1 s interval does
+        assert "⏱ 00:10" in plain(screen.query_one("#status", Static))
         clock.advance(seconds=11)
         results = await on_screen(pilot, ResultsScreen)  # the 1 s interval fires and submits
         assert results.result.answered == 2
@@ -295,6 +284,9 @@ async def test_time_running_out_under_a_dialog_still_ends_on_the_results(
         await pilot.press("g")
         await on_screen(pilot, NavigatorScreen)
         clock.advance(minutes=2)
+        session_screen_below = app.screen_stack[-2]
+        assert isinstance(session_screen_below, SessionScreen)
+        session_screen_below._tick()  # what its 1 s interval does, under the dialog
         await on_screen(pilot, ResultsScreen)
         assert [type(s) for s in app.screen_stack[1:]] == [HomeScreen, ResultsScreen]
         await pilot.press("escape")
@@ -536,7 +528,6 @@ async def test_tiny_terminal_and_resizing(db_file: Path, library: Library) -> No
         await exam_answer(pilot)
         for size in ((120, 40), (20, 5), (80, 24), (40, 10)):
             await pilot.resize_terminal(*size)
-            await pilot.pause()
         await pilot.press("g")
         await on_screen(pilot, NavigatorScreen)
         await pilot.resize_terminal(30, 8)
@@ -551,12 +542,15 @@ async def test_tiny_terminal_and_resizing(db_file: Path, library: Library) -> No
         await pilot.resize_terminal(40, 10)
         await pilot.press("escape")
         await on_screen(pilot, HomeScreen)
-        for key in ("b", "escape", "g", "escape", "question_mark", "escape", "p"):
-            await pilot.press(key)
-            await settle(pilot)
-            await pilot.resize_terminal(60, 12)
-            await pilot.resize_terminal(40, 10)
-        assert isinstance(app.screen, SetupScreen)
+        for key, screen_type, size in (
+            ("b", BanksScreen, (60, 12)), ("escape", HomeScreen, (40, 10)),
+            ("g", ProgressScreen, (60, 12)), ("escape", HomeScreen, (40, 10)),
+            ("question_mark", HelpScreen, (60, 12)), ("escape", HomeScreen, (40, 10)),
+            ("p", SetupScreen, (60, 12)),
+        ):  # fmt: skip
+            await press_quickly(pilot, key)
+            await on_screen(pilot, screen_type)
+            await pilot.resize_terminal(*size)
         assert screen.session.finished
         assert not error_notes(app)
 
@@ -571,6 +565,11 @@ MASH_KEYS = [
     "right_square_bracket", "shift+up", "shift+down", "ctrl+f", "enter", "escape",
 ]  # fmt: skip
 """Every key a trainee is likely to hit, pressed in this order on each screen (q is tested above)."""
+ANSWER_KEYS = [
+    *"123456789abcdefgh", "up", "down", "left", "right", "home", "end", "space", "backspace",
+    "left_square_bracket", "right_square_bracket", "shift+up", "shift+down", "j", "k", "z",
+]  # fmt: skip
+"""The keys the answer widgets bind (and one they do not), for each question type."""
 
 
 async def _mash(pilot: object, keys: list[str] = MASH_KEYS) -> None:
@@ -606,9 +605,10 @@ async def test_mashing_every_key_on_every_screen_raises_nothing(
         await home()
         app.start_session(plan(count=8))
         screen = await on_screen(pilot, SessionScreen)
-        for index in range(8):
+        first_of_kind = {item.question.kind: i for i, item in reversed(list(enumerate(screen.session.items)))}
+        for index in sorted(first_of_kind.values()):
             screen.show_question(index)
-            await _mash(pilot, MASH_KEYS[:-2])
+            await _mash(pilot, ANSWER_KEYS)
             assert app.screen is screen
         await _mash(pilot, ["enter", "enter", "escape"])
 
@@ -640,15 +640,19 @@ async def test_mashing_every_key_on_every_screen_raises_nothing(
 # --- literal bank text ----------------------------------------------------------------------------
 
 
-async def test_markup_looking_bank_text_shows_literally(db_file: Path, library: Library) -> None:
+async def test_markup_looking_bank_text_shows_literally_and_unsafe_is_called_out(db_file: Path, library: Library) -> None:
     app = make_test_app(db_file, library, plan=plan(question_keys=(MARKUP_KEY,), count=1))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await on_screen(pilot, SessionScreen)
         text = screen_text(pilot)
         for literal in MARKUP_TEXTS:
             assert literal in text, literal
-        await pilot.press("1", "enter")
+        item = screen.session.items[0]
+        unsafe = next(i for i, c in enumerate(item.question.choices) if c.unsafe)  # type: ignore[attr-defined]
+        await pilot.press(str(item.choice_order.index(unsafe) + 1), "enter")
         await wait_until(pilot, lambda: screen.revealed, "feedback")
+        assert "UNSAFE choice" in plain(screen.query_one("#verdict", Static))  # called out
+        assert screen.session.answers[0].grade.unsafe
         await pilot.press("enter")
         results = await on_screen(pilot, ResultsScreen)
         assert "C5? [L4] [bold]x[/bold]…" in screen_text(pilot)  # the first 60 characters

@@ -250,7 +250,7 @@ async def answer_and_submit(pilot: Pilot[Any], *, correct: bool = True) -> Sessi
     screen = session_screen(pilot)
     index = screen.index
     await answer_current(pilot, correct=correct)
-    await pilot.press("enter")
+    await press_quickly(pilot, "enter")
     await wait_until(pilot, lambda: screen.revealed and index in screen.session.answers, "feedback")
     await pilot.pause()
     return screen
@@ -261,6 +261,6 @@ async def exam_answer(pilot: Pilot[Any], *, correct: bool = True) -> None:
     screen = session_screen(pilot)
     index = screen.index
     await answer_current(pilot, correct=correct)
-    await pilot.press("enter")
+    await press_quickly(pilot, "enter")
     await wait_until(pilot, lambda: index in screen.session.answers and not screen.busy, "save")
     await pilot.pause()

@@ -56,6 +56,8 @@ class SessionScreen(Screen[None]):
         self.index = self._first_unanswered()
         self.revealed = False
         self.busy = False
+        self._prepared: int | None = None
+        """The item whose explanation the hidden feedback panel holds."""
         self.shown_at = time.monotonic()
 
     @property
@@ -100,18 +102,30 @@ class SessionScreen(Screen[None]):
         self.query_one("#prompt", Markdown).update(item.question.prompt)
         saved = self.session.answers.get(index)
         slot = self.query_one("#answer-slot", Vertical)
+        # Let go of the focus first: removing the focused widget would hand it to the body, and
+        # each focus change restyles the whole question (a good part of the time to show it).
+        self.set_focus(None, scroll_visible=False)
         slot.remove_children()
         widget = answer_widget_for(item, saved.response if saved and self.is_exam else None)
         slot.mount(widget)
-        feedback = self.query_one("#feedback", FeedbackPanel)
-        feedback.display = False
+        self.query_one("#feedback", FeedbackPanel).display = False
         if not self.is_exam:
-            feedback.prepare(item, self.quiz.bank_for(item))  # hidden until the answer is in
+            # The hidden feedback mounts its Markdown now, while the trainee reads, so that
+            # the feedback shows at once after the answer key.
+            self._prepare_feedback(index)
         self.query_one("#question-body", VerticalScroll).scroll_home(animate=False)
         widget.focus()
         self.shown_at = time.monotonic()
         self._update_status()
         self.refresh_bindings()
+
+    def _prepare_feedback(self, index: int) -> None:
+        """Fill the hidden feedback panel with item ``index``'s explanation, once."""
+        if index != self.index or self._prepared == index:
+            return
+        self._prepared = index
+        item = self.session.items[index]
+        self.query_one("#feedback", FeedbackPanel).prepare(item, self.quiz.bank_for(item))
 
     def _answer_widget(self) -> AnswerWidget:
         return self.query_one("#answer-slot", Vertical).query_one(AnswerWidget)
@@ -208,8 +222,9 @@ class SessionScreen(Screen[None]):
         if answer.index != self.index:
             return
         self._answer_widget().reveal(answer.grade, answer.response)
+        self._prepare_feedback(self.index)  # normally done already
         feedback = self.query_one("#feedback", FeedbackPanel)
-        feedback.show_grade(answer.grade)  # the explanation was prepared with the question
+        feedback.show_grade(answer.grade)
         feedback.display = True
         self.revealed = True
         # The focus stays on the answer widget, whose keys are off now: arrows fall through to
