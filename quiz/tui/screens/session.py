@@ -212,11 +212,16 @@ class SessionScreen(Screen[None]):
         def save() -> None:
             try:
                 answer = self.session.answer(index, response, seconds)
-            finally:
+            except BaseException:
                 self.app.call_from_thread(setattr, self, "busy", False)
-            self.app.call_from_thread(self._reveal, answer)
+                raise
+            self.app.call_from_thread(self._answered, answer)  # one trip back, not two
 
         self.quiz.run_in_thread(save)
+
+    def _answered(self, answer: Answer) -> None:
+        self.busy = False
+        self._reveal(answer)
 
     def _reveal(self, answer: Answer) -> None:
         if answer.index != self.index:
