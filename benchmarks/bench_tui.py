@@ -50,7 +50,7 @@ BARE_PROMPT = "Which muscle is supplied mainly by the **C5** root?"
 BARE_OPTIONS = ("Deltoid", "Triceps", "Abductor pollicis brevis", "Tibialis anterior")
 
 
-# --- frames -------------------------------------------------------------------------------------
+# --- frames ---------------------------------------------------------------------------------------
 
 
 def watch_frames(app: Any, ready: Callable[[], bool], on_ready: Callable[[float], None]) -> None:
@@ -76,7 +76,7 @@ def visible(screen: Any, widget: Any) -> bool:
     return widget in screen._compositor.visible_widgets
 
 
-# --- (a) first question: the children ------------------------------------------------------------
+# --- (a) first question: the children -------------------------------------------------------------
 
 
 def child_real(argv: list[str]) -> None:
@@ -141,7 +141,7 @@ async def _until_ready(app: Any, ready: Callable[[], bool]) -> None:
         print(READY, flush=True)
 
 
-# --- (a) first question: the parent -----------------------------------------------------------------
+# --- (a) first question: the parent ---------------------------------------------------------------
 
 
 def time_child(args: list[str], env: dict[str, str]) -> float:
@@ -160,7 +160,8 @@ def time_child(args: list[str], env: dict[str, str]) -> float:
             elapsed = time.perf_counter() - start
             break
     else:
-        raise RuntimeError(f"{args} never showed its question:\n{process.stderr.read()}")  # type: ignore[union-attr]
+        errors = process.stderr.read() if process.stderr else ""
+        raise RuntimeError(f"{args} never showed its question:\n{errors}")
     process.wait()
     return elapsed
 
@@ -182,7 +183,7 @@ def bench_startup(runs: int) -> tuple[float, float, float]:
     return statistics.median(real), statistics.median(bare), cold
 
 
-# --- (b) keypress to feedback ------------------------------------------------------------------------
+# --- (b) keypress to feedback ---------------------------------------------------------------------
 
 
 def _answer_keys(kind: str) -> list[str]:
@@ -290,7 +291,7 @@ def profile_startup() -> None:
         print(stream.getvalue())
 
 
-# --- main ---------------------------------------------------------------------------------------------
+# --- main -----------------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:

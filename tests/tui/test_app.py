@@ -28,7 +28,6 @@ from tui_helpers import (
     plan,
     press_quickly,
     screen_text,
-    session_screen,
     settle,
     started,
     wait_until,
@@ -58,18 +57,22 @@ MARKUP_TEXTS = (
 
 
 def markdown_text(widget: Markdown) -> str:
-    return "\n".join(plain(block) for block in widget.query("MarkdownBlock"))  # type: ignore[arg-type]
+    blocks = widget.query("MarkdownBlock")
+    return "\n".join(plain(block) for block in blocks)  # type: ignore[arg-type]
 
 
 def error_notes(app: object) -> list[str]:
     """Error notifications: a failed worker shows up as one instead of a traceback."""
-    return [n.message for n in app._notifications if n.severity == "error"]  # type: ignore[attr-defined]
+    notes = app._notifications  # type: ignore[attr-defined]
+    return [note.message for note in notes if note.severity == "error"]
 
 
 # --- home ---------------------------------------------------------------------------------------
 
 
-async def test_home_shows_the_summary_topics_and_skipped_banks(db_file: Path, library: Library) -> None:
+async def test_home_shows_the_summary_topics_and_skipped_banks_and_q_quits(
+    db_file: Path, library: Library
+) -> None:
     app = make_test_app(db_file, library)
     async with app.run_test(size=SMALL) as pilot:
         assert isinstance(app.screen, HomeScreen)  # at once, before the banks are loaded
@@ -82,13 +85,7 @@ async def test_home_shows_the_summary_topics_and_skipped_banks(db_file: Path, li
         assert "1 bank(s) skipped as broken" in text
         assert "broken.yaml:9:5" in text
         assert app.screen.focused is app.screen.query_one("#menu")
-
-
-async def test_q_on_home_quits(db_file: Path, library: Library) -> None:
-    app = make_test_app(db_file, library)
-    async with app.run_test(size=SMALL) as pilot:
-        await started(pilot)
-        await pilot.press("q")
+        await pilot.press("q")  # q on home quits
         await wait_until(pilot, lambda: not app.is_running, "the app to exit")
 
 
@@ -132,6 +129,12 @@ async def test_practice_from_home_through_setup_feedback_and_results(
         for choice in item.question.choices:  # type: ignore[attr-defined]
             assert choice.why in whys
         assert "Incorrect" in screen_text(pilot)  # the verdict is on screen, not only in the DOM
+        footer = lambda: screen_text(pilot).splitlines()[-1]  # noqa: E731
+        await wait_until(pilot, lambda: "Next" in footer() and "Submit" not in footer(), "footer")
+        body = screen.query_one("#question-body")
+        assert body.max_scroll_y > 0
+        await pilot.press("end")  # the answer widget's keys are off: the body scrolls
+        await wait_until(pilot, lambda: body.scroll_y == body.max_scroll_y, "the end")
 
         await pilot.press("enter")  # next question
         await wait_until(pilot, lambda: screen.index == 1 and not screen.revealed, "question 2")
@@ -192,7 +195,9 @@ async def test_practice_answers_every_question_type_by_key(db_file: Path, librar
         screen = await on_screen(pilot, SessionScreen)
         kinds = set()
         for index in range(8):
-            await wait_until(pilot, lambda i=index: screen.index == i and not screen.revealed, "question")
+            await wait_until(
+                pilot, lambda i=index: screen.index == i and not screen.revealed, "question"
+            )
             kinds.add(screen.session.items[index].question.kind)
             await answer_and_submit(pilot)
             assert screen.session.answers[index].grade.correct, screen.session.items[index].key
@@ -302,7 +307,8 @@ async def test_review_mode_from_a_plan_serves_new_questions_in_file_order(
     app = make_test_app(db_file, library, plan=plan(Mode.REVIEW, count=2))
     async with app.run_test(size=SMALL) as pilot:
         screen = await on_screen(pilot, SessionScreen)
-        assert [item.question.id for item in screen.session.items] == ["c5-muscle", "clean-technique"]
+        ids = [item.question.id for item in screen.session.items]
+        assert ids == ["c5-muscle", "clean-technique"]
         assert plain(screen.query_one("#status", Static)).lstrip().startswith("Review")
         await answer_and_submit(pilot)
         assert "Correct" in plain(screen.query_one("#verdict", Static))
@@ -376,7 +382,9 @@ async def test_retry_mistakes_from_results(db_file: Path, library: Library) -> N
     async with app.run_test(size=SMALL) as pilot:
         screen = await on_screen(pilot, SessionScreen)
         for index, correct in enumerate((True, False, True)):
-            await wait_until(pilot, lambda i=index: screen.index == i and not screen.revealed, "question")
+            await wait_until(
+                pilot, lambda i=index: screen.index == i and not screen.revealed, "question"
+            )
             await answer_and_submit(pilot, correct=correct)
             await pilot.press("enter")
         await on_screen(pilot, ResultsScreen)
@@ -445,7 +453,8 @@ async def test_progress_shows_mastery_and_the_root_map(db_file: Path, library: L
         assert "Myotomes and roots" in text and "100%" in text
         for label in ("Cervical", "Thoracic", "Lumbar", "Sacral", "C5", "C6", "L4", "S2"):
             assert label in text
-        roots = {root.key: root for root in app.trainer.progress().roots}  # type: ignore[union-attr]
+        assert app.trainer is not None
+        roots = {root.key: root for root in app.trainer.progress().roots}
         assert roots["C5"].attempts == 1 and roots["L4"].attempts == 0
         assert "None. Keep it that way." in text
         assert "1 answers on 1 day(s)" in plain(progress.query_one("#history-caption", Static))
@@ -495,7 +504,7 @@ async def test_a_broken_preferences_file_is_ignored(db_file: Path, library: Libr
         assert app.theme == "textual-dark"
 
 
-# --- failures ---------------------------------------------------------------------------------------
+# --- failures -----------------------------------------------------------------------------------
 
 
 async def test_a_corrupt_database_is_a_message_on_home(tmp_path: Path, library: Library) -> None:
@@ -564,7 +573,7 @@ MASH_KEYS = [
     "space", "tab", "shift+tab", "backspace", "delete", "left_square_bracket",
     "right_square_bracket", "shift+up", "shift+down", "ctrl+f", "enter", "escape",
 ]  # fmt: skip
-"""Every key a trainee is likely to hit, pressed in this order on each screen (q is tested above)."""
+"""Every key a trainee is likely to hit, in this order, on each screen (q quits: tested above)."""
 ANSWER_KEYS = [
     *"123456789abcdefgh", "up", "down", "left", "right", "home", "end", "space", "backspace",
     "left_square_bracket", "right_square_bracket", "shift+up", "shift+down", "j", "k", "z",
@@ -605,7 +614,8 @@ async def test_mashing_every_key_on_every_screen_raises_nothing(
         await home()
         app.start_session(plan(count=8))
         screen = await on_screen(pilot, SessionScreen)
-        first_of_kind = {item.question.kind: i for i, item in reversed(list(enumerate(screen.session.items)))}
+        items = list(enumerate(screen.session.items))
+        first_of_kind = {item.question.kind: i for i, item in reversed(items)}
         for index in sorted(first_of_kind.values()):
             screen.show_question(index)
             await _mash(pilot, ANSWER_KEYS)
@@ -640,7 +650,9 @@ async def test_mashing_every_key_on_every_screen_raises_nothing(
 # --- literal bank text ----------------------------------------------------------------------------
 
 
-async def test_markup_looking_bank_text_shows_literally_and_unsafe_is_called_out(db_file: Path, library: Library) -> None:
+async def test_markup_looking_bank_text_shows_literally_and_unsafe_is_called_out(
+    db_file: Path, library: Library
+) -> None:
     app = make_test_app(db_file, library, plan=plan(question_keys=(MARKUP_KEY,), count=1))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await on_screen(pilot, SessionScreen)
@@ -648,7 +660,8 @@ async def test_markup_looking_bank_text_shows_literally_and_unsafe_is_called_out
         for literal in MARKUP_TEXTS:
             assert literal in text, literal
         item = screen.session.items[0]
-        unsafe = next(i for i, c in enumerate(item.question.choices) if c.unsafe)  # type: ignore[attr-defined]
+        choices = item.question.choices  # type: ignore[attr-defined]
+        unsafe = next(i for i, choice in enumerate(choices) if choice.unsafe)
         await pilot.press(str(item.choice_order.index(unsafe) + 1), "enter")
         await wait_until(pilot, lambda: screen.revealed, "feedback")
         assert "UNSAFE choice" in plain(screen.query_one("#verdict", Static))  # called out

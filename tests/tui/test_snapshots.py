@@ -30,8 +30,11 @@ from tui_helpers import (
     on_screen,
     plan,
     play,
+    press_quickly,
     record_session,
+    settle,
     started,
+    wait_until,
 )
 
 from quiz.banks.loader import Library
@@ -45,6 +48,7 @@ from quiz.tui.screens.results import ResultsScreen, ReviewScreen
 from quiz.tui.screens.session import SessionScreen
 from quiz.tui.screens.setup import SetupScreen
 
+Size = tuple[int, int]
 SIZES = [pytest.param(SMALL, id="80x24"), pytest.param(LARGE, id="120x40")]
 
 EXAM_OUTCOMES = {
@@ -85,7 +89,7 @@ async def finished_exam(pilot: Pilot[Any]) -> Any:
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_snapshot_home(snap_compare, db_file: Path, library: Library, size: tuple[int, int]) -> None:
+def test_snapshot_home(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """Header "IMS Quiz — Gunn intramuscular stimulation trainer"; the menu box on the left
     (p Practice ... ? Help, Practice highlighted); on the right "Profile  tester", "Due for
     review", "New available 0", "Streak 2 day(s)", "Answered 12 (accuracy 67%)", "Unsafe picks
@@ -98,7 +102,7 @@ def test_snapshot_home(snap_compare, db_file: Path, library: Library, size: tupl
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_snapshot_setup(snap_compare, db_file: Path, library: Library, size: tuple[int, int]) -> None:
+def test_snapshot_setup(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """The practice setup dialog over home: title "Practice: feedback after every answer";
     Banks (TUI test bank ticked), Topics (three, none ticked), Difficulty (all three ticked),
     Questions 10, Seed "random"; Start (focused, primary) and Cancel at the bottom."""
@@ -114,7 +118,7 @@ def test_snapshot_setup(snap_compare, db_file: Path, library: Library, size: tup
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_question_with_case(
-    snap_compare, db_file: Path, library: Library, size: tuple[int, int]
+    snap_compare, db_file: Path, library: Library, size: Size
 ) -> None:
     """Status bar " Practice  1/2  The neuropathic model · d3"; "Case: A painter with shoulder
     pain" in the accent colour, the vignette with a thick left bar ("right shoulder pain" in
@@ -129,7 +133,7 @@ def test_snapshot_question_with_case(
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_practice_feedback(
-    snap_compare, db_file: Path, library: Library, size: tuple[int, int]
+    snap_compare, db_file: Path, library: Library, size: Size
 ) -> None:
     """The markup question answered with its unsafe option, scrolled to the end (at 120x40 all
     of it fits: the prompt "... C5? [L4] [bold]x[/bold] [link=http://x]y[/link]" and the legend
@@ -143,9 +147,10 @@ def test_snapshot_practice_feedback(
         screen = await on_screen(pilot, SessionScreen)
         item = screen.session.items[0]
         unsafe = next(i for i, c in enumerate(item.question.choices) if c.unsafe)
-        await pilot.press(str(item.choice_order.index(unsafe) + 1), "enter")
-        await on_screen(pilot, SessionScreen)
-        await pilot.press("end")
+        await press_quickly(pilot, str(item.choice_order.index(unsafe) + 1), "enter")
+        await wait_until(pilot, lambda: screen.revealed, "the feedback")
+        await settle(pilot)
+        screen.query_one("#question-body").scroll_end(animate=False)  # what "end" does, at once
 
     app = make_test_app(db_file, library, plan=plan(question_keys=(MARKUP_KEY,), count=1))
     assert snap_compare(app, terminal_size=size, run_before=run_before)
@@ -153,7 +158,7 @@ def test_snapshot_practice_feedback(
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_exam_question_with_timer(
-    snap_compare, db_file: Path, library: Library, size: tuple[int, int]
+    snap_compare, db_file: Path, library: Library, size: Size
 ) -> None:
     """Status bar " Exam  2/4  The neuropathic model · d2" with, on the right, "1/4 answered
     ⏱ 20:00" (the clock does not move); the case vignette and the true/false question, nothing
@@ -170,7 +175,7 @@ def test_snapshot_exam_question_with_timer(
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_navigator(
-    snap_compare, db_file: Path, library: Library, size: tuple[int, int]
+    snap_compare, db_file: Path, library: Library, size: Size
 ) -> None:
     """The exam navigator dialog: "Questions  2/8 answered" with the legend; cells 1-8 in a
     row: 1 and 2 green (answered), 3 yellow with ⚑ (flagged) and focused, 4-8 plain; the hint
@@ -191,7 +196,7 @@ def test_snapshot_navigator(
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_confirm_submit(
-    snap_compare, db_file: Path, library: Library, size: tuple[int, int]
+    snap_compare, db_file: Path, library: Library, size: Size
 ) -> None:
     """A small dialog over the exam: "3 question(s) are unanswered and will count as wrong.
     Submit the exam now?" with "Submit (y)" (primary) and "Keep going (n)" (focused)."""
@@ -208,7 +213,7 @@ def test_snapshot_confirm_submit(
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_results(
-    snap_compare, db_file: Path, library: Library, size: tuple[int, int]
+    snap_compare, db_file: Path, library: Library, size: Size
 ) -> None:
     """Headline " Exam results  Score 38%  3/8 correct  2 unanswered  time 2:00  ⚠ 1 unsafe
     pick(s)" (at 80 columns cut after "⚠ 1"); "By topic" table (three topics: answered, correct,
@@ -220,7 +225,7 @@ def test_snapshot_results(
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_snapshot_review(snap_compare, db_file: Path, library: Library, size: tuple[int, int]) -> None:
+def test_snapshot_review(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """Reviewing the exam's unsafe pick: status " Review  5/8  Myotomes and roots"; the prompt
     with "[L4] [bold]x[/bold] ..." literal; the legend with "UNSAFE: you picked an option that
     would harm a patient."; the picked lung-apex option tinted with a red ✗ and an "UNSAFE:"
@@ -240,7 +245,7 @@ def test_snapshot_review(snap_compare, db_file: Path, library: Library, size: tu
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_progress(
-    snap_compare, db_file: Path, library: Library, size: tuple[int, int]
+    snap_compare, db_file: Path, library: Library, size: Size
 ) -> None:
     """After three practice days: "tester   12 answers · accuracy 67% · streak 2 day(s) · 5 due
     today"; the sparkline with bars on three of the last 30 days, "12 answers on 3 day(s);
@@ -260,7 +265,7 @@ def test_snapshot_progress(
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_snapshot_banks(snap_compare, db_file: Path, library: Library, size: tuple[int, int]) -> None:
+def test_snapshot_banks(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """Banks table with "TUI test bank  8  3" highlighted, its details ("v1.0", the
     description, "Reviewed: The test suite (2026-03-01)", "Licence: CC0-1.0"); on the right the
     eight questions (id, type, difficulty; topic too at 120x40); at the bottom "Skipped 1 broken
@@ -277,7 +282,7 @@ def test_snapshot_banks(snap_compare, db_file: Path, library: Library, size: tup
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_snapshot_preview(snap_compare, db_file: Path, library: Library, size: tuple[int, int]) -> None:
+def test_snapshot_preview(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """Previewing the matching question from the bank browser: status " Preview  TUI test bank ·
     myotome-match  (not recorded)"; the prompt; the hint; C5 (cursor), C7 and T1 each with an
     arrow and "—"; "Options" 1-4 (with the distractor "Hip adduction"). Footer: ⏎ Check, esc
@@ -295,7 +300,7 @@ def test_snapshot_preview(snap_compare, db_file: Path, library: Library, size: t
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_snapshot_help(snap_compare, db_file: Path, library: Library, size: tuple[int, int]) -> None:
+def test_snapshot_help(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """The "Keys" dialog over the dimmed home, 90% of the terminal high: sections Everywhere,
     Home, Answering, keys in bold cyan on the left, what they do on the right, a scrollbar, and
     "esc to close" at the bottom. At 120x40 the list reaches Exams and Results."""
@@ -311,7 +316,7 @@ def test_snapshot_help(snap_compare, db_file: Path, library: Library, size: tupl
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_resume_dialog(
-    snap_compare, db_file: Path, library: Library, size: tuple[int, int]
+    snap_compare, db_file: Path, library: Library, size: Size
 ) -> None:
     """On start, over the dimmed home: "Unfinished session", "Practice started Mon 02 Mar,
     11:00: 2 of 5 answered.", "Everything you answered is saved." and the buttons Resume (r,

@@ -111,7 +111,8 @@ def record_session(
     finish: bool = True,
 ) -> None:
     """Put a session played at ``when`` into the progress database before the app starts."""
-    trainer = Trainer.open(Settings(profile=PROFILE, db_url=str(db_file)), library, clock=lambda: when)
+    settings = Settings(profile=PROFILE, db_url=str(db_file))
+    trainer = Trainer.open(settings, library, clock=lambda: when)
     try:
         play(trainer, session_plan, outcomes, finish=finish)
     finally:
@@ -184,7 +185,8 @@ async def press_quickly(pilot: Pilot[Any], *keys: str) -> None:
     them (``pilot.press`` waits for that, which costs ~50 ms a key)."""
     app = pilot.app
     for key in keys:
-        character = {"space": " ", "enter": "\r", "tab": "\t"}.get(key, key if len(key) == 1 else None)
+        named = {"space": " ", "enter": "\r", "tab": "\t"}
+        character = named.get(key, key if len(key) == 1 else None)
         app.post_message(events.Key(key, character))
         await pilot.pause(0)
 

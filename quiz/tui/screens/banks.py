@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Markdown, Static
+from textual.widgets import DataTable, Header, Markdown, Static
 
 from quiz.domain.grading import grade_response
 from quiz.domain.model import Bank
 from quiz.domain.session import preview_item
 from quiz.tui.widgets.answer import AnswerWidget, answer_widget_for
 from quiz.tui.widgets.feedback import FeedbackPanel
+from quiz.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from quiz.tui.app import IMSQuizApp

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quiz.domain.session import Mode
 from quiz.tui.messages import ServicesReady
+from quiz.tui.widgets.footer import Footer
 from quiz.tui.widgets.mastery import MasteryBars
 
 if TYPE_CHECKING:

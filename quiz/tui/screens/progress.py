@@ -12,8 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Sparkline, Static
+from textual.widgets import Header, Sparkline, Static
 
+from quiz.tui.widgets.footer import Footer
 from quiz.tui.widgets.mastery import MasteryBars, bar, mastery_style
 
 if TYPE_CHECKING:

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Markdown, Static
+from textual.widgets import DataTable, Markdown, Static
 
 from quiz.domain.session import Mode, SessionPlan
 from quiz.tui.widgets.answer import answer_widget_for
 from quiz.tui.widgets.feedback import FeedbackPanel, verdict_text
+from quiz.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from quiz.service import ActiveSession, SessionResult

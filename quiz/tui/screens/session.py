@@ -14,11 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from quiz.domain.session import Mode
 from quiz.tui.widgets.answer import AnswerWidget, answer_widget_for
 from quiz.tui.widgets.feedback import FeedbackPanel
+from quiz.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from quiz.domain.grading import Response
@@ -36,6 +37,10 @@ MODE_NAMES = {
 
 class SessionScreen(Screen[None]):
     """Runs one session: practice-like modes reveal feedback after each answer; exams do not."""
+
+    AUTO_FOCUS = None
+    """show_question focuses the answer widget. Textual's default would focus the scrolling
+    body first, and each focus change restyles the whole question."""
 
     BINDINGS = [
         Binding("enter", "submit", "Submit"),
