@@ -128,7 +128,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], output_format: str, st
     diagnostics.sort(key=lambda d: (d.path, d.line, d.column))
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
-    questions = sum(len(loaded.bank.questions) for loaded in library.banks.values() if loaded.bank)
+    questions = sum(len(bank.questions) for bank in library.usable())
     if output_format == "json":
         payload = {
             "files": [str(f) for f in files],
@@ -331,7 +331,7 @@ def build_plan(
     """
     from quiz.domain.session import DEFAULT_COUNT, Mode, SessionPlan
 
-    loaded = {bank_id: loaded.bank for bank_id, loaded in library.banks.items() if loaded.bank}
+    loaded = {bank.id: bank for bank in library.usable()}
     if not loaded and (bank_ids or topics):
         raise click.UsageError("no usable banks are loaded; see `ims-quiz banks`")
     for bank_id in bank_ids:

@@ -63,6 +63,8 @@ __all__ = [
     "Summary",
     "TopicScore",
     "Trainer",
+    "needs_history",
+    "new_session",
 ]
 
 
@@ -118,6 +120,64 @@ class Progress:
     """(question key, unsafe option text, when), oldest first."""
     forecast: list[tuple[date, int]]
     """Questions due on each of the next 14 days; today includes overdue ones."""
+
+
+def needs_history(mode: Mode) -> bool:
+    """Whether planning a session of ``mode`` reads the profile's history (and so the store)."""
+    return mode not in (Mode.PRACTICE, Mode.EXAM)
+
+
+def new_session(
+    plan: SessionPlan,
+    banks: list[Bank],
+    *,
+    now: datetime,
+    records: dict[str, QuestionRecord] | None = None,
+    new_today: int = 0,
+    new_per_day: int = DEFAULT_NEW_PER_DAY,
+) -> ActiveSession:
+    """Plan a session that is not stored yet; a plan without a seed gets a random one.
+
+    Practice and exams need no history, so the TUI plans them before the progress store is
+    open and shows the first question at once; :meth:`Trainer.keep` stores the session later,
+    and its answers wait until then. Other modes need ``records`` and ``new_today`` (see
+    :func:`quiz.domain.session.plan_session`), so they go through :meth:`Trainer.start_session`.
+
+    Raises:
+        NoQuestions: Nothing matches the plan; the message says why.
+    """
+    if plan.seed is None:
+        plan = replace(plan, seed=secrets.randbelow(2**31))
+    items = plan_session(
+        plan, banks, records, now=now, new_today=new_today, new_per_day=new_per_day
+    )
+    if not items:
+        raise NoQuestions(_why_empty(plan, banks, new_per_day))
+    return ActiveSession(plan, items, now)
+
+
+def _why_empty(plan: SessionPlan, banks: list[Bank], new_per_day: int) -> str:
+    if not banks:
+        return "No question banks are loaded. See `ims-quiz banks` for what was found."
+    unknown = sorted(set(plan.bank_ids) - {bank.id for bank in banks})
+    if unknown:
+        return (
+            f"No bank named {', '.join(unknown)} is loaded "
+            f"(loaded: {', '.join(bank.id for bank in banks)})."
+        )
+    if not select_questions(plan, banks):
+        return "No questions match the chosen banks, topics, tags, difficulties and roots."
+    match plan.mode:
+        case Mode.REVIEW:
+            return (
+                "Nothing is due for review, and today's new questions are used up "
+                f"({new_per_day} a day). Come back tomorrow, or practise."
+            )
+        case Mode.WEAK:
+            return "No weak areas yet: answer some questions in practice first."
+        case Mode.MISTAKES:
+            return "No mistakes to retry: every question you answered was right last time."
+    return "No questions to ask."
 
 
 def _utc_now() -> datetime:
@@ -200,7 +260,7 @@ class Trainer:
 
     def banks(self) -> list[Bank]:
         """The usable banks, in library order."""
-        return [loaded.bank for loaded in self.library.banks.values() if loaded.bank is not None]
+        return self.library.usable()
 
     def _question_keys(self) -> set[str]:
         return {question_key(bank.id, q.id) for bank in self.banks() for q in bank.questions}
@@ -312,51 +372,33 @@ class Trainer:
     # --- sessions -------------------------------------------------------------------------------
 
     def start_session(self, plan: SessionPlan) -> ActiveSession:
-        """Plan a session and store it; a plan without a seed gets a random one.
+        """Plan a session (see :func:`new_session`) and store it.
 
         Raises:
             NoQuestions: Nothing matches the plan; the message says why.
         """
         now = self.now()
-        if plan.seed is None:
-            plan = replace(plan, seed=secrets.randbelow(2**31))
-        banks = self.banks()
         records: dict[str, QuestionRecord] = {}
         new_today = 0
-        if plan.mode not in (Mode.PRACTICE, Mode.EXAM):
+        if needs_history(plan.mode):
             _, records, new_today = self._history(now)
-        items = plan_session(
-            plan, banks, records, now=now, new_today=new_today, new_per_day=self.new_per_day
+        session = new_session(
+            plan,
+            self.banks(),
+            now=now,
+            records=records,
+            new_today=new_today,
+            new_per_day=self.new_per_day,
         )
-        if not items:
-            raise NoQuestions(self._why_empty(plan, banks))
-        session_id = self.store.create_session(
-            self.profile_id, plan, [item.key for item in items], now
-        )
-        return ActiveSession(self, session_id, plan, items, now)
+        self.keep(session)
+        return session
 
-    def _why_empty(self, plan: SessionPlan, banks: list[Bank]) -> str:
-        if not banks:
-            return "No question banks are loaded. See `ims-quiz banks` for what was found."
-        unknown = sorted(set(plan.bank_ids) - {bank.id for bank in banks})
-        if unknown:
-            return (
-                f"No bank named {', '.join(unknown)} is loaded "
-                f"(loaded: {', '.join(bank.id for bank in banks)})."
-            )
-        if not select_questions(plan, banks):
-            return "No questions match the chosen banks, topics, tags, difficulties and roots."
-        match plan.mode:
-            case Mode.REVIEW:
-                return (
-                    "Nothing is due for review, and today's new questions are used up "
-                    f"({self.new_per_day} a day). Come back tomorrow, or practise."
-                )
-            case Mode.WEAK:
-                return "No weak areas yet: answer some questions in practice first."
-            case Mode.MISTAKES:
-                return "No mistakes to retry: every question you answered was right last time."
-        return "No questions to ask."
+    def keep(self, session: ActiveSession) -> None:
+        """Store a session from :func:`new_session`; it takes answers from now on."""
+        session_id = self.store.create_session(
+            self.profile_id, session.plan, [item.key for item in session.items], session.started_at
+        )
+        session.bind(self, session_id)
 
     def unfinished_session(self) -> SessionInfo | None:
         """The profile's newest session that is neither finished nor abandoned."""
@@ -407,15 +449,11 @@ class Trainer:
                 continue
             answers[index] = Answer(index, response, grade, seconds)
         flagged = {index_of[key] for key in self.store.session_flags(session_id) if key in index_of}
-        return ActiveSession(
-            self,
-            session_id,
-            stored.plan,
-            items,
-            stored.started_at,
-            answers=answers,
-            flagged=flagged,
+        session = ActiveSession(
+            stored.plan, items, stored.started_at, answers=answers, flagged=flagged
         )
+        session.bind(self, session_id)
+        return session
 
     def abandon_session(self, session_id: int) -> None:
         """Give up an unfinished session; what was answered stays in the history."""
@@ -423,12 +461,15 @@ class Trainer:
 
 
 class ActiveSession:
-    """A session under way: its items, the answers so far, and its flags."""
+    """A session under way: its items, the answers so far, and its flags.
+
+    A session from :func:`new_session` is not stored yet: :meth:`answer`, :meth:`set_flag` and
+    :meth:`finish` wait until :meth:`Trainer.keep` has stored it (or raise what stopped the
+    store, see :meth:`fail`). Everything else works at once.
+    """
 
     def __init__(
         self,
-        trainer: Trainer,
-        session_id: int,
         plan: SessionPlan,
         items: list[SessionItem],
         started_at: datetime,
@@ -436,7 +477,6 @@ class ActiveSession:
         answers: dict[int, Answer] | None = None,
         flagged: set[int] | None = None,
     ) -> None:
-        self.id = session_id
         self.plan = plan
         self.items = items
         self.started_at = started_at
@@ -449,9 +489,39 @@ class ActiveSession:
         self.answers: dict[int, Answer] = answers or {}
         """Item index -> the latest answer."""
         self.flagged: set[int] = flagged or set()
-        self._trainer = trainer
         self._lock = threading.Lock()
         self._result: SessionResult | None = None
+        self._stored = threading.Event()
+        self._trainer: Trainer | None = None
+        self._id: int | None = None
+        self._failure: Exception | None = None
+
+    def bind(self, trainer: Trainer, session_id: int) -> None:
+        """Attach the stored session ``session_id`` (the trainer calls this)."""
+        self._trainer, self._id = trainer, session_id
+        self._stored.set()
+
+    def fail(self, error: Exception) -> None:
+        """The session cannot be stored: calls waiting for the store raise ``error``."""
+        self._failure = error
+        self._stored.set()
+
+    @property
+    def stored(self) -> bool:
+        """True once the session is in the store (answers are then saved without waiting)."""
+        return self._stored.is_set() and self._failure is None
+
+    @property
+    def id(self) -> int:
+        """The stored session's id (waits until the session is stored)."""
+        return self._binding()[1]
+
+    def _binding(self) -> tuple[Trainer, int]:
+        self._stored.wait()
+        if self._failure is not None:
+            raise self._failure
+        assert self._trainer is not None and self._id is not None
+        return self._trainer, self._id
 
     @property
     def finished(self) -> bool:
@@ -472,28 +542,26 @@ class ActiveSession:
         item = self.items[index]
         grade = grade_response(item.question, response)
         answer = Answer(index, response, grade, seconds)
+        trainer, session_id = self._binding()
         with self._lock:
             if self._result is not None:
                 raise SessionClosed("this session is finished")
-            now = self._trainer.now()
+            now = trainer.now()
             if self.plan.mode is Mode.EXAM:
-                self._trainer.store.save_draft(
-                    self.id, item.bank_id, item.question.id, response, seconds, now
+                trainer.store.save_draft(
+                    session_id, item.bank_id, item.question.id, response, seconds, now
                 )
             else:
-                self._trainer.store.record_attempts(
-                    self._trainer.profile_id, [self._graded(answer, now)]
-                )
+                trainer.store.record_attempts(trainer.profile_id, [self._graded(answer, now)])
             self.answers[index] = answer
         return answer
 
     def set_flag(self, index: int, flagged: bool) -> None:
         """Flag or unflag item ``index``; flags are saved and feed the mistakes mode."""
         item = self.items[index]
+        trainer, session_id = self._binding()
         with self._lock:
-            self._trainer.store.set_flag(
-                self.id, item.bank_id, item.question.id, flagged, self._trainer.now()
-            )
+            trainer.store.set_flag(session_id, item.bank_id, item.question.id, flagged, trainer.now())
             if flagged:
                 self.flagged.add(index)
             else:
@@ -505,23 +573,24 @@ class ActiveSession:
         An exam's answers are recorded as attempts now, with the session marked finished in the
         same transaction; unanswered exam items count as wrong in the result.
         """
+        trainer, session_id = self._binding()
         with self._lock:
             if self._result is not None:
                 return self._result
-            now = self._trainer.now()
+            now = trainer.now()
             graded = (
                 [self._graded(answer, now) for _, answer in sorted(self.answers.items())]
                 if self.plan.mode is Mode.EXAM
                 else []
             )
-            self._trainer.store.record_attempts(
-                self._trainer.profile_id, graded, finish_session=self.id, finished_at=now
+            trainer.store.record_attempts(
+                trainer.profile_id, graded, finish_session=session_id, finished_at=now
             )
-            self._result = session_result(self.id, self.plan.mode, self.items, self.answers)
+            self._result = session_result(session_id, self.plan.mode, self.items, self.answers)
             return self._result
 
     def _graded(self, answer: Answer, now: datetime) -> tuple[Attempt, Rating]:
         """The attempt that records ``answer``, and its FSRS rating."""
         item = self.items[answer.index]
-        attempt = Attempt.of(item, answer, mode=self.plan.mode, answered_at=now, session_id=self.id)
+        attempt = Attempt.of(item, answer, mode=self.plan.mode, answered_at=now, session_id=self._id)
         return attempt, rating_for(item.question, answer.grade, answer.seconds)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import timedelta, timezone
 from pathlib import Path
@@ -12,7 +13,16 @@ from engine_helpers import BANK_YAML, T0, Clock, library_in, right, wrong
 from quiz.banks.loader import Library
 from quiz.domain.grading import ChoiceResponse, TextResponse
 from quiz.domain.session import Mode, SessionItem, SessionPlan
-from quiz.service import ActiveSession, NoQuestions, SessionClosed, Trainer
+from quiz.progress import StoreError
+from quiz.service import (
+    ActiveSession,
+    Answer,
+    NoQuestions,
+    SessionClosed,
+    Trainer,
+    needs_history,
+    new_session,
+)
 from quiz.settings import Settings
 
 
@@ -131,6 +141,52 @@ def test_attempts_record_the_content_hash_and_survive_edits(
     if first.question_id == "c5-myotome":
         assert first.content_hash != second.content_hash
     trainer.close()
+
+
+def test_a_session_planned_before_the_store_opens_waits_for_it_to_save(
+    settings: Settings, library: Library, clock: Clock
+) -> None:
+    """What ``ims-quiz practice`` does: the question shows first, the store opens behind it."""
+    session = new_session(SessionPlan(Mode.PRACTICE, count=3, seed=1), library.usable(), now=clock())
+    assert not session.stored and len(session.items) == 3
+    first = session.items[0]
+    answered: list[Answer] = []
+    waiting = threading.Thread(
+        target=lambda: answered.append(session.answer(0, right(first.question), 5.0))
+    )
+    waiting.start()
+    waiting.join(0.2)
+    assert waiting.is_alive() and not answered  # held: there is nowhere to save it yet
+    trainer = Trainer.open(settings, library, clock=clock, tz=timezone.utc)
+    trainer.keep(session)
+    waiting.join(5)
+    assert session.stored and answered and answered[0].grade.correct
+    (attempt,) = trainer.attempts()
+    assert (attempt.key, attempt.session_id) == (first.key, session.id)
+    assert trainer.resume_session(session.id).items == session.items
+    trainer.close()
+
+
+def test_a_session_the_store_cannot_keep_refuses_answers_with_the_reason(clock: Clock, library: Library) -> None:
+    session = new_session(SessionPlan(Mode.EXAM, count=2, seed=1), library.usable(), now=clock())
+    session.fail(StoreError("the progress database is locked"))
+    with pytest.raises(StoreError, match="locked"):
+        session.answer(0, right(session.items[0].question), 5.0)
+    with pytest.raises(StoreError, match="locked"):
+        session.finish()
+    assert not session.stored and not session.answers
+
+
+def test_only_sessions_that_read_history_need_the_store_to_be_planned(
+    clock: Clock, library: Library
+) -> None:
+    assert [mode for mode in Mode if needs_history(mode)] == [
+        Mode.REVIEW,
+        Mode.WEAK,
+        Mode.MISTAKES,
+    ]
+    with pytest.raises(NoQuestions, match="No questions match"):
+        new_session(SessionPlan(Mode.PRACTICE, roots=("S2",), seed=1), library.usable(), now=clock())
 
 
 # --- exam -----------------------------------------------------------------------------------------

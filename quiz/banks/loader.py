@@ -59,6 +59,10 @@ class Library:
         every = [*self.banks.values(), *self.skipped]
         return [d for loaded in every for d in loaded.diagnostics]
 
+    def usable(self) -> list[Bank]:
+        """The usable banks, in library order."""
+        return [loaded.bank for loaded in self.banks.values() if loaded.bank is not None]
+
     def bank(self, bank_id: str) -> Bank:
         """The usable bank ``bank_id``; raises ``KeyError`` if there is none."""
         loaded = self.banks[bank_id].bank

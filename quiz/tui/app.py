@@ -3,19 +3,25 @@
 The app stays thin. It opens the home screen at once, loads the banks and opens the progress
 store in a worker thread, and hands the result to whichever screen is showing. Screens talk to
 the store only through :class:`quiz.service.Trainer`, always from worker threads.
+
+A session given on the command line (``ims-quiz practice``) skips home: a practice or exam
+session needs no history, so when the CLI has loaded the banks already its first question is on
+screen before the store is even imported. The store opens after that first frame, and the
+session's first answer waits for it (see :class:`quiz.service.ActiveSession`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
+from quiz.service import NoQuestions, needs_history, new_session
 from quiz.settings import Settings
 from quiz.tui import preferences
 from quiz.tui.messages import ServicesReady
@@ -26,7 +32,8 @@ if TYPE_CHECKING:
     from quiz.domain.session import SessionItem, SessionPlan
     from quiz.service import ActiveSession, Trainer
 
-T = TypeVar("T")
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 class IMSQuizApp(App[None]):
@@ -55,24 +62,60 @@ class IMSQuizApp(App[None]):
         self.trainer: Trainer | None = None
         self.load_error: str | None = None
         self.clock = clock
+        self._unstored: ActiveSession | None = None
+        """The command line's session, on screen before the store opens to keep it."""
 
     # --- start-up ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        from quiz.tui.screens.home import HomeScreen
-
         saved_theme = preferences.load().get("theme")
         if isinstance(saved_theme, str) and saved_theme in self.available_themes:
             self.theme = saved_theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.push_screen(HomeScreen())
-        self._load_services()
+        plan, self.start_plan = self.start_plan, None
+        if plan is None:
+            from quiz.tui.screens.home import HomeScreen
+
+            self.push_screen(HomeScreen())
+            self._load_services(None, None)
+            return
+        from quiz.tui.screens.start import StartScreen
+
+        self.push_screen(StartScreen())
+        if self.library is None or needs_history(plan.mode):
+            self._load_services(plan, None)
+            return
+        try:
+            session = new_session(plan, self.library.usable(), now=self.now())
+        except NoQuestions as error:
+            self._no_questions(str(error))
+            self._load_services(None, None)
+            return
+        self.open_session(session)
+        # Opening the store (importing SQLAlchemy above all) waits until the first question is
+        # drawn, rather than competing with it for the interpreter; the timer is a backstop.
+        self._unstored = session
+        self.set_timer(1.0, self._store_pending)
+
+    def on_session_screen_question_shown(self) -> None:
+        self._store_pending()
+
+    def _store_pending(self) -> None:
+        session, self._unstored = self._unstored, None
+        if session is not None:
+            self._load_services(None, session)
 
     def _remember_theme(self, theme: Any) -> None:
         preferences.save(theme=theme.name)
 
+    def now(self) -> datetime:
+        """The current time (the injected clock's, in tests), timezone-aware."""
+        return (self.clock or _utc_now)()
+
     @work(thread=True, exit_on_error=False, group="startup")
-    def _load_services(self) -> None:
+    def _load_services(self, plan: SessionPlan | None, pending: ActiveSession | None) -> None:
+        """Load the banks (unless given) and open the store; then start the command line's
+        ``plan``, or store its ``pending`` session, which is on screen already."""
         from quiz.banks.loader import discover
         from quiz.progress import StoreError
         from quiz.service import Trainer
@@ -81,24 +124,58 @@ class IMSQuizApp(App[None]):
         options = {"clock": self.clock} if self.clock else {}
         try:
             trainer = Trainer.open(self.settings, library, **options)
+            if pending is not None:
+                trainer.keep(pending)
         except StoreError as error:
-            self.call_from_thread(self._services_ready, library, None, str(error))
+            if pending is not None:
+                pending.fail(error)
+            self.call_from_thread(self._services_ready, library, None, str(error), plan, pending)
             return
-        self.call_from_thread(self._services_ready, library, trainer, None)
+        self.call_from_thread(self._services_ready, library, trainer, None, plan, pending)
 
-    def _services_ready(self, library: Library, trainer: Trainer | None, error: str | None) -> None:
+    def _services_ready(
+        self,
+        library: Library,
+        trainer: Trainer | None,
+        error: str | None,
+        plan: SessionPlan | None,
+        pending: ActiveSession | None,
+    ) -> None:
         self.library = library
         self.trainer = trainer
         self.load_error = error
-        if trainer is not None and self.start_plan is not None:
-            # Straight into the session: home fills itself in when the session closes, and
-            # does not compete with the session's start for the interpreter meanwhile.
-            plan, self.start_plan = self.start_plan, None
+        if plan is None and pending is None:
+            self.screen.post_message(ServicesReady(error))
+            if trainer is not None:
+                self._offer_resume()
+        elif trainer is None:
+            self.notify(
+                f"Progress cannot be opened, so the session was closed: {error}",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+            self._go_home()
+        elif plan is not None:
             self.start_session(plan)
-            return
-        self.screen.post_message(ServicesReady(error))
-        if trainer is not None:
-            self._offer_resume()
+
+    def _go_home(self) -> bool:
+        """Close the command line's session (if open) and turn the start screen into home;
+        False when there is no start screen (home is there already)."""
+        from quiz.tui.screens.start import StartScreen
+
+        starts = [screen for screen in self.screen_stack if isinstance(screen, StartScreen)]
+        if not starts:
+            return False
+        while self.screen is not starts[0]:
+            self.pop_screen()
+        starts[0].become_home()
+        return True
+
+    def _no_questions(self, why: str) -> None:
+        self.notify(why, severity="warning", timeout=6, markup=False)
+        if not self._go_home():
+            self.refresh_current()
 
     @work(thread=True, exit_on_error=False, group="startup")
     def _offer_resume(self) -> None:
@@ -127,17 +204,12 @@ class IMSQuizApp(App[None]):
 
     def start_session(self, plan: SessionPlan) -> None:
         """Plan and open a session (in a worker); a plan with no questions is a notification."""
-        from quiz.service import NoQuestions
-
         def start() -> None:
             assert self.trainer is not None
             try:
                 session = self.trainer.start_session(plan)
             except NoQuestions as error:
-                self.call_from_thread(
-                    self.notify, str(error), severity="warning", timeout=6, markup=False
-                )
-                self.call_from_thread(self.refresh_current)
+                self.call_from_thread(self._no_questions, str(error))
                 return
             self.call_from_thread(self.open_session, session)
 

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import json
 import string
+import threading
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from engine_helpers import Clock
 from textual.widgets import Button, DataTable, Input, Markdown, Static
@@ -28,6 +32,7 @@ from tui_helpers import (
     plan,
     press_quickly,
     screen_text,
+    session_screen,
     settle,
     started,
     wait_until,
@@ -36,6 +41,7 @@ from tui_helpers import (
 from quiz import paths
 from quiz.banks.loader import Library
 from quiz.domain.session import Mode
+from quiz.service import Trainer
 from quiz.tui.screens.banks import BanksScreen, PreviewScreen
 from quiz.tui.screens.dialogs import ConfirmDialog, ResumeDialog
 from quiz.tui.screens.help import HelpScreen
@@ -45,6 +51,7 @@ from quiz.tui.screens.progress import ProgressScreen
 from quiz.tui.screens.results import ResultsScreen, ReviewScreen
 from quiz.tui.screens.session import SessionScreen
 from quiz.tui.screens.setup import SetupScreen
+from quiz.tui.screens.start import StartScreen
 from quiz.tui.widgets.answer import AnswerWidget
 from quiz.tui.widgets.feedback import FeedbackPanel
 
@@ -208,6 +215,69 @@ async def test_practice_answers_every_question_type_by_key(db_file: Path, librar
         assert "Score 100%" in plain(results.query_one("#results-headline", Static))
 
 
+async def test_a_session_from_the_command_line_shows_before_the_store_opens(
+    db_file: Path, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``ims-quiz practice``: the question is up before the store; the first answer waits for it."""
+    store_may_open = threading.Event()
+    real_open = Trainer.open
+
+    def slow_open(*args: Any, **kwargs: Any) -> Trainer:
+        store_may_open.wait(10)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(Trainer, "open", slow_open)
+    app = make_test_app(db_file, library, plan=plan(count=3))
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, SessionScreen), "the question")
+        screen = session_screen(pilot)
+        assert app.trainer is None and not screen.session.stored
+        assert [type(s) for s in app.screen_stack[1:]] == [StartScreen, SessionScreen]
+        assert "1/3" in screen_text(pilot)
+        await answer_current(pilot)
+        await press_quickly(pilot, "enter")
+        await pilot.pause(0.1)
+        assert screen.busy and not screen.revealed  # held until the answer can be saved
+        store_may_open.set()
+        await wait_until(pilot, lambda: screen.revealed, "feedback")
+        assert app.trainer is not None and screen.session.stored
+        (attempt,) = app.trainer.attempts()
+        assert attempt.session_id == screen.session.id
+        await pilot.press("escape")
+        await on_screen(pilot, ConfirmDialog)
+        await pilot.press("y")  # leave: home takes the start screen's place
+        await on_screen(pilot, HomeScreen)
+        assert [type(s) for s in app.screen_stack[1:]] == [HomeScreen]
+        assert "Answered         1" in screen_text(pilot)
+
+
+async def test_a_store_that_fails_behind_the_first_question_closes_it_with_the_reason(
+    tmp_path: Path, library: Library
+) -> None:
+    corrupt = tmp_path / "corrupt.sqlite3"
+    corrupt.write_bytes(b"this is not a database" * 100)
+    app = make_test_app(corrupt, library, plan=plan(count=3))
+    async with app.run_test(size=SMALL) as pilot:
+        await on_screen(pilot, HomeScreen)
+        assert app.load_error and "corrupt.sqlite3" in app.load_error
+        assert any("the session was closed" in note for note in error_notes(app))
+        assert "Progress cannot be opened" in plain(app.screen.query_one("#summary", Static))
+    assert corrupt.read_bytes() == b"this is not a database" * 100
+
+
+async def test_a_command_line_plan_with_no_questions_lands_on_home_with_a_notice(
+    db_file: Path, library: Library
+) -> None:
+    app = make_test_app(db_file, library, plan=plan(roots=("S2",)))
+    async with app.run_test(size=SMALL) as pilot:
+        await on_screen(pilot, HomeScreen)
+        await started(pilot)
+        assert [type(s) for s in app.screen_stack[1:]] == [HomeScreen]
+        notes = [note.message for note in app._notifications]
+        assert any("No questions match" in note for note in notes)
+        assert "Profile  tester" in screen_text(pilot)
+
+
 # --- exam -----------------------------------------------------------------------------------------
 
 
@@ -293,9 +363,10 @@ async def test_time_running_out_under_a_dialog_still_ends_on_the_results(
         assert isinstance(session_screen_below, SessionScreen)
         session_screen_below._tick()  # what its 1 s interval does, under the dialog
         await on_screen(pilot, ResultsScreen)
-        assert [type(s) for s in app.screen_stack[1:]] == [HomeScreen, ResultsScreen]
+        assert [type(s) for s in app.screen_stack[1:]] == [StartScreen, ResultsScreen]
         await pilot.press("escape")
         await on_screen(pilot, HomeScreen)
+        assert [type(s) for s in app.screen_stack[1:]] == [HomeScreen]
 
 
 # --- review, resume, retry ----------------------------------------------------------------------

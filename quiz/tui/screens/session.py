@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from datetime import datetime, timezone
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, cast
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Markdown, Static
@@ -37,6 +37,13 @@ MODE_NAMES = {
 
 class SessionScreen(Screen[None]):
     """Runs one session: practice-like modes reveal feedback after each answer; exams do not."""
+
+    class QuestionShown(Message):
+        """A question is on screen in full (its Markdown and answer widget drawn)."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
 
     AUTO_FOCUS = None
     """show_question focuses the answer widget. Textual's default would focus the scrolling
@@ -70,19 +77,30 @@ class SessionScreen(Screen[None]):
         return cast("IMSQuizApp", self.app)
 
     def compose(self) -> ComposeResult:
+        # The first question is composed in place, not mounted after: so it is complete in
+        # the screen's first frame.
+        item = self.session.items[self.index]
+        case = item.case
         yield Static(id="status")
         with VerticalScroll(id="question-body"):
-            yield Static(id="case-title", classes="case-title")
-            yield Markdown(id="vignette")
-            yield Markdown(id="prompt")
-            yield Vertical(id="answer-slot")
+            case_title = Static(id="case-title", classes="case-title")
+            vignette = Markdown(case.vignette if case else None, id="vignette")
+            case_title.display = vignette.display = case is not None
+            if case is not None:
+                case_title.update(self._case_title(case.title))
+            yield case_title
+            yield vignette
+            yield Markdown(item.question.prompt, id="prompt")
+            with Vertical(id="answer-slot"):
+                yield self._new_answer_widget(self.index)
             yield FeedbackPanel(id="feedback")
         yield Footer()
 
     def on_mount(self) -> None:
         if self.session.deadline is not None:
             self.set_interval(1.0, self._tick)
-        self.show_question(self.index)
+        self.query_one("#feedback", FeedbackPanel).display = False
+        self._present(self.index, self._answer_widget(), [])
 
     # --- showing ---------------------------------------------------------------------------------
 
@@ -92,37 +110,67 @@ class SessionScreen(Screen[None]):
                 return index
         return 0 if self.is_exam else max(0, len(self.session.items) - 1)
 
+    @staticmethod
+    def _case_title(title: str) -> Text:
+        return Text(f"Case: {title}", style="bold")
+
+    def _new_answer_widget(self, index: int) -> AnswerWidget:
+        """Item ``index``'s answer widget; an exam shows the answer saved for it."""
+        saved = self.session.answers.get(index)
+        return answer_widget_for(
+            self.session.items[index], saved.response if saved and self.is_exam else None
+        )
+
     def show_question(self, index: int) -> None:
         """Show item ``index`` with a fresh answer widget (restored from a saved answer)."""
         self.index = index
-        self.revealed = False
         item = self.session.items[index]
         case = item.case
         case_title = self.query_one("#case-title", Static)
         vignette = self.query_one("#vignette", Markdown)
         case_title.display = vignette.display = case is not None
+        drawn: list[Awaitable[object]] = []
         if case is not None:
-            case_title.update(Text(f"Case: {case.title}", style="bold"))
-            vignette.update(case.vignette)
-        self.query_one("#prompt", Markdown).update(item.question.prompt)
-        saved = self.session.answers.get(index)
+            case_title.update(self._case_title(case.title))
+            drawn.append(vignette.update(case.vignette))
+        drawn.append(self.query_one("#prompt", Markdown).update(item.question.prompt))
         slot = self.query_one("#answer-slot", Vertical)
         # Let go of the focus first: removing the focused widget would hand it to the body, and
         # each focus change restyles the whole question (a good part of the time to show it).
         self.set_focus(None, scroll_visible=False)
         slot.remove_children()
-        widget = answer_widget_for(item, saved.response if saved and self.is_exam else None)
-        slot.mount(widget)
+        widget = self._new_answer_widget(index)
+        drawn.append(slot.mount(widget))
         self.query_one("#feedback", FeedbackPanel).display = False
-        if not self.is_exam:
-            # The hidden feedback mounts its Markdown now, while the trainee reads, so that
-            # the feedback shows at once after the answer key.
-            self._prepare_feedback(index)
         self.query_one("#question-body", VerticalScroll).scroll_home(animate=False)
+        self._present(index, widget, drawn)
+
+    def _present(self, index: int, widget: AnswerWidget, drawn: list[Awaitable[object]]) -> None:
+        """Item ``index`` is in place, its answer widget mounted or being mounted (``drawn``):
+        focus it and start its clock."""
+        self.index = index
+        self.revealed = False
         widget.focus()
         self.shown_at = time.monotonic()
         self._update_status()
         self.refresh_bindings()
+        self._when_drawn(index, drawn)
+
+    @work(exclusive=True, group="drawn")
+    async def _when_drawn(self, index: int, drawn: list[Awaitable[object]]) -> None:
+        """Once the question's parts are mounted and drawn, say so (see :meth:`_shown`)."""
+        for part in drawn:
+            await part
+        self.call_after_refresh(self._shown, index)
+
+    def _shown(self, index: int) -> None:
+        if index != self.index:
+            return
+        if not self.is_exam:
+            # The hidden feedback mounts its Markdown now, while the trainee reads, so that
+            # the feedback shows at once after the answer key.
+            self._prepare_feedback(index)
+        self.post_message(self.QuestionShown(index))
 
     def _prepare_feedback(self, index: int) -> None:
         """Fill the hidden feedback panel with item ``index``'s explanation, once."""
@@ -163,8 +211,7 @@ class SessionScreen(Screen[None]):
         deadline = self.session.deadline
         if deadline is None:
             return None
-        now = self.quiz.clock() if self.quiz.clock else datetime.now(timezone.utc)
-        return (deadline - now).total_seconds()
+        return (deadline - self.quiz.now()).total_seconds()
 
     def _tick(self) -> None:
         remaining = self._remaining()

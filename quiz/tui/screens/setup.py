@@ -38,7 +38,7 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
         self.library = library
 
     def compose(self) -> ComposeResult:
-        banks = [loaded.bank for loaded in self.library.banks.values() if loaded.bank]
+        banks = self.library.usable()
         with Vertical(id="setup", classes="dialog"):
             yield Static(Text(MODE_TITLES[self.mode], style="bold"), classes="dialog-title")
             with VerticalScroll():
