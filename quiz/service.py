@@ -561,7 +561,9 @@ class ActiveSession:
         item = self.items[index]
         trainer, session_id = self._binding()
         with self._lock:
-            trainer.store.set_flag(session_id, item.bank_id, item.question.id, flagged, trainer.now())
+            trainer.store.set_flag(
+                session_id, item.bank_id, item.question.id, flagged, trainer.now()
+            )
             if flagged:
                 self.flagged.add(index)
             else:
@@ -592,5 +594,7 @@ class ActiveSession:
     def _graded(self, answer: Answer, now: datetime) -> tuple[Attempt, Rating]:
         """The attempt that records ``answer``, and its FSRS rating."""
         item = self.items[answer.index]
-        attempt = Attempt.of(item, answer, mode=self.plan.mode, answered_at=now, session_id=self._id)
+        attempt = Attempt.of(
+            item, answer, mode=self.plan.mode, answered_at=now, session_id=self._id
+        )
         return attempt, rating_for(item.question, answer.grade, answer.seconds)

@@ -7,6 +7,38 @@ from typing import Final
 
 import msgspec
 
+MAX_FILE_BYTES: Final = 32 * 1024 * 1024
+"""Banks larger than this are refused before parsing (10,000 questions take about 10 MB)."""
+
+
+class YamlProblem(Exception):
+    """The file cannot be read as YAML data at all; carries a located diagnostic's parts.
+
+    Raised by :mod:`quiz.banks.yamlread` (and by :func:`check_size`); it lives here so that a
+    start-up served from the parse cache need not import the YAML reader.
+    """
+
+    def __init__(self, code: str, message: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+def check_size(size: int) -> None:
+    """Refuse a file of ``size`` bytes if it is over the cap, before it is read or parsed.
+
+    Raises:
+        YamlProblem: ``file-too-large``.
+    """
+    if size > MAX_FILE_BYTES:
+        raise YamlProblem(
+            "file-too-large",
+            f"file is {size / 1e6:.1f} MB; banks are limited to "
+            f"{MAX_FILE_BYTES / (1024 * 1024):g} MiB (split it into several banks)",
+        )
+
 
 class Severity(str, Enum):
     """How bad a diagnostic is. Warnings become errors under ``--strict``."""

@@ -17,9 +17,7 @@ import msgspec
 
 from quiz import paths
 from quiz.banks.cache import CacheEntry, ParseCache, digest
-from quiz.banks.diagnostics import Diagnostic, Severity
-from quiz.banks.validate import validate_bank
-from quiz.banks.yamlread import YamlProblem, check_size, parse
+from quiz.banks.diagnostics import Diagnostic, Severity, YamlProblem, check_size
 from quiz.domain.model import Bank
 
 BANK_SUFFIXES = (".yaml", ".yml")
@@ -174,6 +172,10 @@ def _load_file(path: Path, cache: ParseCache | None) -> LoadedBank:
 
 
 def _load_bytes(path: Path, raw: bytes) -> LoadedBank:
+    # Imported here: a start-up with every bank in the parse cache needs neither (nor yaml).
+    from quiz.banks.validate import validate_bank
+    from quiz.banks.yamlread import parse
+
     shown = str(path)
     try:
         parsed = parse(raw)

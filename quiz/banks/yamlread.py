@@ -22,15 +22,12 @@ from typing import Any, Final
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from quiz.banks.diagnostics import clip
+from quiz.banks.diagnostics import YamlProblem, check_size, clip
 
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - only where PyYAML was built without libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
-MAX_FILE_BYTES: Final = 32 * 1024 * 1024
-"""Banks larger than this are refused before parsing (10,000 questions take about 10 MB)."""
 
 MAX_TEXT_NESTING: Final = 1000
 """Guard before parsing: libyaml's composer recurses per level and crashes the whole process
@@ -92,17 +89,6 @@ class _BankLoader(_Loader):  # type: ignore[misc, valid-type]
         """No path resolvers: nothing to track."""
 
 
-class YamlProblem(Exception):
-    """The file cannot be turned into data; carries a located diagnostic's parts."""
-
-    def __init__(self, code: str, message: str, line: int = 0, column: int = 0) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.line = line
-        self.column = column
-
-
 @dataclass(frozen=True, slots=True)
 class ParsedYaml:
     """Plain data from one YAML document, plus its node tree for locating diagnostics."""
@@ -158,20 +144,6 @@ def _child(node: Node, step: str | int) -> tuple[Node | None, Node | None]:
     if isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
         return node.value[step], None
     return None, None
-
-
-def check_size(size: int) -> None:
-    """Refuse a file of ``size`` bytes if it is over the cap, before it is read or parsed.
-
-    Raises:
-        YamlProblem: ``file-too-large``.
-    """
-    if size > MAX_FILE_BYTES:
-        raise YamlProblem(
-            "file-too-large",
-            f"file is {size / 1e6:.1f} MB; banks are limited to "
-            f"{MAX_FILE_BYTES / (1024 * 1024):g} MiB (split it into several banks)",
-        )
 
 
 def decode(raw: bytes) -> str:

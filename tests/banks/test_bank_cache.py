@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from bank_helpers import VALID_BANK, brief, write_bank
 
 import quiz.banks.loader as loader
+from quiz.banks import yamlread
 from quiz.banks.cache import ParseCache
 from quiz.banks.loader import load_bank_file
 
@@ -22,13 +25,13 @@ def cache(tmp_path: Path) -> ParseCache:
 def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts calls of the YAML parser made by the loader."""
     calls: list[int] = []
-    real = loader.parse
+    real = yamlread.parse
 
     def counting(raw: bytes):  # type: ignore[no-untyped-def]
         calls.append(len(raw))
         return real(raw)
 
-    monkeypatch.setattr(loader, "parse", counting)
+    monkeypatch.setattr(yamlread, "parse", counting)
     return calls
 
 
@@ -36,7 +39,7 @@ def forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(raw: bytes) -> None:
         raise AssertionError("parsed although the cache holds this file")
 
-    monkeypatch.setattr(loader, "parse", fail)
+    monkeypatch.setattr(yamlread, "parse", fail)
 
 
 def test_warm_load_returns_an_equal_bank_without_parsing(
@@ -173,3 +176,19 @@ def test_no_temporary_files_are_left_behind(tmp_path: Path, cache: ParseCache) -
 
 def test_default_cache_lives_under_ims_quiz_home(isolated_home: Path) -> None:
     assert loader.default_cache().folder == isolated_home / "cache" / "banks"
+
+
+def test_a_start_served_from_the_cache_does_not_import_the_yaml_reader(tmp_path: Path) -> None:
+    """Start-up time: yaml and the validator are imported only for a file that needs parsing."""
+    path = write_bank(tmp_path, "bank.yaml", VALID_BANK)
+    script = (
+        "import sys; from pathlib import Path; "
+        "from quiz.banks.cache import ParseCache; from quiz.banks.loader import load_library; "
+        f"library = load_library([Path({str(path)!r})], ParseCache(Path({str(tmp_path / 'c')!r}))); "
+        "print(len(library.banks), 'yaml' in sys.modules, 'quiz.banks.validate' in sys.modules)"
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+        for _ in range(2)
+    ]
+    assert [run.stdout.split() for run in runs] == [["1", "True", "True"], ["1", "False", "False"]]

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from bank_helpers import VALID_BANK, assert_refused, brief, codes, load_text
 
-from quiz.banks import yamlread
+from quiz.banks import diagnostics, yamlread
 from quiz.banks.loader import load_bank_file
 from quiz.banks.yamlread import MAX_NODE_DEPTH
 
@@ -201,7 +201,7 @@ def test_file_over_the_cap_is_refused_without_being_read(
 ) -> None:
     path = tmp_path / "huge.yaml"
     with path.open("wb") as stream:  # sparse: costs no disk and no time
-        stream.truncate(yamlread.MAX_FILE_BYTES + 1)
+        stream.truncate(diagnostics.MAX_FILE_BYTES + 1)
 
     def refuse_to_read(self: Path) -> bytes:
         raise AssertionError("a file over the cap was read")
@@ -214,7 +214,7 @@ def test_file_over_the_cap_is_refused_without_being_read(
 
 def test_lowered_cap_applies_to_parse_too(tmp_path: Path, small_size_cap: int) -> None:
     assert_refused(load_text(tmp_path, VALID_BANK), "file-too-large")
-    with pytest.raises(yamlread.YamlProblem):
+    with pytest.raises(diagnostics.YamlProblem):
         yamlread.parse(b"x" * (small_size_cap + 1))
 
 

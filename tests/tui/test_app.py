@@ -31,6 +31,7 @@ from tui_helpers import (
     plain,
     plan,
     press_quickly,
+    row_text,
     screen_text,
     session_screen,
     settle,
@@ -52,6 +53,7 @@ from quiz.tui.screens.results import ResultsScreen, ReviewScreen
 from quiz.tui.screens.session import SessionScreen
 from quiz.tui.screens.setup import SetupScreen
 from quiz.tui.screens.start import StartScreen
+from quiz.tui.widgets._row import AnswerRow
 from quiz.tui.widgets.answer import AnswerWidget
 from quiz.tui.widgets.feedback import FeedbackPanel
 
@@ -132,7 +134,7 @@ async def test_practice_from_home_through_setup_feedback_and_results(
         references = plain(feedback.query_one("#references", Static))
         assert "Gunn CC. The Gunn Approach" in references
         widget = screen.query_one(AnswerWidget)
-        whys = "\n".join(plain(s) for s in widget.query(".option--why"))  # type: ignore[arg-type]
+        whys = "\n".join(row_text(row) for row in widget.query(AnswerRow))
         for choice in item.question.choices:  # type: ignore[attr-defined]
             assert choice.why in whys
         assert "Incorrect" in screen_text(pilot)  # the verdict is on screen, not only in the DOM
@@ -329,6 +331,22 @@ async def test_exam_flag_move_navigator_and_submit_with_confirm(
         assert results.result.answered == 2
         assert results.result.correct == 1
         assert "2 unanswered" in plain(results.query_one("#results-headline", Static))
+
+
+async def test_keys_pressed_while_an_exam_answer_saves_open_one_dialog_at_most(
+    db_file: Path, library: Library
+) -> None:
+    """s (submit) and g (overview) wait for the save; esc meanwhile wins, and nothing stacks."""
+    app = make_test_app(db_file, library, plan=plan(Mode.EXAM, count=4))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, SessionScreen)
+        await answer_current(pilot)
+        await press_quickly(pilot, "s", "g", "escape")
+        await settle(pilot)
+        above = app.screen_stack[app.screen_stack.index(screen) + 1 :]
+        assert [type(dialog) for dialog in above] == [ConfirmDialog]
+        assert "Leave this session?" in screen_text(pilot)
+        assert screen.session.answers  # the answer was saved all the same
 
 
 async def test_exam_submits_itself_when_time_runs_out(db_file: Path, library: Library) -> None:

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Static
+from tui_helpers import row_text
 
 from quiz.domain.grading import (
     ChoiceResponse,
@@ -32,6 +33,7 @@ from quiz.domain.model import (
     TrueFalse,
 )
 from quiz.domain.session import SessionItem
+from quiz.tui.widgets._row import AnswerRow
 from quiz.tui.widgets.answer import AnswerWidget, answer_widget_for
 from quiz.tui.widgets.choice import ChoiceAnswer
 from quiz.tui.widgets.matching import MatchingAnswer
@@ -218,11 +220,11 @@ def screen_text(app: App[object]) -> str:
 
 
 def shown_text(widget: AnswerWidget) -> str:
-    """The plain text of every displayed Static in ``widget`` (all of it, even off screen)."""
+    """The plain text of every displayed Static and row in ``widget`` (even off screen)."""
     return "\n".join(
-        static.visual.plain  # type: ignore[attr-defined]
-        for static in widget.query(Static)
-        if static.display and all(ancestor.display for ancestor in static.ancestors if hasattr(ancestor, "display"))
+        row_text(part) if isinstance(part, AnswerRow) else part.visual.plain  # type: ignore[attr-defined]
+        for part in widget.query("Static, AnswerRow")
+        if part.display and all(ancestor.display for ancestor in part.ancestors if hasattr(ancestor, "display"))
     )
 
 
@@ -370,7 +372,7 @@ async def test_choice_reveal_shows_every_why_marks_and_unsafe() -> None:
         rows = list(app.widget.query("OptionRow"))
         assert rows[0].has_class("-correct") and not rows[0].has_class("-selected")
         assert rows[2].has_class("-wrong") and rows[2].has_class("-unsafe-pick")
-        verdicts = [row.query_one(".option--verdict", Static).visual.plain for row in rows]
+        verdicts = [row.cells()[2].text.plain for row in rows]  # letter, box, verdict, text
         assert verdicts == ["✓", "", "✗", ""]
 
 

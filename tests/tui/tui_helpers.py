@@ -27,6 +27,7 @@ from quiz.service import ActiveSession, Trainer
 from quiz.settings import Settings
 from quiz.tui.app import IMSQuizApp, make_app
 from quiz.tui.screens.session import SessionScreen
+from quiz.tui.widgets._row import AnswerRow
 
 BANKS_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "banks" / "tui"
 BANK_ID = "tui-test"
@@ -178,6 +179,11 @@ def plain(widget: Static) -> str:
     console = Console(file=io.StringIO(), width=max(widget.size.width, 40), color_system=None)
     console.print(content)
     return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def row_text(row: AnswerRow) -> str:
+    """The text of an answer row's cells, without styles."""
+    return "  ".join(cell.text.plain for cell in row.cells())
 
 
 async def press_quickly(pilot: Pilot[Any], *keys: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from rich.table import Table
 from rich.text import Text
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from quiz.domain.grading import Response
     from quiz.service import ActiveSession, Answer, SessionResult
     from quiz.tui.app import IMSQuizApp
+
+T = TypeVar("T")
 
 MODE_NAMES = {
     Mode.PRACTICE: "Practice",
@@ -348,7 +350,8 @@ class SessionScreen(Screen[None]):
             if index is not None:
                 self._go(index)
 
-        self._save_then(lambda: self.app.push_screen(NavigatorScreen(self.session, self.index), chosen))
+        if not self.busy:
+            self._save_then(lambda: self._open(NavigatorScreen(self.session, self.index), chosen))
 
     def action_finish_exam(self) -> None:
         """Exam: submit, after confirming when questions are unanswered."""
@@ -361,7 +364,7 @@ class SessionScreen(Screen[None]):
         def ask() -> None:
             missing = len(self.session.items) - len(self.session.answers)
             if missing:
-                self.app.push_screen(
+                self._open(
                     ConfirmDialog(
                         f"{missing} question(s) are unanswered and will count as wrong. "
                         "Submit the exam now?",
@@ -373,7 +376,14 @@ class SessionScreen(Screen[None]):
             else:
                 self._finish()
 
-        self._save_then(ask)
+        if not self.busy:
+            self._save_then(ask)
+
+    def _open(self, dialog: Screen[T], chosen: Callable[[T | None], None]) -> None:
+        """Push ``dialog`` over this screen, unless another one got there first (keys pressed
+        while an answer was being saved would otherwise stack dialogs on dialogs)."""
+        if self.app.screen is self:
+            self.app.push_screen(dialog, chosen)
 
     # --- ending ----------------------------------------------------------------------------------
 
@@ -418,7 +428,7 @@ class SessionScreen(Screen[None]):
             if yes:
                 self._save_then(self.app.pop_screen)
 
-        self.app.push_screen(
+        self._open(
             ConfirmDialog(
                 "Leave this session? Your answers are saved; Home offers to resume it.",
                 yes="Leave",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import events, on
+from rich.style import Style
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import Static
 
 from quiz.domain.grading import Grade, Response
@@ -26,8 +26,9 @@ from quiz.tui.widgets.answer import (
     digit_bindings,
     letter_bindings,
     option_letter,
-    why_content,
+    why_text,
 )
+from quiz.tui.widgets._row import AnswerRow, Cell
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,49 +41,20 @@ class OptionKey:
     why: str | None = None
 
 
-class OptionRow(Horizontal):
+class OptionRow(AnswerRow):
     """One option: its letter, a pick box, the verdict once revealed, and the text with its why."""
 
-    DEFAULT_CSS = """
-    OptionRow {
-        height: auto;
-        & > .option--key { width: 3; color: $text-muted; }
-        & > .option--box { width: 4; }
-        & > .option--verdict { width: 2; display: none; text-style: bold; }
-        & > .option--body { width: 1fr; height: auto; }
-        & .option--why { display: none; color: $text-muted; padding-bottom: 1; }
-        &.-selected > .option--box { text-style: bold; }
-        &.-selected .option--text { text-style: bold; }
-    }
-    """
-
-    class Pressed(Message):
-        """The option was clicked."""
-
-        def __init__(self, row: OptionRow) -> None:
-            self.row = row
-            super().__init__()
-
     def __init__(self, position: int, text: str, *, box: str) -> None:
-        super().__init__()
-        self.position = position
+        super().__init__(position)
         self._text = text
-        self._box = Static(Content(box), classes="option--box")
-        self._verdict = Static(classes="option--verdict")
-        self._why = Static(classes="option--why")
-
-    def compose(self) -> ComposeResult:
-        yield Static(Content(option_letter(self.position)), classes="option--key")
-        yield self._box
-        yield self._verdict
-        with Vertical(classes="option--body"):
-            yield Static(Content(self._text), classes="option--text")
-            yield self._why
+        self._box = box
+        self._key: OptionKey | None = None
 
     def show_pick(self, picked: bool, box: str, *, update: bool = True) -> None:
         """Show whether the option is picked, with ``box`` as the mark."""
         self.set_class(picked, "-selected", update=update)
-        self._box.update(Content(box))
+        self._box = box
+        self.refresh()
 
     def show_key(self, key: OptionKey) -> None:
         """Show the verdict and the why of this option."""
@@ -91,15 +63,35 @@ class OptionRow(Horizontal):
         self.set_class(wrong, "-wrong", update=False)
         self.set_class(key.unsafe, "-unsafe", update=False)
         self.set_class(key.unsafe and key.picked, "-unsafe-pick", update=False)
-        self._verdict.update(RIGHT if key.correct else WRONG if wrong else "")
-        self._verdict.display = True
-        why = why_content(key.why, unsafe=key.unsafe)
-        self._why.update(why)
-        self._why.display = bool(why)
+        self._key = key
+        self.refresh(layout=True)
 
-    def on_click(self, event: events.Click) -> None:
-        event.stop()
-        self.post_message(self.Pressed(self))
+    def cells(self) -> list[Cell]:
+        strong = Style(bold=True) if self.has_class("-selected") else Style()
+        muted = self.muted()
+        cells = [
+            Cell(Text(option_letter(self.position), style=muted), 3),
+            Cell(Text(self._box, style=strong), 4),
+        ]
+        body = Text.assemble((self._text, strong))
+        key = self._key
+        if key is not None:
+            if key.correct:
+                verdict = Text(RIGHT, style=self.style_of("answer--right"))
+            elif key.picked:
+                verdict = Text(WRONG, style=self.style_of("answer--wrong"))
+            else:
+                verdict = Text()
+            cells.append(Cell(verdict, 2))
+            why = why_text(
+                key.why, unsafe=key.unsafe, muted=muted, warning=self.style_of("answer--warning")
+            )
+            if why:
+                body.append("\n")
+                body.append_text(why)
+                body.append("\n")
+        cells.append(Cell(body))
+        return cells
 
 
 class OptionListAnswer(AnswerWidget):
@@ -117,15 +109,12 @@ class OptionListAnswer(AnswerWidget):
         &:focus OptionRow.-cursor {
             background: $block-cursor-background;
             color: $block-cursor-foreground;
-            & > .option--key { color: $block-cursor-foreground; }
         }
         & OptionRow.-correct.-selected {
             background: $success 15%;
         }
         & OptionRow.-wrong { background: $error 15%; }
         & OptionRow.-unsafe-pick { background: $warning 25%; }
-        & OptionRow.-correct > .option--verdict { color: $text-success; }
-        & OptionRow.-wrong > .option--verdict { color: $text-error; }
     }
     """
 
@@ -186,8 +175,9 @@ class OptionListAnswer(AnswerWidget):
         yield self._hint
         for position, text in enumerate(self._option_texts()):
             row = OptionRow(position, text, box=self._box(position in self.selected))
-            row.set_class(position in self.selected, "-selected")
-            row.set_class(position == self.cursor, "-cursor")
+            # Not mounted yet: no restyle now, the mount styles the rows.
+            row.set_class(position in self.selected, "-selected", update=False)
+            row.set_class(position == self.cursor, "-cursor", update=False)
             self._rows.append(row)
             yield row
 
@@ -251,8 +241,8 @@ class OptionListAnswer(AnswerWidget):
         """Pick (or toggle) the option under the cursor."""
         self._choose(self.cursor)
 
-    @on(OptionRow.Pressed)
-    def _clicked(self, event: OptionRow.Pressed) -> None:
+    @on(AnswerRow.Pressed)
+    def _clicked(self, event: AnswerRow.Pressed) -> None:
         event.stop()
         if self.revealed:
             return

@@ -14,15 +14,17 @@ Keys are bindings on the widget. A binding that does not apply (a pick key beyon
 option, or any answer key once the key is revealed) is disabled by :meth:`check_action`, so the
 key falls through to the screen: with four options, ``f`` still flags the question.
 
-Bank text is data, never markup: every widget renders it as :class:`textual.content.Content`.
+Bank text is data, never markup: widgets render it as :class:`textual.content.Content` or, in
+rows, :class:`rich.text.Text`, neither of which parses it.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar, Final
 
+from rich.style import Style
+from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
 
@@ -72,17 +74,17 @@ def option_letter(position: int) -> str:
     return chr(ord("A") + position)
 
 
-def why_content(why: str | None, *, unsafe: bool = False) -> Content:
+def why_text(why: str | None, *, unsafe: bool, muted: Style, warning: Style) -> Text:
     """The explanation under an option: the bank's text, literally, led by ``UNSAFE:`` if needed.
 
     Markdown in ``why`` is shown as plain text; square brackets and asterisks survive as typed.
     """
     text = (why or "").strip()
     if not unsafe:
-        return Content(text)
+        return Text(text, style=muted)
     if not text:
         text = "picking this option would harm a patient."
-    return Content.assemble(("UNSAFE: ", "bold $text-warning"), text)
+    return Text.assemble(("UNSAFE: ", warning), (text, muted))
 
 
 class AnswerWidget(Widget, can_focus=True):
@@ -93,6 +95,13 @@ class AnswerWidget(Widget, can_focus=True):
     may reach in :meth:`_pick_limit`.
     """
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "answer--right",
+        "answer--wrong",
+        "answer--warning",
+    }
+    """Text colours of the rows (see :mod:`quiz.tui.widgets._row`)."""
+
     DEFAULT_CSS = """
     AnswerWidget {
         height: auto;
@@ -101,6 +110,9 @@ class AnswerWidget(Widget, can_focus=True):
             color: $text-muted;
             height: auto;
         }
+        & > .answer--right { color: $text-success; text-style: bold; }
+        & > .answer--wrong { color: $text-error; text-style: bold; }
+        & > .answer--warning { color: $text-warning; text-style: bold; }
     }
     """
 
@@ -223,19 +235,20 @@ class AnswerWidget(Widget, can_focus=True):
 
 def answer_widget_for(item: SessionItem, response: Response | None = None) -> AnswerWidget:
     """The answer widget for ``item``'s question type, showing ``response`` if given."""
-    # Imported here: the widget modules import this one for the base class.
-    from quiz.tui.widgets.choice import ChoiceAnswer
-    from quiz.tui.widgets.matching import MatchingAnswer
-    from quiz.tui.widgets.ordering import OrderingAnswer
-    from quiz.tui.widgets.short import ShortAnswerInput
-    from quiz.tui.widgets.true_false import TrueFalseAnswer
-
-    widget_class: type[AnswerWidget] = {
-        "single": ChoiceAnswer,
-        "multiple": ChoiceAnswer,
-        "true_false": TrueFalseAnswer,
-        "matching": MatchingAnswer,
-        "ordering": OrderingAnswer,
-        "short": ShortAnswerInput,
-    }[item.question.kind]
+    # Each type's module is imported when first needed (they import this one for the base
+    # class); the first question then loads only its own widget.
+    widget_class: type[AnswerWidget]
+    match item.question.kind:
+        case "single" | "multiple":
+            from quiz.tui.widgets.choice import ChoiceAnswer as widget_class
+        case "true_false":
+            from quiz.tui.widgets.true_false import TrueFalseAnswer as widget_class
+        case "matching":
+            from quiz.tui.widgets.matching import MatchingAnswer as widget_class
+        case "ordering":
+            from quiz.tui.widgets.ordering import OrderingAnswer as widget_class
+        case "short":
+            from quiz.tui.widgets.short import ShortAnswerInput as widget_class
+        case kind:
+            raise ValueError(f"no answer widget for question type {kind!r}")
     return widget_class(item, response=response)

@@ -33,7 +33,7 @@ class ChoiceAnswer(OptionListAnswer):
         self.multiple = question.kind == "multiple"
         self._order: tuple[int, ...] = item.choice_order or tuple(range(len(question.choices)))
         super().__init__(item, response=response, id=id, classes=classes)
-        self.add_class("-multiple" if self.multiple else "-single")
+        self.add_class("-multiple" if self.multiple else "-single", update=False)
 
     def _option_texts(self) -> list[str]:
         return [self.question.choices[index].text for index in self._order]

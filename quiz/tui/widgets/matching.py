@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
@@ -13,75 +14,56 @@ from textual.widgets import Static
 from quiz.domain.grading import Grade, MatchingResponse, Response
 from quiz.domain.model import Matching
 from quiz.domain.session import SessionItem
+from quiz.tui.widgets._row import AnswerRow, Cell
 from quiz.tui.widgets.answer import CURSOR_BINDINGS, RIGHT, WRONG, AnswerWidget, digit_bindings
 
 NO_MATCH = "—"
 
 
-class MatchRow(Horizontal):
-    """A left-hand item, an arrow, and the option matched to it."""
-
-    DEFAULT_CSS = """
-    MatchRow {
-        height: auto;
-        & > .match--left { width: 1fr; }
-        & > .match--arrow { width: 3; color: $text-muted; }
-        & > .match--verdict { width: 2; display: none; text-style: bold; }
-        & > .match--body { width: 1fr; height: auto; }
-        & .match--correct { display: none; color: $text-success; }
-    }
-    """
-
-    class Pressed(Message):
-        """The row was clicked."""
-
-        def __init__(self, row: MatchRow) -> None:
-            self.row = row
-            super().__init__()
+class MatchRow(AnswerRow):
+    """A left-hand item, an arrow, and the option matched to it (and the key, once revealed)."""
 
     def __init__(self, position: int, left: str) -> None:
-        super().__init__()
-        self.position = position
+        super().__init__(position)
         self._left = left
-        self._choice = Static(classes="match--choice")
-        self._verdict = Static(classes="match--verdict")
-        self._correct = Static(classes="match--correct")
-
-    def compose(self) -> ComposeResult:
-        yield Static(Content(self._left), classes="match--left")
-        yield Static(Content(" →"), classes="match--arrow")
-        yield self._verdict
-        with Vertical(classes="match--body"):
-            yield self._choice
-            yield self._correct
+        self._choice = Text(NO_MATCH, style="dim")
+        self._key: tuple[bool, str] | None = None
+        """Once revealed: whether the match is right, and the correct option."""
 
     def show_choice(self, number: int | None, text: str | None) -> None:
         """Show the option matched to this row (its number and text), or none."""
-        self.set_class(text is not None, "-matched")
         if text is None:
-            self._choice.update(Content.styled(NO_MATCH, "dim"))
+            self._choice = Text(NO_MATCH, style="dim")
         elif number is None:
-            self._choice.update(Content(text))
+            self._choice = Text(text)
         else:
-            self._choice.update(Content.assemble((f"{number} ", "dim"), text))
+            self._choice = Text.assemble((f"{number} ", "dim"), text)
+        self.refresh(layout=True)
 
     def show_key(self, chosen: str | None, correct: str) -> None:
         """Mark the match right or wrong; when wrong, show the correct option below."""
         right = chosen == correct
         self.set_class(right, "-right", update=False)
         self.set_class(not right, "-wrong", update=False)
-        self._verdict.update(RIGHT if right else WRONG)
-        self._verdict.display = True
-        self._choice.update(
-            Content(chosen) if chosen is not None else Content.styled("no answer", "dim")
-        )
-        if not right:
-            self._correct.update(Content.assemble((f"{RIGHT} ", "bold"), correct))
-            self._correct.display = True
+        self._choice = Text(chosen) if chosen is not None else Text("no answer", style="dim")
+        self._key = (right, correct)
+        self.refresh(layout=True)
 
-    def on_click(self, event: events.Click) -> None:
-        event.stop()
-        self.post_message(self.Pressed(self))
+    def cells(self) -> list[Cell]:
+        cells = [Cell(Text(self._left)), Cell(Text(" →", style=self.muted()), 3)]
+        if self._key is None:
+            return [*cells, Cell(self._choice)]
+        right, correct = self._key
+        right_style = self.style_of("answer--right")
+        body = self._choice.copy()
+        if not right:
+            body.append("\n")
+            body.append_text(Text.assemble(f"{RIGHT} ", correct, style=right_style))
+        if right:
+            verdict = Text(RIGHT, style=right_style)
+        else:
+            verdict = Text(WRONG, style=self.style_of("answer--wrong"))
+        return [*cells, Cell(verdict, 2), Cell(body)]
 
 
 class RightOption(Static):
@@ -126,12 +108,9 @@ class MatchingAnswer(AnswerWidget):
         &:focus MatchRow.-cursor {
             background: $block-cursor-background;
             color: $block-cursor-foreground;
-            & > .match--arrow { color: $block-cursor-foreground; }
         }
         & MatchRow.-right { background: $success 15%; }
         & MatchRow.-wrong { background: $error 15%; }
-        & MatchRow.-right > .match--verdict { color: $text-success; }
-        & MatchRow.-wrong > .match--verdict { color: $text-error; }
         & .match--options { height: auto; }
         & .match--options-title { color: $text-muted; text-style: bold; margin-top: 1; }
         &.-revealed .match--options { display: none; }
@@ -194,7 +173,7 @@ class MatchingAnswer(AnswerWidget):
             yield Static(Content("Options"), classes="match--options-title")
             yield from self._options
         self._show_matches()
-        self._rows[self.cursor].add_class("-cursor")
+        self._rows[self.cursor].add_class("-cursor", update=False)  # not mounted yet
 
     def response(self) -> Response | None:
         if all(match is None for match in self.matches):
@@ -210,7 +189,7 @@ class MatchingAnswer(AnswerWidget):
             row.show_choice(number, match)
         used = set(self.matches)
         for option, text in zip(self._options, self.options, strict=True):
-            option.set_class(text in used, "-used")
+            option.set_class(text in used, "-used", update=self.is_mounted)
 
     def _move_cursor(self, position: int) -> None:
         position = max(0, min(position, len(self._rows) - 1))
@@ -252,8 +231,8 @@ class MatchingAnswer(AnswerWidget):
         """Clear the current item's match."""
         self._set_match(None)
 
-    @on(MatchRow.Pressed)
-    def _row_clicked(self, event: MatchRow.Pressed) -> None:
+    @on(AnswerRow.Pressed)
+    def _row_clicked(self, event: AnswerRow.Pressed) -> None:
         event.stop()
         if not self.revealed:
             self.focus()

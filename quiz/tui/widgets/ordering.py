@@ -2,69 +2,53 @@
 
 from __future__ import annotations
 
-from textual import events, on
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import Static
 
 from quiz.domain.grading import Grade, OrderingResponse, Response
 from quiz.domain.model import Ordering
 from quiz.domain.session import SessionItem
+from quiz.tui.widgets._row import AnswerRow, Cell
 from quiz.tui.widgets.answer import CURSOR_BINDINGS, RIGHT, WRONG, AnswerWidget, digit_bindings
 
 
-class OrderRow(Horizontal):
-    """A position, the item there, and (once revealed) the verdict and the correct item."""
+class OrderRow(AnswerRow):
+    """A position, the item there, and (once revealed) the verdict and the correct item.
 
-    DEFAULT_CSS = """
-    OrderRow {
-        height: auto;
-        & > .order--position { width: 4; color: $text-muted; }
-        & > .order--verdict { width: 2; display: none; text-style: bold; }
-        & > .order--item { width: 1fr; }
-        & > .order--correct { width: 1fr; display: none; color: $text-success; padding-left: 2; }
-    }
+    The header row (position -1) titles the two columns of the key.
     """
 
-    class Pressed(Message):
-        """The row was clicked."""
-
-        def __init__(self, row: OrderRow) -> None:
-            self.row = row
-            super().__init__()
-
     def __init__(self, position: int, *, header: bool = False) -> None:
-        super().__init__(classes="-header" if header else None)
-        self.position = position
-        self._verdict = Static(classes="order--verdict")
-        self._item = Static(classes="order--item")
-        self._correct = Static(classes="order--correct")
-
-    def compose(self) -> ComposeResult:
-        label = "" if self.has_class("-header") else f"{self.position + 1:>2}."
-        yield Static(Content(label), classes="order--position")
-        yield self._verdict
-        yield self._item
-        yield self._correct
+        super().__init__(position, classes="-header" if header else None)
+        self._item = Text()
+        self._key: tuple[Text, Text, str] | None = None
 
     def show_item(self, text: str) -> None:
         """Show ``text`` as the item at this position."""
-        self._item.update(Content(text))
+        self._item = Text(text)
+        self.refresh(layout=True)
 
-    def show_key(self, yours: Content, correct: Content, verdict: str = "") -> None:
+    def show_key(self, yours: Text, correct: Text, verdict: str = "") -> None:
         """Show the trainee's item beside the correct one, with ``verdict`` between."""
-        self._verdict.update(verdict)
-        self._verdict.display = True
-        self._item.update(yours)
-        self._correct.update(correct)
-        self._correct.display = True
+        self._key = (yours, correct, verdict)
+        self.refresh(layout=True)
 
-    def on_click(self, event: events.Click) -> None:
-        event.stop()
-        self.post_message(self.Pressed(self))
+    def cells(self) -> list[Cell]:
+        header = self.has_class("-header")
+        label = "" if header else f"{self.position + 1:>2}."
+        cells = [Cell(Text(label, style=self.muted()), 4)]
+        if self._key is None:
+            return [*cells, Cell(self._item)]
+        yours, correct, verdict = self._key
+        verdict_style = self.style_of("answer--right" if verdict == RIGHT else "answer--wrong")
+        if not header:  # the header's titles take the row's own (muted, bold) style
+            correct = Text.assemble(correct, style=self.style_of("answer--right"))
+        verdict_cell = Cell(Text(verdict, style=verdict_style), 2)
+        return [*cells, verdict_cell, Cell(yours), Cell(Text(), 2), Cell(correct)]
 
 
 class OrderingAnswer(AnswerWidget):
@@ -86,7 +70,6 @@ class OrderingAnswer(AnswerWidget):
         &:focus OrderRow.-cursor {
             background: $block-cursor-background;
             color: $block-cursor-foreground;
-            & > .order--position { color: $block-cursor-foreground; }
         }
         &:focus OrderRow.-cursor.-grabbed, & OrderRow.-grabbed {
             background: $accent 60%;
@@ -94,9 +77,6 @@ class OrderingAnswer(AnswerWidget):
         }
         & OrderRow.-header { display: none; color: $text-muted; text-style: bold; }
         &.-revealed OrderRow.-header { display: block; }
-        & OrderRow.-header > .order--correct { color: $text-muted; }
-        & OrderRow.-right > .order--verdict { color: $text-success; }
-        & OrderRow.-wrong > .order--verdict { color: $text-error; }
         & OrderRow.-wrong { background: $error 15%; }
         & OrderRow.-right { background: $success 15%; }
     }
@@ -145,7 +125,7 @@ class OrderingAnswer(AnswerWidget):
         yield self._header
         yield from self._rows
         self._show_order()
-        self._rows[0].add_class("-cursor")
+        self._rows[0].add_class("-cursor", update=False)  # not mounted yet: no restyle now
 
     def _show_hint(self) -> None:
         if self.grabbed:
@@ -216,8 +196,8 @@ class OrderingAnswer(AnswerWidget):
             self.touched = True
             self._post_changed()
 
-    @on(OrderRow.Pressed)
-    def _row_clicked(self, event: OrderRow.Pressed) -> None:
+    @on(AnswerRow.Pressed)
+    def _row_clicked(self, event: AnswerRow.Pressed) -> None:
         event.stop()
         if self.revealed or event.row.position < 0:
             return
@@ -232,18 +212,16 @@ class OrderingAnswer(AnswerWidget):
         yours = list(response.order) if isinstance(response, OrderingResponse) else None
         self.grabbed = False
         self._rows[self.cursor].remove_class("-cursor", "-grabbed", update=False)
-        self._header.show_key(
-            Content("Your order"), Content("Correct order"), verdict=""
-        )
+        self._header.show_key(Text("Your order"), Text("Correct order"))
         for position, row in enumerate(self._rows):
-            correct = Content(items[position])
+            correct = Text(items[position])
             if yours is None or position >= len(yours):
-                row.show_key(Content.styled("—", "dim"), correct)
+                row.show_key(Text("—", style="dim"), correct)
                 continue
             right = yours[position] == position
             row.set_class(right, "-right", update=False)
             row.set_class(not right, "-wrong", update=False)
-            row.show_key(Content(items[yours[position]]), correct, RIGHT if right else WRONG)
+            row.show_key(Text(items[yours[position]]), correct, RIGHT if right else WRONG)
         in_place = sum(row.has_class("-right") for row in self._rows)
         parts: list[str | tuple[str, str]] = []
         if yours is None:
