@@ -633,10 +633,12 @@ def items(
     if flagged:
         results = [item for item in results if item.flags]
     if as_json:
-        import dataclasses
+        import msgspec
 
         click.echo(
-            json.dumps([dataclasses.asdict(item) for item in results], indent=2, ensure_ascii=False)
+            json.dumps(
+                [msgspec.structs.asdict(item) for item in results], indent=2, ensure_ascii=False
+            )
         )
         return
     from rich.console import Console

@@ -2,8 +2,10 @@
 
 :class:`Trainer` plans sessions, records answers, and reads statistics for one profile;
 :class:`ActiveSession` is one session under way. Importing this module is cheap: SQLAlchemy is
-imported when :meth:`Trainer.open` opens the store. Methods that touch the database block, so
-the TUI calls them from worker threads; they are safe to call from several threads.
+imported when :meth:`Trainer.open` opens the store, and the FSRS scheduler when an answer is
+recorded or the history read, so a session can show its first question without either.
+Methods that touch the database block, so the TUI calls them from worker threads; they are
+safe to call from several threads.
 """
 
 from __future__ import annotations
@@ -11,13 +13,13 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from quiz.domain.grading import Response, grade_response
 from quiz.domain.model import Bank, question_key
-from quiz.domain.scheduling import Rating, question_mastery, rating_for
 from quiz.domain.session import (
     DEFAULT_NEW_PER_DAY,
     Answer,
@@ -47,6 +49,7 @@ from quiz.domain.stats import (
 
 if TYPE_CHECKING:
     from quiz.banks.loader import Library
+    from quiz.domain.scheduling import Rating
     from quiz.progress.store import Store
     from quiz.settings import Settings
 
@@ -76,8 +79,7 @@ class SessionClosed(Exception):
     """The session is finished or abandoned; it takes no more answers."""
 
 
-@dataclass(frozen=True, slots=True)
-class SessionInfo:
+class SessionInfo(msgspec.Struct, frozen=True):
     """An unfinished session, as offered for resuming."""
 
     id: int
@@ -87,8 +89,7 @@ class SessionInfo:
     total: int
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
+class Summary(msgspec.Struct, frozen=True):
     """The home screen's numbers for one profile."""
 
     profile: str
@@ -106,8 +107,7 @@ class Summary:
     questions_total: int
 
 
-@dataclass(frozen=True, slots=True)
-class Progress:
+class Progress(msgspec.Struct, frozen=True):
     """Everything the progress screen and ``ims-quiz stats`` show."""
 
     summary: Summary
@@ -147,7 +147,7 @@ def new_session(
         NoQuestions: Nothing matches the plan; the message says why.
     """
     if plan.seed is None:
-        plan = replace(plan, seed=secrets.randbelow(2**31))
+        plan = msgspec.structs.replace(plan, seed=secrets.randbelow(2**31))
     items = plan_session(
         plan, banks, records, now=now, new_today=new_today, new_per_day=new_per_day
     )
@@ -267,6 +267,8 @@ class Trainer:
 
     def _history(self, now: datetime) -> tuple[list[Attempt], dict[str, QuestionRecord], int]:
         """The profile's attempts, a record per question, and new questions started today."""
+        from quiz.domain.scheduling import question_mastery
+
         attempts = self.store.attempts(self.profile_id)
         cards = self.store.cards(self.profile_id)
         latest: dict[str, Attempt] = {}
@@ -593,6 +595,8 @@ class ActiveSession:
 
     def _graded(self, answer: Answer, now: datetime) -> tuple[Attempt, Rating]:
         """The attempt that records ``answer``, and its FSRS rating."""
+        from quiz.domain.scheduling import rating_for
+
         item = self.items[answer.index]
         attempt = Attempt.of(
             item, answer, mode=self.plan.mode, answered_at=now, session_id=self._id

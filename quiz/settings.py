@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import getpass
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
+
+import msgspec
 
 from quiz import paths
 
@@ -21,14 +22,13 @@ def default_profile() -> str:
         return "trainee"
 
 
-@dataclass(slots=True)
-class Settings:
+class Settings(msgspec.Struct):
     """Options shared by every command (``--profile``, ``--db``, ``--bank-dir``)."""
 
-    profile: str = field(default_factory=default_profile)
+    profile: str = msgspec.field(default_factory=default_profile)
     db_url: str | None = None
     """A SQLAlchemy URL or a file path; ``None`` means ``IMS_QUIZ_DB`` or the default file."""
-    bank_dirs: list[Path] = field(default_factory=list)
+    bank_dirs: list[Path] = msgspec.field(default_factory=list)
     """Extra bank folders from ``--bank-dir``, searched after the standard ones."""
 
     def database_url(self) -> str:

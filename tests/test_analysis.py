@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import datetime, timedelta, timezone
 
+import msgspec
 import pytest
 from click.testing import CliRunner
 
@@ -49,7 +49,7 @@ def by_key(results):
 
 def test_only_first_tries_at_the_current_text_count() -> None:
     c5 = question("c5-myotome")
-    older = dataclasses.replace(
+    older = msgspec.structs.replace(
         attempt(BANK, "c5-myotome", "ann", right(c5)), content_hash="0" * 16
     )
     attempts = [

@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 
@@ -23,13 +22,12 @@ from quiz.domain.model import Bank
 BANK_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(slots=True)
-class LoadedBank:
+class LoadedBank(msgspec.Struct):
     """One bank file after loading: the bank if it is usable, and what was found."""
 
     path: Path
     bank: Bank | None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = msgspec.field(default_factory=list)
     id_line: int = 0
     id_column: int = 0
 
@@ -44,12 +42,11 @@ class LoadedBank:
         return [d for d in self.diagnostics if d.severity is Severity.ERROR]
 
 
-@dataclass(slots=True)
-class Library:
+class Library(msgspec.Struct):
     """Every discovered bank: the usable ones by id, and the skipped ones with reasons."""
 
-    banks: dict[str, LoadedBank] = field(default_factory=dict)
-    skipped: list[LoadedBank] = field(default_factory=list)
+    banks: dict[str, LoadedBank] = msgspec.field(default_factory=dict)
+    skipped: list[LoadedBank] = msgspec.field(default_factory=list)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:

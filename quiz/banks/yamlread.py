@@ -16,9 +16,9 @@ into the line and column of that value only when a diagnostic needs it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Final
 
+import msgspec
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -89,8 +89,7 @@ class _BankLoader(_Loader):  # type: ignore[misc, valid-type]
         """No path resolvers: nothing to track."""
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedYaml:
+class ParsedYaml(msgspec.Struct, frozen=True):
     """Plain data from one YAML document, plus its node tree for locating diagnostics."""
 
     data: Any

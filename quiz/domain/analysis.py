@@ -21,7 +21,8 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from quiz.domain.grading import ChoiceResponse
 from quiz.domain.model import Bank, MultipleChoice, Question, SingleChoice, content_hash, question_key
@@ -33,8 +34,7 @@ TOO_HARD = 0.30
 UNSAFE_ALERT = 0.10
 
 
-@dataclass(frozen=True, slots=True)
-class ItemStats:
+class ItemStats(msgspec.Struct, frozen=True):
     """The item analysis of one question (first tries at its current version)."""
 
     key: str

@@ -31,10 +31,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
 from typing import Any
+
+import msgspec
 
 from quiz.domain.model import (
     Matching,
@@ -47,39 +48,34 @@ from quiz.domain.model import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ChoiceResponse:
+class ChoiceResponse(msgspec.Struct, frozen=True):
     """The choices ticked in a ``single`` or ``multiple`` question."""
 
     selected: frozenset[int]
     """Indices into ``question.choices`` in file order (not display order)."""
 
 
-@dataclass(frozen=True, slots=True)
-class TrueFalseResponse:
+class TrueFalseResponse(msgspec.Struct, frozen=True):
     """The value given for a ``true_false`` statement."""
 
     value: bool
 
 
-@dataclass(frozen=True, slots=True)
-class MatchingResponse:
+class MatchingResponse(msgspec.Struct, frozen=True):
     """The right-hand text chosen for each pair of a ``matching`` question."""
 
     matches: tuple[str | None, ...]
     """One entry per pair, in file order; ``None`` where nothing was chosen."""
 
 
-@dataclass(frozen=True, slots=True)
-class OrderingResponse:
+class OrderingResponse(msgspec.Struct, frozen=True):
     """The trainee's order of an ``ordering`` question's items."""
 
     order: tuple[int, ...]
     """Indices into ``question.items``, in the order the trainee put them."""
 
 
-@dataclass(frozen=True, slots=True)
-class TextResponse:
+class TextResponse(msgspec.Struct, frozen=True):
     """The text typed for a ``short`` question."""
 
     text: str
@@ -88,8 +84,7 @@ class TextResponse:
 Response = ChoiceResponse | TrueFalseResponse | MatchingResponse | OrderingResponse | TextResponse
 
 
-@dataclass(frozen=True, slots=True)
-class Grade:
+class Grade(msgspec.Struct, frozen=True):
     """The outcome of one response."""
 
     score: float

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Final, NamedTuple
+
+import msgspec
 
 from quiz.domain.grading import Grade, Response
 from quiz.domain.model import (
@@ -65,8 +66,7 @@ class Mode(StrEnum):
     """Questions answered wrong last time, or flagged."""
 
 
-@dataclass(frozen=True, slots=True)
-class SessionPlan:
+class SessionPlan(msgspec.Struct, frozen=True):
     """What the trainee asked for. Empty filters mean everything."""
 
     mode: Mode
@@ -87,7 +87,7 @@ class SessionPlan:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        data = asdict(self)
+        data = msgspec.structs.asdict(self)
         data["mode"] = self.mode.value
         return {
             key: list(value) if isinstance(value, tuple) else value for key, value in data.items()
@@ -110,8 +110,7 @@ class SessionPlan:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class SessionItem:
+class SessionItem(msgspec.Struct, frozen=True):
     """One question of a session, as it is shown."""
 
     key: str
@@ -129,8 +128,7 @@ class SessionItem:
     other types: ``()``."""
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
+class Answer(msgspec.Struct, frozen=True):
     """The latest answer to one item of a session."""
 
     index: int
@@ -139,8 +137,7 @@ class Answer:
     seconds: float
 
 
-@dataclass(frozen=True, slots=True)
-class Attempt:
+class Attempt(msgspec.Struct, frozen=True):
     """One graded answer, as progress keeps it (every field is exported)."""
 
     bank_id: str
@@ -195,8 +192,7 @@ class Attempt:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class TopicScore:
+class TopicScore(msgspec.Struct, frozen=True):
     """One topic's share of a session result."""
 
     bank_id: str
@@ -208,8 +204,7 @@ class TopicScore:
     """Mean score over the topic's items in the session, unanswered items counting 0."""
 
 
-@dataclass(frozen=True, slots=True)
-class SessionResult:
+class SessionResult(msgspec.Struct, frozen=True):
     """How a session went."""
 
     session_id: int

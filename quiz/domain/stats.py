@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Final
+
+import msgspec
 
 from quiz.domain.model import Bank, question_key
 
@@ -29,8 +30,7 @@ REPORTED_ROOTS: Final[tuple[str, ...]] = SPINAL_ROOTS[: SPINAL_ROOTS.index("S2")
 """Roots always listed in progress (C1-S2), with or without questions; S3-S5 when banks use them."""
 
 
-@dataclass(frozen=True, slots=True)
-class QuestionRecord:
+class QuestionRecord(msgspec.Struct, frozen=True):
     """What one profile has done with one question, as planning and mastery need it."""
 
     attempts: int = 0
@@ -45,8 +45,7 @@ class QuestionRecord:
     """Flagged in a session and not answered right in any later session."""
 
 
-@dataclass(frozen=True, slots=True)
-class Mastery:
+class Mastery(msgspec.Struct, frozen=True):
     """How well a topic (key ``bank/topic``) or a spinal root (key like ``C5``) is known."""
 
     key: str
@@ -56,8 +55,7 @@ class Mastery:
     attempts: int
 
 
-@dataclass(frozen=True, slots=True)
-class DayStat:
+class DayStat(msgspec.Struct, frozen=True):
     """Attempts on one local calendar day."""
 
     day: date

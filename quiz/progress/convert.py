@@ -7,17 +7,17 @@ SQLAlchemy import.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+import msgspec
 
 from quiz.domain.grading import response_from_dict, response_to_dict
 from quiz.domain.scheduling import Card, ReviewLog
 from quiz.domain.session import Attempt, Mode, SessionPlan
 
 
-@dataclass(frozen=True, slots=True)
-class StoredSession:
+class StoredSession(msgspec.Struct, frozen=True):
     """A session as stored: enough to rebuild it exactly (plan with seed, item keys in order)."""
 
     id: int

@@ -12,6 +12,7 @@ session's first answer waits for it (see :class:`quiz.service.ActiveSession`).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,17 @@ if TYPE_CHECKING:
 
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _quiet_about_cancelled_work(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """The event loop's error handler: work cancelled because the app quit is not an error.
+
+    Quitting while a Markdown widget is still parsing leaves a cancelled future nobody awaits;
+    asyncio would print its traceback on the terminal after the app has gone.
+    """
+    if isinstance(context.get("exception"), asyncio.CancelledError):
+        return
+    loop.default_exception_handler(context)
 
 
 class IMSQuizApp(App[None]):
@@ -68,6 +80,7 @@ class IMSQuizApp(App[None]):
     # --- start-up ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        asyncio.get_running_loop().set_exception_handler(_quiet_about_cancelled_work)
         saved_theme = preferences.load().get("theme")
         if isinstance(saved_theme, str) and saved_theme in self.available_themes:
             self.theme = saved_theme

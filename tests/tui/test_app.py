@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import string
 import threading
+from asyncio import CancelledError
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ from quiz import paths
 from quiz.banks.loader import Library
 from quiz.domain.session import Mode
 from quiz.service import Trainer
+from quiz.tui.app import _quiet_about_cancelled_work
 from quiz.tui.screens.banks import BanksScreen, PreviewScreen
 from quiz.tui.screens.dialogs import ConfirmDialog, ResumeDialog
 from quiz.tui.screens.help import HelpScreen
@@ -617,6 +619,21 @@ async def test_a_corrupt_database_is_a_message_on_home(tmp_path: Path, library: 
         await pilot.press("b")
         await on_screen(pilot, BanksScreen)
     assert corrupt.read_bytes() == b"this is not a database" * 100  # never written to
+
+
+def test_work_cancelled_by_quitting_prints_nothing_but_other_loop_errors_do() -> None:
+    reported: list[dict[str, Any]] = []
+
+    class Loop:
+        def default_exception_handler(self, context: dict[str, Any]) -> None:
+            reported.append(context)
+
+    loop: Any = Loop()
+    _quiet_about_cancelled_work(loop, {"message": "never retrieved", "exception": CancelledError()})
+    assert reported == []
+    error = {"message": "never retrieved", "exception": ValueError("a real bug")}
+    _quiet_about_cancelled_work(loop, error)
+    assert reported == [error]
 
 
 async def test_tiny_terminal_and_resizing(db_file: Path, library: Library) -> None:

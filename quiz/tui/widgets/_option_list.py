@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import msgspec
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -31,8 +30,7 @@ from quiz.tui.widgets.answer import (
 from quiz.tui.widgets._row import AnswerRow, Cell
 
 
-@dataclass(frozen=True, slots=True)
-class OptionKey:
+class OptionKey(msgspec.Struct, frozen=True):
     """What the key says about one option, against the graded answer."""
 
     correct: bool
