@@ -6,8 +6,9 @@ the store only through :class:`quiz.service.Trainer`, always from worker threads
 
 A session given on the command line (``ims-quiz practice``) skips home: a practice or exam
 session needs no history, so when the CLI has loaded the banks already its first question is on
-screen before the store is even imported. The store opens after that first frame, and the
-session's first answer waits for it (see :class:`quiz.service.ActiveSession`).
+screen before the store is even imported. The store opens once that question is drawn, and the
+session's first answer waits for it (see :class:`quiz.service.ActiveSession`). Home is built
+when the session closes (:meth:`IMSQuizApp.go_home`).
 """
 
 from __future__ import annotations
@@ -86,24 +87,22 @@ class IMSQuizApp(App[None]):
             self.theme = saved_theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         plan, self.start_plan = self.start_plan, None
-        if plan is None:
-            from quiz.tui.screens.home import HomeScreen
+        if plan is not None and self.library is not None and not needs_history(plan.mode):
+            try:
+                session = new_session(plan, self.library.usable(), now=self.now())
+            except NoQuestions as error:
+                self.notify(str(error), severity="warning", timeout=6, markup=False)
+            else:
+                self._open_unstored(session)
+                return
+            plan = None
+        from quiz.tui.screens.home import HomeScreen
 
-            self.push_screen(HomeScreen())
-            self._load_services(None, None)
-            return
-        from quiz.tui.screens.start import StartScreen
+        self.push_screen(HomeScreen())
+        self._load_services(plan, None)
 
-        self.push_screen(StartScreen())
-        if self.library is None or needs_history(plan.mode):
-            self._load_services(plan, None)
-            return
-        try:
-            session = new_session(plan, self.library.usable(), now=self.now())
-        except NoQuestions as error:
-            self._no_questions(str(error))
-            self._load_services(None, None)
-            return
+    def _open_unstored(self, session: ActiveSession) -> None:
+        """Show a session before the store is open; home is built only when it closes."""
         self.open_session(session)
         # Opening the store (importing SQLAlchemy above all) waits until the first question is
         # drawn, rather than competing with it for the interpreter; the timer is a backstop.
@@ -162,33 +161,34 @@ class IMSQuizApp(App[None]):
             if trainer is not None:
                 self._offer_resume()
         elif trainer is None:
-            self.notify(
-                f"Progress cannot be opened, so the session was closed: {error}",
-                severity="error",
-                timeout=10,
-                markup=False,
-            )
-            self._go_home()
+            if pending is not None:
+                self.notify(
+                    f"Progress cannot be opened, so the session was closed: {error}",
+                    severity="error",
+                    timeout=10,
+                    markup=False,
+                )
+                self.go_home()
+            self.screen.post_message(ServicesReady(error))
         elif plan is not None:
             self.start_session(plan)
 
-    def _go_home(self) -> bool:
-        """Close the command line's session (if open) and turn the start screen into home;
-        False when there is no start screen (home is there already)."""
-        from quiz.tui.screens.start import StartScreen
+    def go_home(self) -> None:
+        """Close the screens above home; a session from the command line has no home beneath
+        it, so home takes its place."""
+        from quiz.tui.screens.home import HomeScreen
 
-        starts = [screen for screen in self.screen_stack if isinstance(screen, StartScreen)]
-        if not starts:
-            return False
-        while self.screen is not starts[0]:
+        if any(isinstance(screen, HomeScreen) for screen in self.screen_stack):
+            while not isinstance(self.screen, HomeScreen):
+                self.pop_screen()
+            return
+        while len(self.screen_stack) > 2:  # the app's blank default screen is at the bottom
             self.pop_screen()
-        starts[0].become_home()
-        return True
+        self.switch_screen(HomeScreen())
 
     def _no_questions(self, why: str) -> None:
         self.notify(why, severity="warning", timeout=6, markup=False)
-        if not self._go_home():
-            self.refresh_current()
+        self.refresh_current()
 
     @work(thread=True, exit_on_error=False, group="startup")
     def _offer_resume(self) -> None:

@@ -54,7 +54,6 @@ from quiz.tui.screens.progress import ProgressScreen
 from quiz.tui.screens.results import ResultsScreen, ReviewScreen
 from quiz.tui.screens.session import SessionScreen
 from quiz.tui.screens.setup import SetupScreen
-from quiz.tui.screens.start import StartScreen
 from quiz.tui.widgets._row import AnswerRow
 from quiz.tui.widgets.answer import AnswerWidget
 from quiz.tui.widgets.feedback import FeedbackPanel
@@ -236,7 +235,7 @@ async def test_a_session_from_the_command_line_shows_before_the_store_opens(
         await wait_until(pilot, lambda: isinstance(app.screen, SessionScreen), "the question")
         screen = session_screen(pilot)
         assert app.trainer is None and not screen.session.stored
-        assert [type(s) for s in app.screen_stack[1:]] == [StartScreen, SessionScreen]
+        assert [type(s) for s in app.screen_stack[1:]] == [SessionScreen]  # no home beneath
         assert "1/3" in screen_text(pilot)
         await answer_current(pilot)
         await press_quickly(pilot, "enter")
@@ -249,7 +248,7 @@ async def test_a_session_from_the_command_line_shows_before_the_store_opens(
         assert attempt.session_id == screen.session.id
         await pilot.press("escape")
         await on_screen(pilot, ConfirmDialog)
-        await pilot.press("y")  # leave: home takes the start screen's place
+        await pilot.press("y")  # leave: home takes the session's place
         await on_screen(pilot, HomeScreen)
         assert [type(s) for s in app.screen_stack[1:]] == [HomeScreen]
         assert "Answered         1" in screen_text(pilot)
@@ -383,7 +382,7 @@ async def test_time_running_out_under_a_dialog_still_ends_on_the_results(
         assert isinstance(session_screen_below, SessionScreen)
         session_screen_below._tick()  # what its 1 s interval does, under the dialog
         await on_screen(pilot, ResultsScreen)
-        assert [type(s) for s in app.screen_stack[1:]] == [StartScreen, ResultsScreen]
+        assert [type(s) for s in app.screen_stack[1:]] == [ResultsScreen]
         await pilot.press("escape")
         await on_screen(pilot, HomeScreen)
         assert [type(s) for s in app.screen_stack[1:]] == [HomeScreen]

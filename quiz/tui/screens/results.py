@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Markdown, Static
 
@@ -95,14 +95,14 @@ class ResultsScreen(Screen[None]):
         if not keys:
             self.notify("No mistakes to retry.")
             return
-        self.app.pop_screen()
+        self.quiz.go_home()
         self.quiz.start_session(
             SessionPlan(mode=Mode.PRACTICE, question_keys=keys, count=len(keys))
         )
 
     def action_home(self) -> None:
         """Back to the home screen."""
-        self.app.pop_screen()
+        self.quiz.go_home()
 
 
 class ReviewScreen(Screen[None]):
@@ -125,7 +125,7 @@ class ReviewScreen(Screen[None]):
             yield Static(id="case-title", classes="case-title")
             yield Markdown(id="vignette")
             yield Markdown(id="prompt")
-            yield VerticalScroll(id="answer-slot")
+            yield Vertical(id="answer-slot")
             yield FeedbackPanel(id="feedback")
         yield Footer()
 

@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Markdown, Static
 
@@ -23,6 +23,7 @@ from quiz.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from quiz.domain.grading import Response
+    from quiz.domain.model import Case
     from quiz.service import ActiveSession, Answer, SessionResult
     from quiz.tui.app import IMSQuizApp
 
@@ -73,36 +74,30 @@ class SessionScreen(Screen[None]):
         self._prepared: int | None = None
         """The item whose explanation the hidden feedback panel holds."""
         self.shown_at = time.monotonic()
+        self._answer = self._new_answer_widget(self.index)
+        """The answer widget of the question shown."""
 
     @property
     def quiz(self) -> IMSQuizApp:
         return cast("IMSQuizApp", self.app)
 
     def compose(self) -> ComposeResult:
-        # The first question is composed in place, not mounted after: so it is complete in
-        # the screen's first frame.
+        # The first question is composed in place, not mounted after, so that it is whole in
+        # the screen's first frame; and only what it shows is built: the case (if it has one)
+        # and the feedback panel come when first needed.
         item = self.session.items[self.index]
-        case = item.case
         yield Static(id="status")
         with VerticalScroll(id="question-body"):
-            case_title = Static(id="case-title", classes="case-title")
-            vignette = Markdown(case.vignette if case else None, id="vignette")
-            case_title.display = vignette.display = case is not None
-            if case is not None:
-                case_title.update(self._case_title(case.title))
-            yield case_title
-            yield vignette
+            if item.case is not None:
+                yield from self._case_widgets(item.case)
             yield Markdown(item.question.prompt, id="prompt")
-            with Vertical(id="answer-slot"):
-                yield self._new_answer_widget(self.index)
-            yield FeedbackPanel(id="feedback")
+            yield self._answer
         yield Footer()
 
     def on_mount(self) -> None:
         if self.session.deadline is not None:
             self.set_interval(1.0, self._tick)
-        self.query_one("#feedback", FeedbackPanel).display = False
-        self._present(self.index, self._answer_widget(), [])
+        self._present(self.index, [])
 
     # --- showing ---------------------------------------------------------------------------------
 
@@ -113,8 +108,13 @@ class SessionScreen(Screen[None]):
         return 0 if self.is_exam else max(0, len(self.session.items) - 1)
 
     @staticmethod
-    def _case_title(title: str) -> Text:
-        return Text(f"Case: {title}", style="bold")
+    def _case_title(case: Case) -> Text:
+        return Text(f"Case: {case.title}", style="bold")
+
+    def _case_widgets(self, case: Case) -> tuple[Static, Markdown]:
+        """The case's title and vignette, above the questions that share it."""
+        title = Static(self._case_title(case), id="case-title", classes="case-title")
+        return title, Markdown(case.vignette, id="vignette")
 
     def _new_answer_widget(self, index: int) -> AnswerWidget:
         """Item ``index``'s answer widget; an exam shows the answer saved for it."""
@@ -125,34 +125,36 @@ class SessionScreen(Screen[None]):
 
     def show_question(self, index: int) -> None:
         """Show item ``index`` with a fresh answer widget (restored from a saved answer)."""
-        self.index = index
         item = self.session.items[index]
-        case = item.case
-        case_title = self.query_one("#case-title", Static)
-        vignette = self.query_one("#vignette", Markdown)
-        case_title.display = vignette.display = case is not None
-        drawn: list[Awaitable[object]] = []
-        if case is not None:
-            case_title.update(self._case_title(case.title))
-            drawn.append(vignette.update(case.vignette))
-        drawn.append(self.query_one("#prompt", Markdown).update(item.question.prompt))
-        slot = self.query_one("#answer-slot", Vertical)
+        body = self.query_one("#question-body", VerticalScroll)
+        prompt = self.query_one("#prompt", Markdown)
+        drawn: list[Awaitable[object]] = [prompt.update(item.question.prompt)]
+        shown = self.query("#case-title, #vignette")
+        if item.case is None:
+            shown.set(display=False)
+        elif not shown:
+            drawn.append(body.mount(*self._case_widgets(item.case), before=prompt))
+        else:
+            self.query_one("#case-title", Static).update(self._case_title(item.case))
+            drawn.append(self.query_one("#vignette", Markdown).update(item.case.vignette))
+            shown.set(display=True)
         # Let go of the focus first: removing the focused widget would hand it to the body, and
         # each focus change restyles the whole question (a good part of the time to show it).
         self.set_focus(None, scroll_visible=False)
-        slot.remove_children()
-        widget = self._new_answer_widget(index)
-        drawn.append(slot.mount(widget))
-        self.query_one("#feedback", FeedbackPanel).display = False
-        self.query_one("#question-body", VerticalScroll).scroll_home(animate=False)
-        self._present(index, widget, drawn)
+        self._answer.remove()
+        self._answer = self._new_answer_widget(index)
+        drawn.append(body.mount(self._answer, after=prompt))
+        if (feedback := self._feedback()) is not None:
+            feedback.display = False
+        body.scroll_home(animate=False)
+        self._present(index, drawn)
 
-    def _present(self, index: int, widget: AnswerWidget, drawn: list[Awaitable[object]]) -> None:
-        """Item ``index`` is in place, its answer widget mounted or being mounted (``drawn``):
-        focus it and start its clock."""
+    def _present(self, index: int, drawn: list[Awaitable[object]]) -> None:
+        """Item ``index`` is in place, its parts mounted or being mounted (``drawn``): focus its
+        answer widget and start its clock."""
         self.index = index
         self.revealed = False
-        widget.focus()
+        self._answer.focus()
         self.shown_at = time.monotonic()
         self._update_status()
         self.refresh_bindings()
@@ -174,16 +176,22 @@ class SessionScreen(Screen[None]):
             self._prepare_feedback(index)
         self.post_message(self.QuestionShown(index))
 
-    def _prepare_feedback(self, index: int) -> None:
-        """Fill the hidden feedback panel with item ``index``'s explanation, once."""
-        if index != self.index or self._prepared == index:
-            return
-        self._prepared = index
-        item = self.session.items[index]
-        self.query_one("#feedback", FeedbackPanel).prepare(item, self.quiz.bank_for(item))
+    def _feedback(self) -> FeedbackPanel | None:
+        panels = self.query(FeedbackPanel)
+        return panels.first() if panels else None
 
-    def _answer_widget(self) -> AnswerWidget:
-        return self.query_one("#answer-slot", Vertical).query_one(AnswerWidget)
+    def _prepare_feedback(self, index: int) -> FeedbackPanel:
+        """The feedback panel, holding item ``index``'s explanation (mounted hidden if new)."""
+        feedback = self._feedback()
+        item = self.session.items[index]
+        if feedback is None:
+            feedback = FeedbackPanel(item, self.quiz.bank_for(item), id="feedback")
+            feedback.display = False
+            self.query_one("#question-body", VerticalScroll).mount(feedback)
+        elif self._prepared != index:
+            feedback.prepare(item, self.quiz.bank_for(item))
+        self._prepared = index
+        return feedback
 
     def _update_status(self) -> None:
         item = self.session.items[self.index]
@@ -251,7 +259,7 @@ class SessionScreen(Screen[None]):
         if self.is_exam:
             self.action_save_next()
             return
-        widget = self._answer_widget()
+        widget = self._answer
         response = widget.response()
         if response is None:
             self.notify(widget.EMPTY_HINT, timeout=3)
@@ -280,9 +288,8 @@ class SessionScreen(Screen[None]):
     def _reveal(self, answer: Answer) -> None:
         if answer.index != self.index:
             return
-        self._answer_widget().reveal(answer.grade, answer.response)
-        self._prepare_feedback(self.index)  # normally done already
-        feedback = self.query_one("#feedback", FeedbackPanel)
+        self._answer.reveal(answer.grade, answer.response)
+        feedback = self._prepare_feedback(self.index)  # normally prepared already
         feedback.show_grade(answer.grade)
         feedback.display = True
         self.revealed = True
@@ -312,7 +319,7 @@ class SessionScreen(Screen[None]):
         if not self.is_exam or self.revealed:
             then()
             return
-        response = self._answer_widget().response()
+        response = self._answer.response()
         saved = self.session.answers.get(self.index)
         if response is None or (saved is not None and saved.response == response):
             then()
@@ -426,7 +433,7 @@ class SessionScreen(Screen[None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._save_then(self.app.pop_screen)
+                self._save_then(self.quiz.go_home)
 
         self._open(
             ConfirmDialog(

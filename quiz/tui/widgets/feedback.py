@@ -28,7 +28,11 @@ def verdict_text(grade: Grade | None) -> Text:
 
 
 class FeedbackPanel(Vertical):
-    """Verdict, the explanation (Markdown) and the bank's citations for the question's refs."""
+    """Verdict, the explanation (Markdown) and the bank's citations for the question's refs.
+
+    Built with an ``item`` it shows that item's explanation from the start; :meth:`prepare`
+    changes it later. The verdict can be set before the panel is mounted.
+    """
 
     DEFAULT_CSS = """
     FeedbackPanel { height: auto; margin-top: 1; border-top: solid $primary; padding: 0 1; }
@@ -36,10 +40,22 @@ class FeedbackPanel(Vertical):
     FeedbackPanel #references { margin-top: 1; }
     """
 
+    def __init__(
+        self,
+        item: SessionItem | None = None,
+        bank: Bank | None = None,
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self._verdict = Static(id="verdict")
+        self._explanation = Markdown(item.question.explanation if item else None, id="explanation")
+        self._references = Static(references_text(item, bank) if item else "", id="references")
+
     def compose(self) -> ComposeResult:
-        yield Static(id="verdict")
-        yield Markdown(id="explanation")
-        yield Static(id="references")
+        yield self._verdict
+        yield self._explanation
+        yield self._references
 
     def show(self, item: SessionItem, grade: Grade | None, bank: Bank | None) -> None:
         """Fill the panel for ``item`` answered with ``grade`` (``None``: unanswered)."""
@@ -52,13 +68,18 @@ class FeedbackPanel(Vertical):
         The question screen calls this while the panel is still hidden: Markdown takes a few
         frames to mount, which would otherwise delay the feedback after the answer key.
         """
-        self.query_one("#explanation", Markdown).update(item.question.explanation)
-        references = Text("References\n", style="bold dim")
-        for ref in item.question.refs:
-            citation = bank.source(ref).citation if bank and ref in bank.sources else ref
-            references.append(f"• {citation}\n", style="dim")
-        self.query_one("#references", Static).update(references)
+        self._explanation.update(item.question.explanation)
+        self._references.update(references_text(item, bank))
 
     def show_grade(self, grade: Grade | None) -> None:
         """Show the verdict for ``grade`` (``None``: unanswered)."""
-        self.query_one("#verdict", Static).update(verdict_text(grade))
+        self._verdict.update(verdict_text(grade))
+
+
+def references_text(item: SessionItem, bank: Bank | None) -> Text:
+    """The full citations of the question's refs, from its bank's sources."""
+    references = Text("References\n", style="bold dim")
+    for ref in item.question.refs:
+        citation = bank.source(ref).citation if bank and ref in bank.sources else ref
+        references.append(f"• {citation}\n", style="dim")
+    return references
