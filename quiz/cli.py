@@ -7,7 +7,6 @@ database) happen inside the subcommand that needs them, so ``ims-quiz validate``
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +24,14 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+
+def _json(value: Any, *, indent: int | None = 2) -> str:
+    """``value`` as JSON, non-ASCII text kept as is (json is imported only by the commands that
+    print it, not on the way to the trainer)."""
+    import json
+
+    return json.dumps(value, indent=indent, ensure_ascii=False)
 
 def _settings(ctx: click.Context) -> Settings:
     root = ctx.find_root()
@@ -149,7 +156,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], output_format: str, st
                 for d in diagnostics
             ],
         }
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        click.echo(_json(payload))
     else:
         for diagnostic in diagnostics:
             color = "red" if diagnostic.severity is Severity.ERROR else "yellow"
@@ -204,7 +211,7 @@ def banks(ctx: click.Context, as_json: bool) -> None:
             "searched": searched,
             "user_bank_dir": str(paths.user_bank_dir()),
         }
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        click.echo(_json(payload))
         return
     from rich.console import Console
     from rich.table import Table
@@ -446,7 +453,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
             ],
             "forecast": [{"day": day.isoformat(), "due": due} for day, due in progress.forecast],
         }
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        click.echo(_json(payload))
         return
     from rich.console import Console
     from rich.table import Table
@@ -566,7 +573,7 @@ def export(ctx: click.Context, output_format: str, output: Path | None, all_prof
         trainer.close()
     records = [export_record(attempt) for attempt in attempts]
     if output_format == "json":
-        text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+        text = _json(records) + "\n"
     else:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\n")
@@ -574,7 +581,7 @@ def export(ctx: click.Context, output_format: str, output: Path | None, all_prof
         for record in records:
             writer.writerow(
                 {
-                    key: json.dumps(value, ensure_ascii=False)
+                    key: _json(value, indent=None)
                     if isinstance(value, (dict, list, bool))
                     else value
                     for key, value in record.items()
@@ -636,9 +643,7 @@ def items(
         import msgspec
 
         click.echo(
-            json.dumps(
-                [msgspec.structs.asdict(item) for item in results], indent=2, ensure_ascii=False
-            )
+            _json([msgspec.structs.asdict(item) for item in results])
         )
         return
     from rich.console import Console

@@ -10,7 +10,7 @@ safe to call from several threads.
 
 from __future__ import annotations
 
-import secrets
+import random
 import threading
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone, tzinfo
@@ -147,7 +147,7 @@ def new_session(
         NoQuestions: Nothing matches the plan; the message says why.
     """
     if plan.seed is None:
-        plan = msgspec.structs.replace(plan, seed=secrets.randbelow(2**31))
+        plan = msgspec.structs.replace(plan, seed=random.SystemRandom().randrange(2**31))
     items = plan_session(
         plan, banks, records, now=now, new_today=new_today, new_per_day=new_per_day
     )

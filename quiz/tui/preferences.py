@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from quiz import paths
 
@@ -16,8 +17,8 @@ def _file() -> Path:
 def load() -> dict[str, Any]:
     """Saved preferences; an unreadable or malformed file counts as none saved."""
     try:
-        value = json.loads(_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        value = msgspec.json.decode(_file().read_bytes())
+    except (OSError, msgspec.DecodeError):
         return {}
     return value if isinstance(value, dict) else {}
 
@@ -27,6 +28,6 @@ def save(**changes: Any) -> None:
     merged = {**load(), **changes}
     try:
         _file().parent.mkdir(parents=True, exist_ok=True)
-        _file().write_text(json.dumps(merged, indent=2), encoding="utf-8")
+        _file().write_bytes(msgspec.json.format(msgspec.json.encode(merged), indent=2))
     except OSError:
         pass

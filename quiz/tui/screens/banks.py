@@ -26,6 +26,15 @@ if TYPE_CHECKING:
 class BanksScreen(Screen[None]):
     """Every discovered bank; pick one to list its questions, pick a question to try it."""
 
+    DEFAULT_CSS = """
+    #banks-body { height: 1fr; }
+    #banks-left { width: 1fr; padding: 0 1; }
+    #banks-right { width: 1fr; padding: 0 1; }
+    #banks-table { height: auto; max-height: 12; }
+    #bank-details { margin-top: 1; }
+    #skipped-details { height: auto; max-height: 6; padding: 0 1; overflow-y: auto; }
+    """
+
     BINDINGS = [Binding("escape,q", "close", "Back")]
 
     @property

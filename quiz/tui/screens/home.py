@@ -37,6 +37,15 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
 class HomeScreen(Screen[None]):
     """The first screen: summary, mastery per topic and the action menu."""
 
+    DEFAULT_CSS = """
+    #home { height: 1fr; }
+    #menu-column { width: 26; padding: 1 1 0 1; }
+    #menu { height: auto; max-height: 100%; border: round $primary; }
+    #overview { padding: 0 1 0 2; }
+    #summary { margin-top: 1; }
+    #skipped { margin-top: 1; }
+    """
+
     BINDINGS = [
         Binding("p", "choose('practice')", "Practice", show=False),
         Binding("e", "choose('exam')", "Exam", show=False),

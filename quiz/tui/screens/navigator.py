@@ -20,6 +20,18 @@ CELL_WIDTH = 6
 class NavigatorScreen(ModalScreen[int | None]):
     """Pick a question to go to; dismisses with its index, or ``None``."""
 
+    DEFAULT_CSS = """
+    #navigator-grid {
+        grid-size: 10;
+        grid-gutter: 0 1;
+        height: auto;
+        max-height: 14;
+    }
+    #navigator-grid Button { min-width: 5; width: 100%; }
+    #navigator-grid Button.answered { background: $success-darken-1; }
+    #navigator-grid Button.flagged { background: $warning-darken-1; }
+    """
+
     BINDINGS = [
         Binding("escape,g", "close", "Back"),
         Binding("up", "app.focus_previous", show=False),

@@ -61,6 +61,11 @@ def root_map(roots: Sequence[Mastery]) -> Table:
 class ProgressScreen(Screen[None]):
     """Everything the trainee has done, and what comes next."""
 
+    DEFAULT_CSS = """
+    #progress-body { padding: 0 2; }
+    #history { height: 4; margin-top: 1; }
+    """
+
     BINDINGS = [Binding("escape,q", "close", "Back")]
 
     @property

@@ -31,6 +31,13 @@ def first_line(markdown: str, limit: int = 60) -> str:
 class ResultsScreen(Screen[None]):
     """What a finished session scored, and the way into reviewing each question."""
 
+    DEFAULT_CSS = """
+    #results-headline { height: 1; background: $boost; padding: 0 1; }
+    #results-body { padding: 0 2; }
+    #topics-table { height: auto; max-height: 12; }
+    #questions-table { height: auto; }
+    """
+
     BINDINGS = [
         Binding("r", "retry", "Retry mistakes"),
         Binding("escape,h", "home", "Home"),
