@@ -17,7 +17,7 @@ import asyncio
 import gc
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import work
 from textual.app import App
@@ -30,10 +30,15 @@ from quiz.tui import preferences
 from quiz.tui.messages import ServicesReady
 
 if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
     from quiz.banks.loader import Library
     from quiz.domain.model import Bank
     from quiz.domain.session import SessionItem, SessionPlan
     from quiz.service import ActiveSession, Trainer
+
+T = TypeVar("T")
+
 
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
@@ -255,9 +260,37 @@ class IMSQuizApp(App[None]):
 
     # --- helpers for screens ---------------------------------------------------------------------
 
-    def run_in_thread(self, job: Callable[[], object]) -> None:
-        """Run ``job`` in a worker thread; it reports back with ``call_from_thread``."""
-        self.run_worker(job, thread=True, exit_on_error=False, group="service")
+    def run_in_thread(
+        self,
+        job: Callable[[], T],
+        then: Callable[[T], object] | None = None,
+        *,
+        failed: Callable[[], object] | None = None,
+        node: DOMNode | None = None,
+    ) -> None:
+        """Run ``job`` in a worker thread, then ``then(result)`` on the UI thread.
+
+        If ``job`` raises, ``failed()`` runs instead, and the error is shown as a notification
+        (see :meth:`on_worker_state_changed`). Neither runs once ``node`` (the screen that
+        asked) has been closed: a screen left while its work was under way has nothing to show.
+        """
+
+        def work() -> None:
+            try:
+                result = job()
+            except BaseException:
+                if failed is not None:
+                    self.call_from_thread(self._for, node, failed)
+                raise
+            if then is not None:
+                self.call_from_thread(self._for, node, then, result)
+
+        self.run_worker(work, thread=True, exit_on_error=False, group="service")
+
+    @staticmethod
+    def _for(node: DOMNode | None, callback: Callable[..., object], *args: object) -> None:
+        if node is None or node.is_attached:
+            callback(*args)
 
     def bank_for(self, item: SessionItem) -> Bank | None:
         """The bank a session item came from, if it is still loaded."""
@@ -277,7 +310,9 @@ class IMSQuizApp(App[None]):
         if event.state is WorkerState.ERROR:
             error = event.worker.error
             self.notify(
-                f"Something went wrong: {error}" if error else "Something went wrong.",
+                f"Something went wrong: {error or type(error).__name__}"
+                if error is not None
+                else "Something went wrong.",
                 title="Error",
                 severity="error",
                 timeout=10,

@@ -43,7 +43,7 @@ from tui_helpers import (
 from quiz import paths
 from quiz.banks.loader import Library
 from quiz.domain.session import Mode
-from quiz.service import Trainer
+from quiz.service import ActiveSession, Trainer
 from quiz.tui.app import _quiet_about_cancelled_work
 from quiz.tui.screens.banks import BanksScreen, PreviewScreen
 from quiz.tui.screens.dialogs import ConfirmDialog, ResumeDialog
@@ -57,6 +57,7 @@ from quiz.tui.screens.setup import SetupScreen
 from quiz.tui.widgets._row import AnswerRow
 from quiz.tui.widgets.answer import AnswerWidget
 from quiz.tui.widgets.feedback import FeedbackPanel
+from quiz.tui.widgets.footer import Footer
 
 MARKUP_TEXTS = (
     "Which muscle is supplied mainly by C5? [L4] [bold]x[/bold] [link=http://x]y[/link]",
@@ -348,6 +349,49 @@ async def test_keys_pressed_while_an_exam_answer_saves_open_one_dialog_at_most(
         assert [type(dialog) for dialog in above] == [ConfirmDialog]
         assert "Leave this session?" in screen_text(pilot)
         assert screen.session.answers  # the answer was saved all the same
+
+
+async def test_work_that_ends_after_its_screen_closed_is_dropped_quietly(
+    db_file: Path, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flag still saving when the trainee leaves: it is saved, and nothing reports back."""
+    may_save = threading.Event()
+    real_set_flag = ActiveSession.set_flag
+
+    def slow_set_flag(session: ActiveSession, index: int, flagged: bool) -> None:
+        may_save.wait(10)
+        real_set_flag(session, index, flagged)
+
+    monkeypatch.setattr(ActiveSession, "set_flag", slow_set_flag)
+    app = make_test_app(db_file, library, plan=plan(count=3))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, SessionScreen)
+        await wait_until(pilot, lambda: app.trainer is not None, "the store")
+        await pilot.press("ctrl+f", "escape")  # (settle would wait for the flag: not here)
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the dialog")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: screen.parent is None, "the session screen removed")
+        may_save.set()
+        await settle(pilot)
+        assert screen.session.flagged == {screen.index}
+        assert not error_notes(app)
+
+
+async def test_the_key_bar_shows_the_screens_keys_and_a_click_presses_one(
+    db_file: Path, library: Library
+) -> None:
+    app = make_test_app(db_file, library, plan=plan(count=3))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, SessionScreen)
+        await started(pilot)
+        footer = screen.query_one(Footer)
+        bar = screen_text(pilot).splitlines()[-1]
+        assert bar.startswith(" ⏎ Submit ") and "Leave" in bar and bar.rstrip().endswith("palette")
+        flag = bar.index("Flag")
+        await pilot.click(footer, offset=(flag, 0))
+        await settle(pilot)
+        assert screen.session.flagged == {screen.index}
+        assert "flagged" in screen_text(pilot).splitlines()[0]
 
 
 async def test_exam_submits_itself_when_time_runs_out(db_file: Path, library: Library) -> None:
@@ -748,7 +792,7 @@ async def test_mashing_every_key_on_every_screen_raises_nothing(
         await on_screen(pilot, ResultsScreen)
         await _mash(pilot, MASH_KEYS[:-1])  # results, and the review that enter opens
         await home()
-        assert not error_notes(app)
+        assert not error_notes(app), error_notes(app)
     assert app.return_code in (0, None)
 
 

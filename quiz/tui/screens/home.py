@@ -103,11 +103,7 @@ class HomeScreen(Screen[None]):
         if trainer is None:
             return
 
-        def fetch() -> None:
-            summary = trainer.summary()
-            self.app.call_from_thread(self._show_summary, summary)
-
-        self.quiz.run_in_thread(fetch)
+        self.quiz.run_in_thread(trainer.summary, self._show_summary, node=self)
 
     def _show_summary(self, summary: Summary) -> None:
         accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "–"

@@ -102,11 +102,7 @@ class ProgressScreen(Screen[None]):
             )
             return
 
-        def fetch() -> None:
-            progress = trainer.progress()
-            self.app.call_from_thread(self._show, progress)
-
-        self.quiz.run_in_thread(fetch)
+        self.quiz.run_in_thread(trainer.progress, self._show, node=self)
 
     def _show(self, progress: Progress) -> None:
         summary = progress.summary

@@ -271,15 +271,15 @@ class SessionScreen(Screen[None]):
         seconds = time.monotonic() - self.shown_at
         index = self.index
 
-        def save() -> None:
-            try:
-                answer = self.session.answer(index, response, seconds)
-            except BaseException:
-                self.app.call_from_thread(setattr, self, "busy", False)
-                raise
-            self.app.call_from_thread(self._answered, answer)  # one trip back, not two
+        self.quiz.run_in_thread(
+            lambda: self.session.answer(index, response, seconds),
+            self._answered,
+            failed=self._not_busy,
+            node=self,
+        )
 
-        self.quiz.run_in_thread(save)
+    def _not_busy(self) -> None:
+        self.busy = False
 
     def _answered(self, answer: Answer) -> None:
         self.busy = False
@@ -328,14 +328,16 @@ class SessionScreen(Screen[None]):
         seconds = time.monotonic() - self.shown_at
         index = self.index
 
-        def save() -> None:
-            try:
-                self.session.answer(index, response, seconds)
-            finally:
-                self.app.call_from_thread(setattr, self, "busy", False)
-            self.app.call_from_thread(then)
+        def saved(_: Answer) -> None:
+            self.busy = False
+            then()
 
-        self.quiz.run_in_thread(save)
+        self.quiz.run_in_thread(
+            lambda: self.session.answer(index, response, seconds),
+            saved,
+            failed=self._not_busy,
+            node=self,
+        )
 
     def _go(self, index: int) -> None:
         if 0 <= index < len(self.session.items):
@@ -399,17 +401,13 @@ class SessionScreen(Screen[None]):
             return
         self.busy = True
 
-        def finish() -> None:
-            result = self.session.finish()
-            self.app.call_from_thread(self._show_results, result)
-
-        self.quiz.run_in_thread(finish)
+        self.quiz.run_in_thread(
+            self.session.finish, self._show_results, failed=self._not_busy, node=self
+        )
 
     def _show_results(self, result: SessionResult) -> None:
         from quiz.tui.screens.results import ResultsScreen
 
-        if self not in self.app.screen_stack:
-            return
         # Time can run out under a dialog (the navigator, help): close it, then replace this
         # screen, so that leaving the results goes home rather than back to a finished exam.
         while self.app.screen is not self:
@@ -421,11 +419,11 @@ class SessionScreen(Screen[None]):
         index = self.index
         flagged = index not in self.session.flagged
 
-        def save() -> None:
-            self.session.set_flag(index, flagged)
-            self.app.call_from_thread(self._update_status)
-
-        self.quiz.run_in_thread(save)
+        self.quiz.run_in_thread(
+            lambda: self.session.set_flag(index, flagged),
+            lambda _: self._update_status(),
+            node=self,
+        )
 
     def action_leave(self) -> None:
         """Leave the session; everything answered is saved and it can be resumed."""

@@ -1,48 +1,108 @@
-"""The key bar at the bottom of the screens: Textual's footer, rebuilt only when its keys change."""
+"""The key bar at the bottom of every screen: its keys on one line, drawn as one widget."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from typing import NamedTuple
 
-from textual.widgets import Footer as TextualFooter
+from textual import events
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+
+PALETTE_SEPARATOR = "▏"
+KEY_STYLE = "bold $footer-key-foreground on $footer-key-background"
+DESCRIPTION_STYLE = "$footer-description-foreground on $footer-description-background"
 
 
-class Footer(TextualFooter):
-    """Textual's :class:`~textual.widgets.Footer`, minus the rebuilds that change nothing.
+class _Key(NamedTuple):
+    key: str
+    display: str
+    description: str
+    enabled: bool
 
-    Textual rebuilds the footer (a widget per key) whenever bindings may have changed: twice
-    for every focus change, and again for each ``refresh_bindings``. Showing a question moves
-    the focus several times, so the same footer was rebuilt five to seven times, a large part of
-    the time to show a question. This footer rebuilds only when the keys it would show differ
-    from the ones it shows.
+
+class Footer(Widget, can_focus=False):
+    """The screen's keys (``⏎ Submit  f Flag ...``) and, on the right, the command palette's.
+
+    Textual's own footer is a container with a widget per key, rebuilt whenever the bindings
+    may have changed (every focus change): on the question screen it took about a fifteenth of
+    the time to show the first question, and more to go to the next one. This one draws the same
+    line from the screen's active bindings, and redraws it when they change. Clicking a key
+    presses it; a disabled key is dim.
     """
 
-    _shown: Hashable = None
+    ALLOW_SELECT = False
+    DEFAULT_CSS = """
+    Footer {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+    }
+    """
 
-    async def recompose(self) -> None:
-        if not self.is_attached or self._pruning:  # a scheduled rebuild after the screen went
-            return
-        keys = self._keys()
-        if keys is not None and keys == self._shown:
-            return
-        self._shown = keys
-        await super().recompose()
+    def __init__(self) -> None:
+        super().__init__()
+        self._spans: list[tuple[int, int, str]] = []
+        """Where each key is drawn: (first column, end column, key)."""
+        self._shown: tuple[tuple[_Key, ...], _Key | None] | None = None
 
-    def _keys(self) -> Hashable:
-        """What the footer would show, or ``None`` before the screen's bindings are ready."""
-        if not getattr(self, "_bindings_ready", True):
-            return None
-        keys = tuple(
-            (
-                binding.key,
-                self.app.get_key_display(binding),
-                binding.action,
-                binding.description,
-                binding.tooltip,
-                enabled,
-                tooltip,
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if screen is self.screen and self._keys() != self._shown:
+            self.refresh()
+
+    def _keys(self) -> tuple[tuple[_Key, ...], _Key | None]:
+        """The keys to show, one per action, and the command palette's (if it has one)."""
+        keys: dict[str, _Key] = {}
+        palette: _Key | None = None
+        app = self.app
+        for _, binding, enabled, _ in self.screen.active_bindings.values():
+            if binding.key == app.COMMAND_PALETTE_BINDING and app.ENABLE_COMMAND_PALETTE:
+                palette = self._key(binding, enabled)
+            elif binding.show and binding.action not in keys:
+                keys[binding.action] = self._key(binding, enabled)
+        return tuple(keys.values()), palette
+
+    def _key(self, binding: Binding, enabled: bool) -> _Key:
+        return _Key(binding.key, self.app.get_key_display(binding), binding.description, enabled)
+
+    def render(self) -> Content:
+        keys, palette = self._shown = self._keys()
+        parts: list[Content] = []
+        self._spans = []
+        column = 0
+        for key in keys:
+            part = Content.assemble(
+                (f" {key.display} ", KEY_STYLE), (f"{key.description} ", DESCRIPTION_STYLE)
             )
-            for _, binding, enabled, tooltip in self.screen.active_bindings.values()
-            if binding.show
-        )
-        return (self.compact, self.show_command_palette, keys)
+            if not key.enabled:
+                part = part.stylize("dim")
+            self._spans.append((column, column + part.cell_length, key.key))
+            column += part.cell_length
+            parts.append(part)
+        line = Content("").join(parts)
+        if palette is not None:
+            right = Content.assemble(
+                (PALETTE_SEPARATOR, "dim"),
+                (f"{palette.display} ", KEY_STYLE),
+                (f"{palette.description} ", DESCRIPTION_STYLE),
+            )
+            gap = self.size.width - line.cell_length - right.cell_length
+            if gap > 0:
+                start = line.cell_length + gap
+                self._spans.append((start, start + right.cell_length, palette.key))
+                line = Content.assemble(line, " " * gap, right)
+        return line
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, key in self._spans:
+            if start <= event.x < end:
+                self.app.simulate_key(key)
+                return
