@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Markdown, Static
 
 from quiz.domain.grading import grade_response
 from quiz.domain.model import Bank
 from quiz.domain.session import preview_item
+from quiz.tui.screens._base import QuizScreen
 from quiz.tui.widgets.answer import AnswerWidget, answer_widget_for
 from quiz.tui.widgets.feedback import FeedbackPanel
 from quiz.tui.widgets.footer import Footer
 
-if TYPE_CHECKING:
-    from quiz.tui.app import IMSQuizApp
-
-
-class BanksScreen(Screen[None]):
+class BanksScreen(QuizScreen):
     """Every discovered bank; pick one to list its questions, pick a question to try it."""
 
     DEFAULT_CSS = """
@@ -36,10 +30,6 @@ class BanksScreen(Screen[None]):
     """
 
     BINDINGS = [Binding("escape,q", "close", "Back")]
-
-    @property
-    def quiz(self) -> IMSQuizApp:
-        return cast("IMSQuizApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -126,7 +116,7 @@ class BanksScreen(Screen[None]):
         self.app.pop_screen()
 
 
-class PreviewScreen(Screen[None]):
+class PreviewScreen(QuizScreen):
     """Try one question as a trainee would see it; nothing is recorded."""
 
     BINDINGS = [

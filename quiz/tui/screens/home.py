@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quiz.domain.session import Mode
 from quiz.tui.messages import ServicesReady
+from quiz.tui.screens._base import QuizScreen
 from quiz.tui.widgets.footer import Footer
 from quiz.tui.widgets.mastery import MasteryBars
 
 if TYPE_CHECKING:
     from quiz.service import Summary
-    from quiz.tui.app import IMSQuizApp
 
 ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("practice", "p", "Practice"),
@@ -34,7 +33,7 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(QuizScreen):
     """The first screen: summary, mastery per topic and the action menu."""
 
     DEFAULT_CSS = """
@@ -57,10 +56,6 @@ class HomeScreen(Screen[None]):
         Binding("t", "app.change_theme", "Theme"),
         Binding("q", "app.quit", "Quit", show=False),
     ]
-
-    @property
-    def quiz(self) -> IMSQuizApp:
-        return cast("IMSQuizApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Sparkline, Static
 
+from quiz.tui.screens._base import QuizScreen
 from quiz.tui.widgets.footer import Footer
 from quiz.tui.widgets.mastery import MasteryBars, bar, mastery_style
 
 if TYPE_CHECKING:
     from quiz.service import DayStat, Mastery, Progress
-    from quiz.tui.app import IMSQuizApp
 
 HISTORY_DAYS = 30
 ROOT_ROWS = (
@@ -58,7 +57,7 @@ def root_map(roots: Sequence[Mastery]) -> Table:
     return table
 
 
-class ProgressScreen(Screen[None]):
+class ProgressScreen(QuizScreen):
     """Everything the trainee has done, and what comes next."""
 
     DEFAULT_CSS = """
@@ -67,10 +66,6 @@ class ProgressScreen(Screen[None]):
     """
 
     BINDINGS = [Binding("escape,q", "close", "Back")]
-
-    @property
-    def quiz(self) -> IMSQuizApp:
-        return cast("IMSQuizApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

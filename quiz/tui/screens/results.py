@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Markdown, Static
 
 from quiz.domain.session import Mode, SessionPlan
+from quiz.tui.screens._base import QuizScreen
 from quiz.tui.widgets.answer import answer_widget_for
 from quiz.tui.widgets.feedback import FeedbackPanel, verdict_text
 from quiz.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from quiz.service import ActiveSession, SessionResult
-    from quiz.tui.app import IMSQuizApp
 
 
 def first_line(markdown: str, limit: int = 60) -> str:
@@ -28,7 +27,7 @@ def first_line(markdown: str, limit: int = 60) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
-class ResultsScreen(Screen[None]):
+class ResultsScreen(QuizScreen):
     """What a finished session scored, and the way into reviewing each question."""
 
     DEFAULT_CSS = """
@@ -47,10 +46,6 @@ class ResultsScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.result = result
-
-    @property
-    def quiz(self) -> IMSQuizApp:
-        return cast("IMSQuizApp", self.app)
 
     def compose(self) -> ComposeResult:
         result = self.result
@@ -112,7 +107,7 @@ class ResultsScreen(Screen[None]):
         self.quiz.go_home()
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(QuizScreen):
     """One question of a finished session: the answer given, the key and every why."""
 
     BINDINGS = [
@@ -167,7 +162,7 @@ class ReviewScreen(Screen[None]):
             from quiz.domain.grading import Grade
 
             widget.reveal(Grade(score=0.0, correct=False, unsafe=False), None)
-        app = cast("IMSQuizApp", self.app)
+        app = self.quiz
         self.query_one("#feedback", FeedbackPanel).show(
             item, answer.grade if answer else None, app.bank_for(item)
         )

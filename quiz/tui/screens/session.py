@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.containers import VerticalScroll
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Markdown, Static
 
 from quiz.domain.session import Mode
+from quiz.tui.screens._base import QuizScreen
 from quiz.tui.widgets.answer import AnswerWidget, answer_widget_for
 from quiz.tui.widgets.feedback import FeedbackPanel
 from quiz.tui.widgets.footer import Footer
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from quiz.domain.grading import Response
     from quiz.domain.model import Case
     from quiz.service import ActiveSession, Answer, SessionResult
-    from quiz.tui.app import IMSQuizApp
 
 T = TypeVar("T")
 
@@ -38,7 +37,7 @@ MODE_NAMES = {
 }
 
 
-class SessionScreen(Screen[None]):
+class SessionScreen(QuizScreen):
     """Runs one session: practice-like modes reveal feedback after each answer; exams do not."""
 
     class QuestionShown(Message):
@@ -76,10 +75,6 @@ class SessionScreen(Screen[None]):
         self.shown_at = time.monotonic()
         self._answer = self._new_answer_widget(self.index)
         """The answer widget of the question shown."""
-
-    @property
-    def quiz(self) -> IMSQuizApp:
-        return cast("IMSQuizApp", self.app)
 
     def compose(self) -> ComposeResult:
         # The first question is composed in place, not mounted after, so that it is whole in
