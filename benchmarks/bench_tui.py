@@ -17,6 +17,10 @@
     references). Frames are the app's ``_display`` calls, with the ANSI rendering a terminal
     would get done too. Budget: median < 50 ms.
 
+(c) **Next question** (no budget, for the record). In the same session, from the enter key on the
+    feedback to the first frame with the next question's prompt drawn and its answer widget
+    mounted in place of the previous one.
+
 Run it with::
 
     .venv/bin/python benchmarks/bench_tui.py [--runs N] [--questions N] [--profile]
@@ -210,7 +214,9 @@ def _answer_keys(kind: str) -> list[str]:
     }.get(kind, ["1"])
 
 
-async def _feedback_latencies(questions: int, profiler: cProfile.Profile | None) -> list[float]:
+async def _feedback_latencies(
+    questions: int, profiler: cProfile.Profile | None
+) -> tuple[list[float], list[float]]:
     from textual import events
 
     from quiz.domain.session import Mode, SessionPlan
@@ -223,15 +229,31 @@ async def _feedback_latencies(questions: int, profiler: cProfile.Profile | None)
         settings = Settings(profile="bench", db_url=str(Path(folder) / "progress.sqlite3"))
         plan = SessionPlan(mode=Mode.PRACTICE, count=questions, seed=1)
         app = make_app(settings, plan)
-        state: dict[str, Any] = {"old": set(), "screen": None, "shown": None}
-        """old: the previous question's explanation blocks, which must not count."""
+        state: dict[str, Any] = {"old": set(), "screen": None, "shown": None, "next": None}
+        """old: the blocks of what was shown before, which must not count; next: the index of
+        the question awaited, or None while feedback is awaited."""
 
         def complete() -> bool:
             screen = state["screen"]
-            if screen is None or not screen.revealed:
+            if screen is None:
+                return False
+            if state["next"] is not None:
+                return screen.index == state["next"] and question_drawn(screen)
+            if not screen.revealed:
                 return False
             blocks = screen.query_one(FeedbackPanel).query("#explanation MarkdownBlock")
             return bool(blocks) and not {id(block) for block in blocks} & state["old"]
+
+        def question_drawn(screen: Any) -> bool:
+            blocks = list(screen.query("#prompt MarkdownBlock"))
+            answers = screen.query("AnswerWidget")
+            return (
+                bool(blocks)
+                and len(answers) == 1  # the previous question's widget is gone
+                and answers.first().is_mounted  # (below the fold after a long case: not visible)
+                and not any(block in state["old"] for block in blocks)  # identity: kept alive
+                and visible(screen, blocks[0])
+            )
 
         def shown(when: float) -> None:
             if state["shown"] is None:
@@ -239,6 +261,7 @@ async def _feedback_latencies(questions: int, profiler: cProfile.Profile | None)
 
         watch_frames(app, complete, shown)
         latencies: list[float] = []
+        next_latencies: list[float] = []
         async with app.run_test(size=SIZE) as pilot:
             while not isinstance(app.screen, SessionScreen):
                 await pilot.pause(0.01)
@@ -270,21 +293,35 @@ async def _feedback_latencies(questions: int, profiler: cProfile.Profile | None)
                     screen=None, old={id(b) for b in feedback.query("#explanation MarkdownBlock")}
                 )
                 await pilot.pause()
+                if index + 1 == total:
+                    break
+                state.update(
+                    screen=screen,
+                    shown=None,
+                    next=index + 1,
+                    old=list(screen.query("#prompt MarkdownBlock")),
+                )
+                start = time.perf_counter()
                 app.post_message(events.Key("enter", "\r"))  # next question
+                while state["shown"] is None:
+                    await asyncio.sleep(0.0005)
+                next_latencies.append(state["shown"] - start)
+                state.update(screen=None, next=None, old=set())
             await pilot.press("ctrl+q")
-    return latencies
+    return latencies, next_latencies
 
 
-def bench_feedback(questions: int, profile: bool) -> list[float]:
-    """Seconds from the enter key to the feedback's frame, one per question."""
+def bench_feedback(questions: int, profile: bool) -> tuple[list[float], list[float]]:
+    """Seconds from the enter key to the feedback's frame, one per question; and from the enter
+    key on the feedback to the next question's frame."""
     profiler = cProfile.Profile() if profile else None
     with tempfile.TemporaryDirectory() as home:
         os.environ["IMS_QUIZ_HOME"] = home
-        latencies = asyncio.run(_feedback_latencies(questions, profiler))
+        latencies, next_latencies = asyncio.run(_feedback_latencies(questions, profiler))
     if profiler is not None:
         print("\nProfile of keypress -> feedback, all questions (cumulative):")
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
-    return latencies
+    return latencies, next_latencies
 
 
 def profile_startup() -> None:
@@ -339,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"    (first run, cold parse cache and new database: {cold * 1000:.0f} ms)")
     if args.only != "startup":
-        latencies = bench_feedback(args.questions, args.profile)
+        latencies, next_latencies = bench_feedback(args.questions, args.profile)
         median = statistics.median(latencies)
         passed &= median < FEEDBACK_BUDGET_SECONDS
         print(f"(b) enter -> feedback on screen, {len(latencies)} questions")
@@ -347,6 +384,12 @@ def main(argv: list[str] | None = None) -> int:
             f"    median {median * 1000:.1f} ms  (min {min(latencies) * 1000:.1f}, "
             f"max {max(latencies) * 1000:.1f})  < {FEEDBACK_BUDGET_SECONDS * 1000:.0f} ms: "
             f"{'PASS' if median < FEEDBACK_BUDGET_SECONDS else 'FAIL'}"
+        )
+        print(f"(c) enter on the feedback -> next question on screen, {len(next_latencies)} times")
+        print(
+            f"    median {statistics.median(next_latencies) * 1000:.1f} ms  "
+            f"(min {min(next_latencies) * 1000:.1f}, max {max(next_latencies) * 1000:.1f})  "
+            "no budget"
         )
     return 0 if passed else 1
 
