@@ -31,7 +31,7 @@ class ResultsScreen(QuizScreen):
     """What a finished session scored, and the way into reviewing each question."""
 
     DEFAULT_CSS = """
-    #results-headline { height: 1; background: $boost; padding: 0 1; }
+    #results-headline { height: auto; background: $boost; padding: 0 1; }
     #results-body { padding: 0 2; }
     #topics-table { height: auto; max-height: 12; }
     #questions-table { height: auto; }
@@ -52,7 +52,8 @@ class ResultsScreen(QuizScreen):
         minutes, seconds = divmod(int(result.seconds), 60)
         headline = Text()
         headline.append(f" {result.mode.value.capitalize()} results ", style="bold reverse")
-        style = "bold green" if result.score >= 0.8 else "bold yellow" if result.score >= 0.5 else "bold red"
+        good = result.score >= 0.8
+        style = "bold green" if good else "bold yellow" if result.score >= 0.5 else "bold red"
         headline.append(f"  Score {result.score:.0%}", style=style)
         headline.append(f"   {result.correct}/{result.total} correct")
         if result.answered < result.total:
