@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -21,9 +22,14 @@ if TYPE_CHECKING:
     from quiz.service import ActiveSession, SessionResult
 
 
+_EMPHASIS = re.compile(r"(\*\*|\*|`|(?<!\w)__|(?<!\w)_)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+"""Markdown emphasis and code spans: ``**bold**``, ``*it*``, ``_it_``, ```code```."""
+
+
 def first_line(markdown: str, limit: int = 60) -> str:
-    """The first non-empty line of a prompt, shortened for a table cell."""
+    """The first non-empty line of a prompt as plain text, shortened for a table cell."""
     line = next((part.strip() for part in markdown.splitlines() if part.strip()), "")
+    line = _EMPHASIS.sub(r"\2", line)
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
