@@ -38,6 +38,8 @@ class FeedbackPanel(Vertical):
     FeedbackPanel { height: auto; margin-top: 1; border-top: solid $primary; padding: 0 1; }
     FeedbackPanel #verdict { margin-bottom: 1; }
     FeedbackPanel #references { margin-top: 1; }
+    /* One blank line, not two, between the explanation and the references. */
+    FeedbackPanel #explanation > MarkdownBlock:last-child { margin-bottom: 0; }
     """
 
     def __init__(
