@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Header, Markdown, Static
 from quiz.domain.grading import grade_response
 from quiz.domain.model import Bank
 from quiz.domain.session import preview_item
-from quiz.tui.screens._base import QuizScreen
+from quiz.tui.screens._base import QuizScreen, case_title
 from quiz.tui.widgets.answer import AnswerWidget, answer_widget_for
 from quiz.tui.widgets.feedback import FeedbackPanel
 from quiz.tui.widgets.footer import Footer
@@ -138,8 +138,7 @@ class PreviewScreen(QuizScreen):
         )
         with VerticalScroll(id="question-body"):
             if self.item.case is not None:
-                yield Static(Text(f"Case: {self.item.case.title}", style="bold"),
-                             classes="case-title")
+                yield Static(case_title(self.item.case), classes="case-title")
                 yield Markdown(self.item.case.vignette, id="vignette")
             yield Markdown(self.item.question.prompt, id="prompt")
             yield answer_widget_for(self.item)

@@ -13,7 +13,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Markdown, Static
 
 from quiz.domain.session import Mode, SessionPlan
-from quiz.tui.screens._base import QuizScreen
+from quiz.tui.screens._base import QuizScreen, case_title
 from quiz.tui.widgets.answer import answer_widget_for
 from quiz.tui.widgets.feedback import FeedbackPanel, verdict_text
 from quiz.tui.widgets.footer import Footer
@@ -152,11 +152,11 @@ class ReviewScreen(QuizScreen):
             (item.topic_title, "italic"),
         )
         self.query_one("#status", Static).update(status)
-        case_title = self.query_one("#case-title", Static)
+        title = self.query_one("#case-title", Static)
         vignette = self.query_one("#vignette", Markdown)
-        case_title.display = vignette.display = item.case is not None
+        title.display = vignette.display = item.case is not None
         if item.case is not None:
-            case_title.update(Text(f"Case: {item.case.title}", style="bold"))
+            title.update(case_title(item.case))
             vignette.update(item.case.vignette)
         self.query_one("#prompt", Markdown).update(item.question.prompt)
         slot = self.query_one("#answer-slot")

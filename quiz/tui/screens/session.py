@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Markdown, Static
 
 from quiz.domain.session import Mode
-from quiz.tui.screens._base import QuizScreen
+from quiz.tui.screens._base import QuizScreen, case_title
 from quiz.tui.widgets.answer import AnswerWidget, answer_widget_for
 from quiz.tui.widgets.feedback import FeedbackPanel
 from quiz.tui.widgets.footer import Footer
@@ -102,13 +102,9 @@ class SessionScreen(QuizScreen):
                 return index
         return 0 if self.is_exam else max(0, len(self.session.items) - 1)
 
-    @staticmethod
-    def _case_title(case: Case) -> Text:
-        return Text(f"Case: {case.title}", style="bold")
-
     def _case_widgets(self, case: Case) -> tuple[Static, Markdown]:
         """The case's title and vignette, above the questions that share it."""
-        title = Static(self._case_title(case), id="case-title", classes="case-title")
+        title = Static(case_title(case), id="case-title", classes="case-title")
         return title, Markdown(case.vignette, id="vignette")
 
     def _new_answer_widget(self, index: int) -> AnswerWidget:
@@ -130,7 +126,7 @@ class SessionScreen(QuizScreen):
         elif not shown:
             drawn.append(body.mount(*self._case_widgets(item.case), before=prompt))
         else:
-            self.query_one("#case-title", Static).update(self._case_title(item.case))
+            self.query_one("#case-title", Static).update(case_title(item.case))
             drawn.append(self.query_one("#vignette", Markdown).update(item.case.vignette))
             shown.set(display=True)
         # Let go of the focus first: removing the focused widget would hand it to the body, and
