@@ -99,9 +99,11 @@ def child_real(argv: list[str]) -> None:
                 return False
             answers = screen.query("AnswerWidget")
             prompt = screen.query("#prompt MarkdownBlock")
-            return bool(answers and prompt) and all(
-                visible(screen, widget) for widget in (answers.first(), prompt.first())
-            ) and any(visible(screen, child) for child in answers.first().children)
+            return (
+                bool(answers and prompt)
+                and all(visible(screen, widget) for widget in (answers.first(), prompt.first()))
+                and any(visible(screen, child) for child in answers.first().children)
+            )
 
         asyncio.run(_until_ready(app, ready))
 
@@ -132,8 +134,10 @@ def child_bare() -> None:
         screen = app.screen
         options = screen.query(OptionList)
         prompt = screen.query("#prompt MarkdownBlock")
-        return bool(options and prompt) and visible(screen, options.first()) and visible(
-            screen, prompt.first()
+        return (
+            bool(options and prompt)
+            and visible(screen, options.first())
+            and visible(screen, prompt.first())
         )
 
     asyncio.run(_until_ready(app, ready))

@@ -26,13 +26,13 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-
 def _json(value: Any, *, indent: int | None = 2) -> str:
     """``value`` as JSON, non-ASCII text kept as is (json is imported only by the commands that
     print it, not on the way to the trainer)."""
     import json
 
     return json.dumps(value, indent=indent, ensure_ascii=False)
+
 
 def _settings(ctx: click.Context) -> Settings:
     root = ctx.find_root()
@@ -226,15 +226,22 @@ def banks(ctx: click.Context, as_json: bool) -> None:
     table.add_column("topics", justify="right")
     table.add_column("path", overflow="fold")
     for row in rows:
-        table.add_row(*(Text(str(row[key])) for key in ("id", "title", "questions", "topics", "path")))
+        table.add_row(
+            *(Text(str(row[key])) for key in ("id", "title", "questions", "topics", "path"))
+        )
     console.print(table)
     if not rows:
         console.print("No usable banks found.")
     if skipped:
         console.print(Text(f"Skipped {len(skipped)} broken bank(s):", style="bold red"))
         for item in skipped:
-            console.print(Text(f"  {item['first']}  (+{item['errors'] - 1} more)"
-                               if item["errors"] > 1 else f"  {item['first']}"))
+            console.print(
+                Text(
+                    f"  {item['first']}  (+{item['errors'] - 1} more)"
+                    if item["errors"] > 1
+                    else f"  {item['first']}"
+                )
+            )
         console.print("Run `ims-quiz validate PATH` for every problem.")
     console.print(Text(f"Searched: {', '.join(searched)}", style="dim"))
     console.print(Text(f"Put your own banks in {paths.user_bank_dir()}", style="dim"))
@@ -256,7 +263,9 @@ def schema(output: Path | None) -> None:
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as error:
-            raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+            raise click.ClickException(
+                f"cannot write {output}: {error.strerror or error}"
+            ) from None
         click.echo(f"wrote {output}")
 
 
@@ -479,8 +488,12 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     )
     console.print(lines)
     topics = Table(title="Mastery per topic", title_justify="left")
-    for name, justify in (("topic", "left"), ("bank", "left"), ("mastery", "right"),
-                          ("attempts", "right")):
+    for name, justify in (
+        ("topic", "left"),
+        ("bank", "left"),
+        ("mastery", "right"),
+        ("attempts", "right"),
+    ):
         topics.add_column(name, justify=justify)  # type: ignore[arg-type]
     for mastery in progress.topics:
         bank_id = mastery.key.partition("/")[0]
@@ -604,7 +617,9 @@ def export(ctx: click.Context, output_format: str, output: Path | None, all_prof
 
 
 @main.command()
-@click.option("--bank", "bank_ids", multiple=True, metavar="ID", help="Only this bank (repeatable).")
+@click.option(
+    "--bank", "bank_ids", multiple=True, metavar="ID", help="Only this bank (repeatable)."
+)
 @click.option("--flagged", is_flag=True, help="Only questions with a flag.")
 @click.option(
     "--min-trainees",
@@ -647,9 +662,7 @@ def items(
     if as_json:
         import msgspec
 
-        click.echo(
-            _json([msgspec.structs.asdict(item) for item in results])
-        )
+        click.echo(_json([msgspec.structs.asdict(item) for item in results]))
         return
     from rich.console import Console
     from rich.table import Table

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -181,7 +181,7 @@ def _why_empty(plan: SessionPlan, banks: list[Bank], new_per_day: int) -> str:
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Trainer:
@@ -233,7 +233,7 @@ class Trainer:
 
         store = Store.open(settings.database_url())
         try:
-            now = clock().astimezone(timezone.utc)
+            now = clock().astimezone(UTC)
             profile_id = store.profile_id(settings.profile, now)
         except BaseException:
             store.close()
@@ -256,7 +256,7 @@ class Trainer:
 
     def now(self) -> datetime:
         """The injected clock's time, in UTC."""
-        return self._clock().astimezone(timezone.utc)
+        return self._clock().astimezone(UTC)
 
     def banks(self) -> list[Bank]:
         """The usable banks, in library order."""

@@ -8,7 +8,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """A fresh config/data/cache root, and no stray bank or database settings from the shell."""
     home = tmp_path_factory.mktemp("ims-home")
     monkeypatch.setenv("IMS_QUIZ_HOME", str(home))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import msgspec
 import pytest
@@ -17,7 +17,7 @@ from quiz.domain.session import Attempt, Mode
 from tests.engine_helpers import bank_from_yaml, right, write_bank, wrong
 
 BANK = bank_from_yaml()
-START = datetime(2026, 11, 1, 9, tzinfo=timezone.utc)
+START = datetime(2026, 11, 1, 9, tzinfo=UTC)
 
 
 def attempt(bank: Bank, question_id: str, profile: str, response, minute: int = 0) -> Attempt:

@@ -96,14 +96,23 @@ def test_warnings_pass_unless_strict(tmp_path: Path) -> None:
 
 def test_validate_json_shape(tmp_path: Path) -> None:
     good = good_bank(tmp_path)
-    result = run("validate", "--format", "json", str(good), str(BROKEN / "unknown-topic.yaml"),
-                 str(BROKEN / "missing-why.yaml"))
+    result = run(
+        "validate",
+        "--format",
+        "json",
+        str(good),
+        str(BROKEN / "unknown-topic.yaml"),
+        str(BROKEN / "missing-why.yaml"),
+    )
     assert result.exit_code == 1
     payload = json.loads(result.output)
     assert set(payload) == {"files", "banks", "questions", "errors", "warnings", "diagnostics"}
     assert payload["files"][0] == str(good)
     assert (payload["banks"], payload["questions"], payload["errors"], payload["warnings"]) == (
-        2, 7, 1, 1
+        2,
+        7,
+        1,
+        1,
     )
     topic = next(d for d in payload["diagnostics"] if d["code"] == "unknown-topic")
     assert topic == {
@@ -115,8 +124,9 @@ def test_validate_json_shape(tmp_path: Path) -> None:
         "message": "topic 'myotome' is not defined under topics (did you mean 'myotomes'?)",
         "question": "q1",
     }
-    strict = json.loads(run("validate", "--format", "json", "--strict",
-                            str(BROKEN / "missing-why.yaml")).output)
+    strict = json.loads(
+        run("validate", "--format", "json", "--strict", str(BROKEN / "missing-why.yaml")).output
+    )
     assert [d["severity"] for d in strict["diagnostics"]] == ["error"]
 
 
@@ -132,9 +142,11 @@ def test_validate_without_paths_uses_discovery_and_bank_dirs(
     one = good_bank(tmp_path / "one", bank_id="one")
     two = good_bank(tmp_path / "two", bank_id="two")
     options = ["--bank-dir", str(one.parent), "--bank-dir", str(two.parent)]
-    args = [*options, "validate", "--format", "json"] if position == "before" else [
-        "validate", "--format", "json", *options
-    ]
+    args = (
+        [*options, "validate", "--format", "json"]
+        if position == "before"
+        else ["validate", "--format", "json", *options]
+    )
     payload = json.loads(run(*args).output)
     assert payload["files"] == [str(one), str(two)]
     assert payload["banks"] == 2
@@ -171,9 +183,11 @@ def test_banks_json_lists_usable_and_skipped(
     good = good_bank(folder, bank_id="good-one")
     broken = folder / "broken.yaml"
     broken.write_bytes((BROKEN / "unknown-topic.yaml").read_bytes())
-    args = ["--bank-dir", str(folder), "banks", "--json"] if position == "before" else [
-        "banks", "--json", "--bank-dir", str(folder)
-    ]
+    args = (
+        ["--bank-dir", str(folder), "banks", "--json"]
+        if position == "before"
+        else ["banks", "--json", "--bank-dir", str(folder)]
+    )
     result = run(*args)
     assert result.exit_code == 0
     payload = json.loads(result.output)

@@ -6,14 +6,14 @@ import csv
 import io
 import json
 import re
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
-from engine_helpers import library_in, right, write_bank
 
+from engine_helpers import library_in, right, write_bank
 from quiz.banks.loader import discover
 from quiz.cli import EXPORT_FIELDS, build_plan, main
 from quiz.domain.grading import ChoiceResponse
@@ -37,7 +37,7 @@ def db(tmp_path: Path) -> Path:
 def practise(db: Path, tmp_path: Path, profile: str = "ann") -> None:
     """Answer the three safety questions: one right, one with an unsafe pick, one right."""
     trainer = Trainer.open(
-        Settings(profile=profile, db_url=str(db)), library_in(tmp_path / "lib"), tz=timezone.utc
+        Settings(profile=profile, db_url=str(db)), library_in(tmp_path / "lib"), tz=UTC
     )
     session = trainer.start_session(SessionPlan(Mode.PRACTICE, topics=("safety",), seed=1))
     for index, item in enumerate(session.items):
@@ -145,7 +145,9 @@ def test_session_commands_open_the_app_with_the_plan(
 
     opened: list[tuple[Settings, SessionPlan | None]] = []
     monkeypatch.setattr(
-        quiz.tui.app, "run_app", lambda settings, plan=None, **options: opened.append((settings, plan))
+        quiz.tui.app,
+        "run_app",
+        lambda settings, plan=None, **options: opened.append((settings, plan)),
     )
     result = run(
         "exam",

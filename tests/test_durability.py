@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from engine_helpers import library_in, write_bank
 
+from engine_helpers import library_in, write_bank
 from quiz.domain.scheduling import new_card, review
 from quiz.domain.session import Mode
 from quiz.service import Trainer

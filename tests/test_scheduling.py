@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from engine_helpers import T0, bank_from_yaml
 
+from engine_helpers import T0, bank_from_yaml
 from quiz.domain.grading import Grade
 from quiz.domain.model import QuestionBase
 from quiz.domain.scheduling import (
@@ -166,12 +166,12 @@ def test_streak_counts_back_from_today_or_yesterday() -> None:
 
 
 def test_daily_history_and_days_follow_the_time_zone() -> None:
-    late = datetime(2026, 3, 2, 23, 30, tzinfo=timezone.utc)
+    late = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
     plus_two = timezone(timedelta(hours=2))
-    history = daily_history([(late, True), (late, False), (T0, True)], timezone.utc)
+    history = daily_history([(late, True), (late, False), (T0, True)], UTC)
     assert [(d.day, d.attempts, d.correct) for d in history] == [(date(2026, 3, 2), 3, 2)]
     assert local_day(late, plus_two) == date(2026, 3, 3)
-    assert day_start(date(2026, 3, 3), plus_two) == datetime(2026, 3, 2, 22, 0, tzinfo=timezone.utc)
+    assert day_start(date(2026, 3, 3), plus_two) == datetime(2026, 3, 2, 22, 0, tzinfo=UTC)
 
 
 def test_due_forecast_puts_overdue_questions_today() -> None:
@@ -181,7 +181,7 @@ def test_due_forecast_puts_overdue_questions_today() -> None:
         T0 + timedelta(days=2),
         T0 + timedelta(days=30),
     ]
-    forecast = due_forecast(dues, T0, days=4, tz=timezone.utc)
+    forecast = due_forecast(dues, T0, days=4, tz=UTC)
     assert forecast == [
         (date(2026, 3, 2), 2),
         (date(2026, 3, 3), 0),

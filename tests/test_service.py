@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
-from engine_helpers import BANK_YAML, T0, Clock, library_in, right, wrong
 
+from engine_helpers import BANK_YAML, T0, Clock, library_in, right, wrong
 from quiz.banks.loader import Library
 from quiz.domain.grading import ChoiceResponse, TextResponse
 from quiz.domain.session import Mode, SessionItem, SessionPlan
@@ -43,13 +43,13 @@ def clock() -> Clock:
 
 @pytest.fixture
 def trainer(settings: Settings, library: Library, clock: Clock) -> Iterator[Trainer]:
-    opened = Trainer.open(settings, library, clock=clock, tz=timezone.utc)
+    opened = Trainer.open(settings, library, clock=clock, tz=UTC)
     yield opened
     opened.close()
 
 
 def reopen(settings: Settings, library: Library, clock: Clock) -> Trainer:
-    return Trainer.open(settings, library, clock=clock, tz=timezone.utc)
+    return Trainer.open(settings, library, clock=clock, tz=UTC)
 
 
 def answer_all(session: ActiveSession, how=right, seconds: float = 15.0) -> None:
@@ -147,7 +147,9 @@ def test_a_session_planned_before_the_store_opens_waits_for_it_to_save(
     settings: Settings, library: Library, clock: Clock
 ) -> None:
     """What ``ims-quiz practice`` does: the question shows first, the store opens behind it."""
-    session = new_session(SessionPlan(Mode.PRACTICE, count=3, seed=1), library.usable(), now=clock())
+    session = new_session(
+        SessionPlan(Mode.PRACTICE, count=3, seed=1), library.usable(), now=clock()
+    )
     assert not session.stored and len(session.items) == 3
     first = session.items[0]
     answered: list[Answer] = []
@@ -157,7 +159,7 @@ def test_a_session_planned_before_the_store_opens_waits_for_it_to_save(
     waiting.start()
     waiting.join(0.2)
     assert waiting.is_alive() and not answered  # held: there is nowhere to save it yet
-    trainer = Trainer.open(settings, library, clock=clock, tz=timezone.utc)
+    trainer = Trainer.open(settings, library, clock=clock, tz=UTC)
     trainer.keep(session)
     waiting.join(5)
     assert session.stored and answered and answered[0].grade.correct
@@ -167,7 +169,9 @@ def test_a_session_planned_before_the_store_opens_waits_for_it_to_save(
     trainer.close()
 
 
-def test_a_session_the_store_cannot_keep_refuses_answers_with_the_reason(clock: Clock, library: Library) -> None:
+def test_a_session_the_store_cannot_keep_refuses_answers_with_the_reason(
+    clock: Clock, library: Library
+) -> None:
     session = new_session(SessionPlan(Mode.EXAM, count=2, seed=1), library.usable(), now=clock())
     session.fail(StoreError("the progress database is locked"))
     with pytest.raises(StoreError, match="locked"):
@@ -186,7 +190,9 @@ def test_only_sessions_that_read_history_need_the_store_to_be_planned(
         Mode.MISTAKES,
     ]
     with pytest.raises(NoQuestions, match="No questions match"):
-        new_session(SessionPlan(Mode.PRACTICE, roots=("S2",), seed=1), library.usable(), now=clock())
+        new_session(
+            SessionPlan(Mode.PRACTICE, roots=("S2",), seed=1), library.usable(), now=clock()
+        )
 
 
 # --- exam -----------------------------------------------------------------------------------------
@@ -319,7 +325,7 @@ def test_another_profiles_session_cannot_be_resumed(
 def test_review_serves_due_questions_then_new_ones_up_to_the_daily_limit(
     settings: Settings, library: Library, clock: Clock
 ) -> None:
-    trainer = Trainer.open(settings, library, clock=clock, tz=timezone.utc, new_per_day=5)
+    trainer = Trainer.open(settings, library, clock=clock, tz=UTC, new_per_day=5)
     assert trainer.summary().new_available == 5
     session = trainer.start_session(SessionPlan(Mode.REVIEW, count=3, seed=1))
     assert [item.question.id for item in session.items] == [

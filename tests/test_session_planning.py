@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from engine_helpers import T0, bank_from_yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from engine_helpers import T0, bank_from_yaml
 from quiz.domain.grading import (
     ChoiceResponse,
     MatchingResponse,

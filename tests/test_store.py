@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from engine_helpers import T0
 
+from engine_helpers import T0
 from quiz.domain.grading import ChoiceResponse, TextResponse, TrueFalseResponse
 from quiz.domain.scheduling import Rating
 from quiz.domain.session import Attempt, Mode, SessionPlan
@@ -156,7 +156,7 @@ def test_migrating_a_version_1_database_keeps_its_history(db_path: Path) -> None
             ("multi-roots", 1.0, False, ()),
         ]
         assert history[1].response == ChoiceResponse(frozenset({0, 2}))
-        assert history[0].answered_at.tzinfo is timezone.utc
+        assert history[0].answered_at.tzinfo is UTC
         assert store.cards(ann)["ims-test/c5-myotome"].stability == pytest.approx(3.1)
         assert [log.rating for _, log in store.review_logs(ann)] == [Rating.Good]
         session = store.session(1)

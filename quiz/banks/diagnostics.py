@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Final
 
 import msgspec
@@ -40,7 +40,7 @@ def check_size(size: int) -> None:
         )
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a diagnostic is. Warnings become errors under ``--strict``."""
 
     ERROR = "error"

@@ -53,9 +53,7 @@ class _Report:
         severity: Severity = Severity.ERROR,
     ) -> None:
         line, column = self.parsed.locate(where, key=key)
-        self.items.append(
-            Diagnostic(self.path, line, column, severity, code, message, question)
-        )
+        self.items.append(Diagnostic(self.path, line, column, severity, code, message, question))
 
     def warn(self, code: str, message: str, where: Path, *, question: str | None = None) -> None:
         self.add(code, message, where, question=question, severity=Severity.WARNING)
@@ -104,8 +102,7 @@ def _validate(report: _Report, data: Any) -> Bank | None:
     if not isinstance(data, dict):
         report.add(
             "not-mapping",
-            f"the top level must be a mapping of keys (format, id, title, ...), "
-            f"not {_kind(data)}",
+            f"the top level must be a mapping of keys (format, id, title, ...), not {_kind(data)}",
             (),
         )
         return None
@@ -266,9 +263,7 @@ def _convert(
         return False, None
 
 
-def _report_validation_error(
-    report: _Report, text: str, where: Path, question: str | None
-) -> None:
+def _report_validation_error(report: _Report, text: str, where: Path, question: str | None) -> None:
     message, _, located = text.partition(" - at `")
     steps: list[str | int] = list(where)
     for name, index in _MSGSPEC_PATH.findall(located.rstrip("`")[1:]):
@@ -390,9 +385,7 @@ def _convert_header(report: _Report, data: dict[str, Any]) -> Bank | None:
     return Bank(**values, questions=[])
 
 
-def _convert_questions(
-    report: _Report, raw_questions: list[Any]
-) -> list[tuple[int, Question]]:
+def _convert_questions(report: _Report, raw_questions: list[Any]) -> list[tuple[int, Question]]:
     """Each valid question with its index in the file."""
     questions: list[tuple[int, Question]] = []
     for index, raw in enumerate(raw_questions):
@@ -447,9 +440,7 @@ def _normal(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _duplicates(
-    report: _Report, texts: Iterable[tuple[str, Path]], what: str, qid: str
-) -> None:
+def _duplicates(report: _Report, texts: Iterable[tuple[str, Path]], what: str, qid: str) -> None:
     """Report each ``(text, where)`` whose text (ignoring case and spacing) came before."""
     seen: set[str] = set()
     for text, where in texts:
@@ -490,9 +481,9 @@ def _check_answer_key(report: _Report, question: Question, where: Path) -> None:
             )
     elif isinstance(question, Matching):
         pairs = [(*where, "pairs", index) for index in range(len(question.pairs))]
-        lefts = [(left, (*at, 0)) for (left, _), at in zip(question.pairs, pairs)]
+        lefts = [(left, (*at, 0)) for (left, _), at in zip(question.pairs, pairs, strict=True)]
         _duplicates(report, lefts, "left item", qid)
-        rights = [(right, (*at, 1)) for (_, right), at in zip(question.pairs, pairs)]
+        rights = [(right, (*at, 1)) for (_, right), at in zip(question.pairs, pairs, strict=True)]
         extras = [(text, (*where, "distractors", i)) for i, text in enumerate(question.distractors)]
         _duplicates(report, rights + extras, "right-hand item", qid)
     elif isinstance(question, Ordering):
@@ -518,9 +509,7 @@ def _check_answer_key(report: _Report, question: Question, where: Path) -> None:
                 )
 
 
-def _check_choices(
-    report: _Report, question: SingleChoice | MultipleChoice, where: Path
-) -> None:
+def _check_choices(report: _Report, question: SingleChoice | MultipleChoice, where: Path) -> None:
     qid = question.id
     choices: list[Choice] = question.choices
     correct = sum(choice.correct for choice in choices)

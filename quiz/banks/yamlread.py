@@ -167,7 +167,7 @@ _BRACKETS = re.compile(r"[\[\]{}]")
 # Possessive quantifiers (Python 3.11+) keep this linear: a line of 499 "-  " must not make
 # the engine try every way of splitting its spaces.
 _DEEP_BLOCK = re.compile(
-    r"^(?:[ \t]{%d,}|(?:[ \t]*+[-?:][ \t]++){%d,})" % (MAX_TEXT_NESTING, MAX_TEXT_NESTING // 2),
+    rf"^(?:[ \t]{{{MAX_TEXT_NESTING},}}|(?:[ \t]*+[-?:][ \t]++){{{MAX_TEXT_NESTING // 2},}})",
     re.MULTILINE,
 )
 

@@ -25,7 +25,14 @@ from collections.abc import Iterable, Sequence
 import msgspec
 
 from quiz.domain.grading import ChoiceResponse
-from quiz.domain.model import Bank, MultipleChoice, Question, SingleChoice, content_hash, question_key
+from quiz.domain.model import (
+    Bank,
+    MultipleChoice,
+    Question,
+    SingleChoice,
+    content_hash,
+    question_key,
+)
 from quiz.domain.session import Attempt
 
 MIN_TRAINEES_FOR_DISCRIMINATION = 5
@@ -106,8 +113,19 @@ def _item_stats(
     count = len(tries)
     if not count:
         return ItemStats(
-            key, question.kind, question.topic, question.difficulty, 0, older_versions,
-            None, None, None, None, None, None, (),
+            key,
+            question.kind,
+            question.topic,
+            question.difficulty,
+            0,
+            older_versions,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            (),
         )
     scores = [attempt.score for attempt in tries.values()]
     facility = statistics.fmean(scores)

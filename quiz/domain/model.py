@@ -70,7 +70,7 @@ class Review(_Model, kw_only=True):
     """A record that someone checked the bank's content."""
 
     by: NonEmptyText
-    on: Annotated[str, Meta(description="Date of the review, e.g. \"2026-11-24\".")]
+    on: Annotated[str, Meta(description='Date of the review, e.g. "2026-11-24".')]
 
 
 class Anatomy(_Model, kw_only=True):
@@ -95,9 +95,7 @@ class Choice(_Model, kw_only=True):
     text: NonEmptyText
     correct: bool = False
     why: Annotated[str | None, Meta(description="Why this option is right or wrong.")] = None
-    unsafe: Annotated[
-        bool, Meta(description="Picking this option would harm a patient.")
-    ] = False
+    unsafe: Annotated[bool, Meta(description="Picking this option would harm a patient.")] = False
 
 
 Choices = Annotated[list[Choice], Meta(min_length=2, max_length=8)]
@@ -164,9 +162,7 @@ class Ordering(QuestionBase, tag="ordering"):
 class ShortAnswer(QuestionBase, tag="short"):
     """A typed answer, compared ignoring case, spacing and punctuation."""
 
-    answers: Annotated[
-        list[NonEmptyText], Meta(description="Accepted answers.")
-    ] = []
+    answers: Annotated[list[NonEmptyText], Meta(description="Accepted answers.")] = []
     patterns: Annotated[
         list[str], Meta(description="Regular expressions that also accept an answer.")
     ] = []
@@ -182,9 +178,7 @@ QUESTION_CLASSES: Final[dict[str, type[QuestionBase]]] = {
 class Bank(_Model, kw_only=True):
     """One bank file. ``topics`` and ``sources`` accept a plain string as a shorthand."""
 
-    format: Annotated[
-        Literal[1], Meta(description="The bank format version; this is format 1.")
-    ]
+    format: Annotated[Literal[1], Meta(description="The bank format version; this is format 1.")]
     id: Identifier
     title: NonEmptyText
     description: str = ""

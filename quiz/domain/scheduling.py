@@ -25,7 +25,7 @@ the memory does; a wrong or partial answer caps it. Topics and roots aggregate i
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Final
 
 from fsrs import Card, Rating, ReviewLog, Scheduler
@@ -127,4 +127,4 @@ def _utc(moment: datetime) -> datetime:
     # fsrs insists on tzinfo being exactly timezone.utc.
     if moment.tzinfo is None:
         raise ValueError(f"a timezone-aware datetime is needed, got {moment!r}")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import work
@@ -41,7 +41,7 @@ T = TypeVar("T")
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _quiet_about_cancelled_work(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
@@ -228,6 +228,7 @@ class IMSQuizApp(App[None]):
 
     def start_session(self, plan: SessionPlan) -> None:
         """Plan and open a session (in a worker); a plan with no questions is a notification."""
+
         def start() -> None:
             assert self.trainer is not None
             try:

@@ -184,7 +184,8 @@ def test_a_start_served_from_the_cache_does_not_import_the_yaml_reader(tmp_path:
     script = (
         "import sys; from pathlib import Path; "
         "from quiz.banks.cache import ParseCache; from quiz.banks.loader import load_library; "
-        f"library = load_library([Path({str(path)!r})], ParseCache(Path({str(tmp_path / 'c')!r}))); "
+        f"cache = ParseCache(Path({str(tmp_path / 'c')!r})); "
+        f"library = load_library([Path({str(path)!r})], cache); "
         "print(len(library.banks), 'yaml' in sys.modules, 'quiz.banks.validate' in sys.modules)"
     )
     runs = [

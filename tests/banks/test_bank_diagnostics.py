@@ -91,9 +91,7 @@ def test_fixture_gives_exactly_its_diagnostic(code: str, request: pytest.Fixture
         diagnostics = loaded.diagnostics
         assert loaded.ok is (code in WARNINGS)
     line, column, question = EXPECTED[code]
-    assert brief(diagnostics) == [(code, line, column, question)], [
-        d.format() for d in diagnostics
-    ]
+    assert brief(diagnostics) == [(code, line, column, question)], [d.format() for d in diagnostics]
     expected_severity = Severity.WARNING if code in WARNINGS else Severity.ERROR
     assert diagnostics[0].severity is expected_severity
     assert diagnostics[0].message

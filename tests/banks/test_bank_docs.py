@@ -120,8 +120,8 @@ def test_every_example_bank_in_the_guide_loads_without_a_diagnostic(tmp_path: Pa
     examples = example_banks(tmp_path)
     assert len(examples) >= 8
     for line, loaded in examples:
-        assert loaded.ok and not loaded.diagnostics, (
-            f"docs/authoring.md line {line}: " + "; ".join(d.format() for d in loaded.diagnostics)
+        assert loaded.ok and not loaded.diagnostics, f"docs/authoring.md line {line}: " + "; ".join(
+            d.format() for d in loaded.diagnostics
         )
 
 
@@ -175,8 +175,18 @@ def test_docs_examples_scaffold_and_shipped_banks_match_the_schema(tmp_path: Pat
         assert _schema_errors(data) == [], text[:200]
 
 
-@pytest.mark.parametrize("code", ["unknown-field", "missing-field", "difficulty-range",
-                                  "invalid-id", "wrong-type", "choice-count", "unknown-type"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "unknown-field",
+        "missing-field",
+        "difficulty-range",
+        "invalid-id",
+        "wrong-type",
+        "choice-count",
+        "unknown-type",
+    ],
+)
 def test_schema_rejects_what_the_loader_rejects(code: str) -> None:
     pytest.importorskip("jsonschema")
     data = parse((BROKEN / f"{code}.yaml").read_bytes()).data

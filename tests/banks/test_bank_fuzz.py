@@ -67,10 +67,47 @@ def test_random_bytes(bank_file: Path, raw: bytes) -> None:
 
 
 YAML_TOKENS = [
-    "- ", ": ", "? ", "[", "]", "{", "}", ", ", "&a ", "*a ", "&b ", "*b ", "!!python/object ",
-    "!!int ", "!!str ", "!x ", "<<: ", "|\n", ">-\n", "'", '"', "# c\n", "\n", "  ", "\t",
-    "---\n", "...\n", "%YAML 1.1\n", "format", "id", "questions", "type", "single", "1", "yes",
-    "1:2", "~", "\\", "\ufeff", "\r\n", "é",
+    "- ",
+    ": ",
+    "? ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ", ",
+    "&a ",
+    "*a ",
+    "&b ",
+    "*b ",
+    "!!python/object ",
+    "!!int ",
+    "!!str ",
+    "!x ",
+    "<<: ",
+    "|\n",
+    ">-\n",
+    "'",
+    '"',
+    "# c\n",
+    "\n",
+    "  ",
+    "\t",
+    "---\n",
+    "...\n",
+    "%YAML 1.1\n",
+    "format",
+    "id",
+    "questions",
+    "type",
+    "single",
+    "1",
+    "yes",
+    "1:2",
+    "~",
+    "\\",
+    "\ufeff",
+    "\r\n",
+    "é",
 ]
 
 
@@ -95,8 +132,22 @@ structures = st.recursive(
         st.dictionaries(
             st.one_of(
                 st.text(max_size=10),
-                st.sampled_from(["format", "id", "title", "topics", "sources", "questions",
-                                 "type", "choices", "text", "correct", "refs", "topic"]),
+                st.sampled_from(
+                    [
+                        "format",
+                        "id",
+                        "title",
+                        "topics",
+                        "sources",
+                        "questions",
+                        "type",
+                        "choices",
+                        "text",
+                        "correct",
+                        "refs",
+                        "topic",
+                    ]
+                ),
             ),
             children,
             max_size=5,
@@ -113,9 +164,25 @@ def test_random_structures(bank_file: Path, data: Any) -> None:
 
 
 @FUZZ
-@given(st.dictionaries(st.sampled_from(["id", "title", "topics", "sources", "questions",
-                                        "cases", "reviewed", "authors", "version"]),
-                       structures, max_size=4))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "id",
+                "title",
+                "topics",
+                "sources",
+                "questions",
+                "cases",
+                "reviewed",
+                "authors",
+                "version",
+            ]
+        ),
+        structures,
+        max_size=4,
+    )
+)
 def test_random_structures_under_a_valid_format(bank_file: Path, data: dict[str, Any]) -> None:
     check(bank_file, yaml.safe_dump({"format": 1, **data}).encode("utf-8"))
 

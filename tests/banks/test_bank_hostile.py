@@ -403,4 +403,3 @@ def test_fast_resolver_gives_the_same_tags_as_pyyaml() -> None:
         return [(node.tag, str(node.value)) for node in root.value]
 
     assert tags(yamlread._BankLoader) == tags(yaml.SafeLoader)
-

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from engine_helpers import Clock
 from tui_helpers import fixture_library
 
+from engine_helpers import Clock
 from quiz.banks.loader import Library
 
 

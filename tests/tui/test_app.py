@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from engine_helpers import Clock
 from textual.widgets import Button, DataTable, Input, Markdown, Static
 from tui_helpers import (
     CASE_KEYS,
@@ -40,6 +38,7 @@ from tui_helpers import (
     wait_until,
 )
 
+from engine_helpers import Clock
 from quiz import paths
 from quiz.banks.loader import Library
 from quiz.domain.session import Mode
@@ -516,7 +515,9 @@ def test_the_results_table_shows_each_prompts_first_line_as_plain_text() -> None
         "What is a muscle's motor point?"
     )
     assert first_line("Use *this*, _that_ and `code`") == "Use this, that and code"
-    assert first_line("C5_C6 and snake_case stay; 2 * 3 * 4") == "C5_C6 and snake_case stay; 2 * 3 * 4"
+    assert (
+        first_line("C5_C6 and snake_case stay; 2 * 3 * 4") == "C5_C6 and snake_case stay; 2 * 3 * 4"
+    )
     assert first_line("[L4] [bold]x[/bold]") == "[L4] [bold]x[/bold]"  # not markup either
     assert first_line("x" * 80, limit=10) == "x" * 9 + "…"
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_helpers import T0
 from textual.pilot import Pilot
 from tui_helpers import (
     BANK_ID,
@@ -37,6 +36,7 @@ from tui_helpers import (
     wait_until,
 )
 
+from engine_helpers import T0
 from quiz.banks.loader import Library
 from quiz.domain.session import Mode
 from quiz.tui.screens.banks import BanksScreen, PreviewScreen
@@ -174,9 +174,7 @@ def test_snapshot_exam_question_with_timer(
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_snapshot_navigator(
-    snap_compare, db_file: Path, library: Library, size: Size
-) -> None:
+def test_snapshot_navigator(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """The exam navigator dialog: "Questions  2/8 answered" with the legend; cells 1-8 in a
     row: 1 and 2 green (answered), 3 yellow with ⚑ (flagged) and focused, 4-8 plain; the hint
     "tab/arrows move · enter goes there · esc back"."""
@@ -195,9 +193,7 @@ def test_snapshot_navigator(
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_snapshot_confirm_submit(
-    snap_compare, db_file: Path, library: Library, size: Size
-) -> None:
+def test_snapshot_confirm_submit(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """A small dialog over the exam: "3 question(s) are unanswered and will count as wrong.
     Submit the exam now?" with "Submit (y)" (primary) and "Keep going (n)" (focused)."""
 
@@ -212,13 +208,12 @@ def test_snapshot_confirm_submit(
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_snapshot_results(
-    snap_compare, db_file: Path, library: Library, size: Size
-) -> None:
+def test_snapshot_results(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """Headline " Exam results  Score 38%  3/8 correct  2 unanswered  time 2:00  ⚠ 1 unsafe
-    pick(s)" (at 80 columns wrapped onto a second line, nothing cut); "By topic" table (three topics: answered, correct,
-    score); "Questions (enter to review)" listing 1-8 with ✔ / ✘ / ○ (unanswered), topic and the
-    prompt's first line (row 5 "... C5? [L4] [bold]x[/bold]…" literal), the cursor on row 1.
+    pick(s)" (at 80 columns wrapped onto a second line, nothing cut); "By topic" table (three
+    topics: answered, correct, score); "Questions (enter to review)" listing 1-8 with ✔ / ✘ / ○
+    (unanswered), topic and the prompt's first line (row 5 "... C5? [L4] [bold]x[/bold]…"
+    literal), the cursor on row 1.
     Footer: r Retry mistakes, esc Home."""
     app = make_test_app(db_file, library)
     assert snap_compare(app, terminal_size=size, run_before=finished_exam)
@@ -244,9 +239,7 @@ def test_snapshot_review(snap_compare, db_file: Path, library: Library, size: Si
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_snapshot_progress(
-    snap_compare, db_file: Path, library: Library, size: Size
-) -> None:
+def test_snapshot_progress(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """After three practice days: "tester   12 answers · accuracy 67% · streak 2 day(s) · 5 due
     today"; the sparkline with bars on three of the last 30 days, "12 answers on 3 day(s);
     busiest day 4"; mastery bars per topic; the spine map (Cervical C1-C8, Thoracic T1-T12,
@@ -315,9 +308,7 @@ def test_snapshot_help(snap_compare, db_file: Path, library: Library, size: Size
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_snapshot_resume_dialog(
-    snap_compare, db_file: Path, library: Library, size: Size
-) -> None:
+def test_snapshot_resume_dialog(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """On start, over the dimmed home: "Unfinished session", "Practice started Mon 02 Mar,
     11:00: 2 of 5 answered.", "Everything you answered is saved." and the buttons Resume (r,
     focused), Abandon (a, red) and Later (l)."""

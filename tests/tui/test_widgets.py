@@ -10,7 +10,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Input
 from tui_helpers import row_text
 
 from quiz.domain.grading import (
@@ -50,9 +50,7 @@ COMMON = {"topic": "t", "refs": ["gunn1996"], "difficulty": 1}
 
 def single(count: int = 4, **fields: object) -> SingleChoice:
     """A single-choice question with ``count`` choices; choice 0 is correct."""
-    choices = [
-        Choice(text=f"Option {n}", correct=n == 0, why=f"Why {n}.") for n in range(count)
-    ]
+    choices = [Choice(text=f"Option {n}", correct=n == 0, why=f"Why {n}.") for n in range(count)]
     return SingleChoice(id="q-single", prompt="Pick one.", choices=choices, **COMMON, **fields)
 
 
@@ -224,7 +222,8 @@ def shown_text(widget: AnswerWidget) -> str:
     return "\n".join(
         row_text(part) if isinstance(part, AnswerRow) else part.visual.plain  # type: ignore[attr-defined]
         for part in widget.query("Static, AnswerRow")
-        if part.display and all(ancestor.display for ancestor in part.ancestors if hasattr(ancestor, "display"))
+        if part.display
+        and all(ancestor.display for ancestor in part.ancestors if hasattr(ancestor, "display"))
     )
 
 
@@ -633,7 +632,9 @@ def _empty_response_for(question: Question) -> Response:
 
 
 def _revealed(
-    snap_compare, widget: AnswerWidget, response: Response | None  # noqa: ANN001
+    snap_compare,
+    widget: AnswerWidget,
+    response: Response | None,  # noqa: ANN001
 ) -> bool:
     """Compare a snapshot of ``widget`` revealed against ``response``."""
 

@@ -6,12 +6,10 @@ import contextlib
 import io
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from datetime import datetime
-
-from engine_helpers import Clock, right, wrong
 from rich.console import Console
 from textual import events
 from textual.pilot import Pilot
@@ -19,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import WorkerState
 
+from engine_helpers import Clock, right, wrong
 from quiz.banks.loader import Library, load_library
 from quiz.domain.grading import ChoiceResponse, Response
 from quiz.domain.model import Matching
@@ -159,9 +158,7 @@ async def started(pilot: Pilot[Any]) -> None:
 
 async def on_screen(pilot: Pilot[Any], screen_type: type[Screen[Any]]) -> Any:
     """Wait until a ``screen_type`` screen is the active screen; return it."""
-    await wait_until(
-        pilot, lambda: isinstance(pilot.app.screen, screen_type), screen_type.__name__
-    )
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, screen_type), screen_type.__name__)
     await settle(pilot)
     return pilot.app.screen
 

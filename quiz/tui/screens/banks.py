@@ -17,6 +17,7 @@ from quiz.tui.widgets.answer import AnswerWidget, answer_widget_for
 from quiz.tui.widgets.feedback import FeedbackPanel
 from quiz.tui.widgets.footer import Footer
 
+
 class BanksScreen(QuizScreen):
     """Every discovered bank; pick one to list its questions, pick a question to try it."""
 
@@ -84,10 +85,13 @@ class BanksScreen(QuizScreen):
     def _show_bank(self, bank: Bank) -> None:
         reviewed = ", ".join(f"{review.by} ({review.on})" for review in bank.reviewed) or "not yet"
         details = Text.assemble(
-            (bank.title, "bold"), f"  v{bank.version}\n" if bank.version else "\n",
+            (bank.title, "bold"),
+            f"  v{bank.version}\n" if bank.version else "\n",
             (bank.description.strip() + "\n", ""),
-            ("Reviewed: ", "dim"), (reviewed + "\n", "dim"),
-            ("Licence: ", "dim"), (bank.license or "–", "dim"),
+            ("Reviewed: ", "dim"),
+            (reviewed + "\n", "dim"),
+            ("Licence: ", "dim"),
+            (bank.license or "–", "dim"),
         )
         self.query_one("#bank-details", Static).update(details)
         questions = self.query_one("#questions-table", DataTable)
@@ -132,8 +136,12 @@ class PreviewScreen(QuizScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            Text.assemble((" Preview ", "bold reverse"), f"  {self.bank.title} · ",
-                          (self.item.question.id, "bold"), ("  (not recorded)", "dim")),
+            Text.assemble(
+                (" Preview ", "bold reverse"),
+                f"  {self.bank.title} · ",
+                (self.item.question.id, "bold"),
+                ("  (not recorded)", "dim"),
+            ),
             id="status",
         )
         with VerticalScroll(id="question-body"):

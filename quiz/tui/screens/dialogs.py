@@ -87,5 +87,3 @@ class ResumeDialog(ModalScreen[str | None]):
     def action_choose(self, choice: str | None) -> None:
         """Dismiss with the choice."""
         self.dismiss(choice)
-
-

@@ -1,4 +1,5 @@
-"""Progress over weeks: activity, mastery per topic and per spinal root, unsafe picks, what is due."""
+"""Progress over weeks: activity, mastery per topic and per spinal root, unsafe picks, what is
+due."""
 
 from __future__ import annotations
 
@@ -50,8 +51,13 @@ def root_map(roots: Sequence[Mastery]) -> Table:
             cells.append(" ")
         table.add_row(label, cells)
     legend = Text.assemble(
-        ("  ", ""), (" weak ", "reverse red"), (" ", ""), (" fair ", "reverse yellow"),
-        (" ", ""), (" strong ", "reverse green"), ("  not practised", "dim"),
+        ("  ", ""),
+        (" weak ", "reverse red"),
+        (" ", ""),
+        (" fair ", "reverse yellow"),
+        (" ", ""),
+        (" strong ", "reverse green"),
+        ("  not practised", "dim"),
     )
     table.add_row("", legend)
     return table
@@ -71,8 +77,9 @@ class ProgressScreen(QuizScreen):
         yield Header()
         with VerticalScroll(id="progress-body"):
             yield Static(id="progress-summary")
-            yield Static(f"Questions answered per day, last {HISTORY_DAYS} days",
-                         classes="section-title")
+            yield Static(
+                f"Questions answered per day, last {HISTORY_DAYS} days", classes="section-title"
+            )
             yield Sparkline([], id="history")
             yield Static(id="history-caption", classes="caption")
             yield Static("Mastery by topic", classes="section-title")
@@ -114,7 +121,9 @@ class ProgressScreen(QuizScreen):
         self.query_one("#history", Sparkline).data = [float(value) for value in series]
         active = sum(1 for value in series if value)
         self.query_one("#history-caption", Static).update(
-            Text(f"{sum(series)} answers on {active} day(s); busiest day {max(series)}", style="dim")
+            Text(
+                f"{sum(series)} answers on {active} day(s); busiest day {max(series)}", style="dim"
+            )
         )
         self.query_one("#topics", MasteryBars).show(progress.topics)
         self.query_one("#roots", Static).update(root_map(progress.roots))

@@ -22,6 +22,8 @@ from quiz.tui.widgets.feedback import FeedbackPanel
 from quiz.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from quiz.domain.grading import Response
     from quiz.domain.model import Case
     from quiz.service import ActiveSession, Answer, SessionResult

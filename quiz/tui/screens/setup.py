@@ -121,8 +121,10 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
         except ValueError:
             value = minimum - 1
         if value < minimum or value > 1000:
-            self.notify(f"{field.capitalize()}: enter a whole number from {minimum} to 1000.",
-                        severity="warning")
+            self.notify(
+                f"{field.capitalize()}: enter a whole number from {minimum} to 1000.",
+                severity="warning",
+            )
             widget.focus()
             return None
         return value

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from quiz.domain.grading import Grade, Response
 from quiz.domain.session import SessionItem
+from quiz.tui.widgets._row import AnswerRow, Cell
 from quiz.tui.widgets.answer import (
     CURSOR_BINDINGS,
     PICKED_MANY,
@@ -27,7 +28,6 @@ from quiz.tui.widgets.answer import (
     option_letter,
     why_text,
 )
-from quiz.tui.widgets._row import AnswerRow, Cell
 
 
 class OptionKey(msgspec.Struct, frozen=True):
@@ -166,7 +166,7 @@ class OptionListAnswer(AnswerWidget):
         """The key of every option, in display order, against ``response``."""
         raise NotImplementedError
 
-    # --- the widget --------------------------------------------------------------------------------
+    # --- the widget ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         self._hint.update(self._hint_content())
@@ -272,5 +272,8 @@ def legend(*, answered: bool, unsafe: bool = False) -> Content:
         " your answer",
     ]
     if unsafe:
-        parts += ["\n", ("UNSAFE: you picked an option that would harm a patient.", "bold $text-warning")]
+        parts += [
+            "\n",
+            ("UNSAFE: you picked an option that would harm a patient.", "bold $text-warning"),
+        ]
     return Content.assemble(*parts)

@@ -24,7 +24,6 @@ from textual import events
 from textual.message import Message
 from textual.widget import Widget
 
-
 MUTED = Style(dim=True)
 
 

@@ -41,7 +41,9 @@ class ChoiceAnswer(OptionListAnswer):
     def _positions_of(self, response: Response | None) -> set[int]:
         if not isinstance(response, ChoiceResponse):
             return set()
-        return {position for position, index in enumerate(self._order) if index in response.selected}
+        return {
+            position for position, index in enumerate(self._order) if index in response.selected
+        }
 
     def _response_of(self, positions: set[int]) -> Response | None:
         return ChoiceResponse(selected=frozenset(self._order[position] for position in positions))

@@ -228,5 +228,10 @@ class OrderingAnswer(AnswerWidget):
             parts.append(("No answer given.  ", "bold"))
         else:
             parts.append(f"{in_place} of {len(self._rows)} in place.  ")
-        parts += [(RIGHT, "bold $text-success"), " in place   ", (WRONG, "bold $text-error"), " out of place"]
+        parts += [
+            (RIGHT, "bold $text-success"),
+            " in place   ",
+            (WRONG, "bold $text-error"),
+            " out of place",
+        ]
         self._hint.update(Content.assemble(*parts))

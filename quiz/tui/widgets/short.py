@@ -108,7 +108,10 @@ def accepted_content(question: ShortAnswer) -> Content:
     lines: list[Content] = []
     if question.answers:
         lines.append(Content.styled("Accepted answers:", "dim"))
-        lines.extend(Content.assemble((f"  {RIGHT} ", "$text-success"), answer) for answer in question.answers)
+        lines.extend(
+            Content.assemble((f"  {RIGHT} ", "$text-success"), answer)
+            for answer in question.answers
+        )
     if question.patterns:
         title = "Also accepted, matching:" if question.answers else "Accepted, matching:"
         lines.append(Content.styled(title, "dim"))

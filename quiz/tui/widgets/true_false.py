@@ -37,6 +37,8 @@ class TrueFalseAnswer(OptionListAnswer):
         picked = response.value if isinstance(response, TrueFalseResponse) else None
         whys = {True: self.question.why_true, False: self.question.why_false}
         return [
-            OptionKey(correct=value == self.question.answer, picked=value == picked, why=whys[value])
+            OptionKey(
+                correct=value == self.question.answer, picked=value == picked, why=whys[value]
+            )
             for value in _VALUES
         ]
