@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz.domain.text import FORBIDDEN, ZERO_WIDTH, codepoint, visible
+from quiz.domain.text import FORBIDDEN, ZERO_WIDTH, codepoint, inert_json, visible
 
 
 def test_terminal_controls_are_shown_as_escapes() -> None:
@@ -41,3 +43,11 @@ def test_visible_text_never_holds_a_forbidden_character(text: str) -> None:
     assert FORBIDDEN.search(shown) is None
     if FORBIDDEN.search(text) is None:
         assert shown == text
+
+
+@given(st.recursive(st.text(), lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner)))
+def test_inert_json_reads_back_the_same_data(data: object) -> None:
+    document = json.dumps(data, ensure_ascii=False)
+    inert = inert_json(document)
+    assert FORBIDDEN.search(inert) is None
+    assert json.loads(inert) == data

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FORBIDDEN", "ZERO_WIDTH", "codepoint", "visible"]
+__all__ = ["FORBIDDEN", "ZERO_WIDTH", "codepoint", "inert_json", "visible"]
 
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 """C0 controls but tab and newline, DEL, C1 controls, and the bidi embedding, override and
@@ -41,3 +41,19 @@ def visible(text: str) -> str:
     if FORBIDDEN.search(text) is None:  # the common case: nothing to copy
         return text
     return FORBIDDEN.sub(_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def inert_json(document: str) -> str:
+    """A JSON document with every :data:`FORBIDDEN` character written as a ``\\u`` escape.
+
+    JSON escapes C0 controls itself but may carry DEL, C1 and bidi controls raw, which a
+    terminal would obey. Outside strings a JSON document has only printable ASCII, so this
+    changes only string contents, and only their spelling: the data read back is the same.
+    """
+    if FORBIDDEN.search(document) is None:
+        return document
+    return FORBIDDEN.sub(_json_escape, document)
