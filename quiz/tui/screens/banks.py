@@ -7,6 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Header, Markdown, Static
 
 from quiz.domain.grading import grade_response
@@ -70,7 +71,8 @@ class BanksScreen(QuizScreen):
         else:
             skipped.display = False
         if table.row_count:
-            self._show_bank(library.bank(str(table.coordinate_to_cell_key((0, 0)).row_key.value)))
+            first = table.coordinate_to_cell_key(Coordinate(0, 0)).row_key
+            self._show_bank(library.bank(str(first.value)))
         table.focus()
 
     @on(DataTable.RowHighlighted, "#banks-table")

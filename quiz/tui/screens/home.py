@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from quiz.domain.session import Mode
 from quiz.tui.messages import ServicesReady
@@ -19,7 +21,7 @@ from quiz.tui.widgets.footer import Footer
 from quiz.tui.widgets.mastery import MasteryBars
 
 if TYPE_CHECKING:
-    from quiz.service import Summary
+    from quiz.service import Summary, Trainer
 
 ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("practice", "p", "Practice"),
@@ -35,6 +37,13 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
 
 class HomeScreen(QuizScreen):
     """The first screen: summary, mastery per topic and the action menu."""
+
+    class SummaryLoaded(Message, bubble=False):
+        """The trainee's summary, read from the store."""
+
+        def __init__(self, summary: Summary) -> None:
+            super().__init__()
+            self.summary = summary
 
     DEFAULT_CSS = """
     #home { height: 1fr; }
@@ -98,9 +107,17 @@ class HomeScreen(QuizScreen):
         if trainer is None:
             return
 
-        self.quiz.run_in_thread(trainer.summary, self._show_summary, node=self)
+        self._load_summary(trainer)
 
-    def _show_summary(self, summary: Summary) -> None:
+    @work(thread=True, exclusive=True, exit_on_error=False, group="summary")
+    def _load_summary(self, trainer: Trainer) -> None:
+        summary = trainer.summary()
+        if not get_current_worker().is_cancelled:  # a newer reload replaced this one
+            self.post_message(self.SummaryLoaded(summary))
+
+    @on(SummaryLoaded)
+    def _show_summary(self, message: SummaryLoaded) -> None:
+        summary = message.summary
         accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "–"
         lines = Text()
         lines.append(f"Profile  {summary.profile}\n", style="bold")

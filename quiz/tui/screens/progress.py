@@ -9,17 +9,20 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Header, Sparkline, Static
+from textual.worker import get_current_worker
 
 from quiz.tui.screens._base import QuizScreen
 from quiz.tui.widgets.footer import Footer
 from quiz.tui.widgets.mastery import MasteryBars, bar, mastery_style
 
 if TYPE_CHECKING:
-    from quiz.service import DayStat, Mastery, Progress
+    from quiz.service import DayStat, Mastery, Progress, Trainer
 
 HISTORY_DAYS = 30
 ROOT_ROWS = (
@@ -66,6 +69,13 @@ def root_map(roots: Sequence[Mastery]) -> Table:
 class ProgressScreen(QuizScreen):
     """Everything the trainee has done, and what comes next."""
 
+    class ProgressLoaded(Message, bubble=False):
+        """The trainee's progress, read from the store."""
+
+        def __init__(self, progress: Progress) -> None:
+            super().__init__()
+            self.progress = progress
+
     DEFAULT_CSS = """
     #progress-body { padding: 0 2; }
     #history { height: 4; margin-top: 1; }
@@ -104,9 +114,17 @@ class ProgressScreen(QuizScreen):
             )
             return
 
-        self.quiz.run_in_thread(trainer.progress, self._show, node=self)
+        self._load_progress(trainer)
 
-    def _show(self, progress: Progress) -> None:
+    @work(thread=True, exclusive=True, exit_on_error=False, group="progress")
+    def _load_progress(self, trainer: Trainer) -> None:
+        progress = trainer.progress()
+        if not get_current_worker().is_cancelled:  # a newer reload replaced this one
+            self.post_message(self.ProgressLoaded(progress))
+
+    @on(ProgressLoaded)
+    def _show(self, message: ProgressLoaded) -> None:
+        progress = message.progress
         summary = progress.summary
         accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "–"
         self.query_one("#progress-summary", Static).update(
