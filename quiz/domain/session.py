@@ -65,6 +65,29 @@ class Mode(StrEnum):
     MISTAKES = "mistakes"
     """Questions answered wrong last time, or flagged."""
 
+    @property
+    def label(self) -> str:
+        """The mode's name as the trainee reads it: ``"Weak areas"`` (headings, results, lists)."""
+        return _MODE_LABELS[self][0]
+
+    @property
+    def blurb(self) -> str:
+        """What the mode does, in a few words: ``"your lowest-mastery topics first"``.
+
+        The setup form's title is ``f"{mode.label}: {mode.blurb}"``.
+        """
+        return _MODE_LABELS[self][1]
+
+
+_MODE_LABELS: Final[dict[Mode, tuple[str, str]]] = {
+    Mode.PRACTICE: ("Practice", "feedback after every answer"),
+    Mode.EXAM: ("Exam", "timed, feedback at the end"),
+    Mode.REVIEW: ("Review", "what is due, then new questions"),
+    Mode.WEAK: ("Weak areas", "your lowest-mastery topics first"),
+    Mode.MISTAKES: ("Mistakes", "questions you got wrong or flagged"),
+}
+"""The one home of each mode's display name and blurb (:attr:`Mode.label`, :attr:`Mode.blurb`)."""
+
 
 class SessionPlan(msgspec.Struct, frozen=True):
     """What the trainee asked for. Empty filters mean everything."""
@@ -110,6 +133,16 @@ class SessionPlan(msgspec.Struct, frozen=True):
         )
 
 
+class Reference(msgspec.Struct, frozen=True):
+    """One of a question's ``refs``, resolved against its bank's ``sources``."""
+
+    key: str
+    """The source key the question cites."""
+    citation: str
+    """The full citation; the key itself when the bank has no such source."""
+    url: str | None = None
+
+
 class SessionItem(msgspec.Struct, frozen=True):
     """One question of a session, as it is shown."""
 
@@ -126,6 +159,8 @@ class SessionItem(msgspec.Struct, frozen=True):
     right_options: tuple[str, ...]
     """matching: every right-hand option (pair rights and distractors) in display order;
     other types: ``()``."""
+    references: tuple[Reference, ...] = ()
+    """The question's ``refs`` in order, resolved (the feedback panel lists them)."""
 
 
 class Answer(msgspec.Struct, frozen=True):
@@ -449,7 +484,20 @@ def make_item(bank: Bank, question: Question, seed: int) -> SessionItem:
         topic_title=bank.topic(topic).title if topic in bank.topics else topic,
         choice_order=choice_order,
         right_options=right_options,
+        references=references_of(bank, question),
     )
+
+
+def references_of(bank: Bank, question: Question) -> tuple[Reference, ...]:
+    """``question.refs`` resolved against ``bank.sources``; an unknown key cites itself."""
+    references = []
+    for key in question.refs:
+        if key in bank.sources:
+            source = bank.source(key)
+            references.append(Reference(key, source.citation, source.url))
+        else:
+            references.append(Reference(key, key))
+    return tuple(references)
 
 
 def preview_item(bank: Bank, question: Question) -> SessionItem:
