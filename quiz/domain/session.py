@@ -44,7 +44,7 @@ from quiz.domain.model import (
     content_hash,
     question_key,
 )
-from quiz.domain.stats import QuestionRecord, topic_mastery
+from quiz.domain.stats import QuestionRecord, new_limit, topic_mastery
 
 DEFAULT_COUNT: Final = 20
 DEFAULT_NEW_PER_DAY: Final = 20
@@ -316,7 +316,7 @@ def plan_session(
         case Mode.PRACTICE | Mode.EXAM:
             ordered = order_random(candidates, rng)
         case Mode.REVIEW:
-            ordered = order_review(candidates, records, now, new_per_day - new_today)
+            ordered = order_review(candidates, records, now, new_limit(new_per_day, new_today))
         case Mode.WEAK:
             ordered = order_weak(candidates, records, banks, rng)
         case Mode.MISTAKES:
@@ -361,9 +361,9 @@ def order_review(
     candidates: Sequence[Candidate],
     records: Mapping[str, QuestionRecord],
     now: datetime,
-    new_limit: int,
+    new_allowed: int,
 ) -> list[Candidate]:
-    """Review: questions due by ``now`` (earliest due first), then up to ``new_limit`` new ones.
+    """Review: questions due by ``now`` (earliest due first), then up to ``new_allowed`` new ones.
 
     A question is new when it has no FSRS card yet; new ones come in file order.
     """
@@ -376,7 +376,7 @@ def order_review(
     ]
     due.sort(key=lambda c: (records[c.key].due, c.file_order))
     new = [c for c in candidates if (record := records.get(c.key)) is None or record.due is None]
-    return due + new[: max(0, new_limit)]
+    return due + new[: max(0, new_allowed)]
 
 
 def order_weak(
