@@ -186,7 +186,7 @@ def banks(ctx: click.Context, as_json: bool) -> None:
     settings = _settings(ctx)
     library = discover(settings.bank_dirs)
     searched = [str(folder) for folder in bank_dirs(settings.bank_dirs)]
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": loaded.bank.id,
             "title": loaded.bank.title,
@@ -197,7 +197,7 @@ def banks(ctx: click.Context, as_json: bool) -> None:
         for loaded in library.banks.values()
         if loaded.bank is not None
     ]
-    skipped = [
+    skipped: list[dict[str, Any]] = [
         {
             "path": str(loaded.path),
             "errors": len(loaded.errors),

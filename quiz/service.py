@@ -13,13 +13,21 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 import msgspec
 
 from quiz.domain.grading import Response, grade_response
-from quiz.domain.model import Bank, question_key
+from quiz.domain.history import (
+    History,
+    Progress,
+    Summary,
+    progress_report,
+    read_history,
+    summarise,
+)
+from quiz.domain.model import Bank
 from quiz.domain.session import (
     DEFAULT_NEW_PER_DAY,
     Answer,
@@ -34,18 +42,7 @@ from quiz.domain.session import (
     session_items,
     session_result,
 )
-from quiz.domain.stats import (
-    DayStat,
-    Mastery,
-    QuestionRecord,
-    daily_history,
-    day_start,
-    due_forecast,
-    local_day,
-    root_mastery,
-    streak_days,
-    topic_mastery,
-)
+from quiz.domain.stats import DayStat, Mastery, QuestionRecord
 
 if TYPE_CHECKING:
     from quiz.banks.loader import Library
@@ -87,39 +84,6 @@ class SessionInfo(msgspec.Struct, frozen=True):
     started_at: datetime
     answered: int
     total: int
-
-
-class Summary(msgspec.Struct, frozen=True):
-    """The home screen's numbers for one profile."""
-
-    profile: str
-    attempts: int
-    accuracy: float | None
-    """Share of attempts fully right; ``None`` before the first attempt."""
-    due_today: int
-    """Questions FSRS wants back by the end of today (overdue included)."""
-    new_available: int
-    """New questions review mode would still introduce today (the daily limit applies)."""
-    streak_days: int
-    unsafe_picks: int
-    """Attempts in which an unsafe option was picked."""
-    topics: list[Mastery]
-    questions_total: int
-
-
-class Progress(msgspec.Struct, frozen=True):
-    """Everything the progress screen and ``ims-quiz stats`` show."""
-
-    summary: Summary
-    history: list[DayStat]
-    """One entry per day with attempts, oldest first."""
-    topics: list[Mastery]
-    roots: list[Mastery]
-    """C1-C8, T1-T12, L1-L5, S1, S2 (and S3-S5 when banks use them), attempts may be 0."""
-    unsafe: list[tuple[str, str, datetime]]
-    """(question key, unsafe option text, when), oldest first."""
-    forecast: list[tuple[date, int]]
-    """Questions due on each of the next 14 days; today includes overdue ones."""
 
 
 def needs_history(mode: Mode) -> bool:
@@ -262,109 +226,34 @@ class Trainer:
         """The usable banks, in library order."""
         return self.library.usable()
 
-    def _question_keys(self) -> set[str]:
-        return {question_key(bank.id, q.id) for bank in self.banks() for q in bank.questions}
-
-    def _history(self, now: datetime) -> tuple[list[Attempt], dict[str, QuestionRecord], int]:
+    def _history(self, now: datetime) -> History:
         """The profile's attempts, a record per question, and new questions started today."""
-        from quiz.domain.scheduling import question_mastery
-
-        attempts = self.store.attempts(self.profile_id)
-        cards = self.store.cards(self.profile_id)
-        latest: dict[str, Attempt] = {}
-        counts: dict[str, int] = {}
-        first: dict[str, Attempt] = {}
-        correct_in_session: dict[str, int] = {}
-        for attempt in attempts:
-            key = attempt.key
-            latest[key] = attempt
-            counts[key] = counts.get(key, 0) + 1
-            first.setdefault(key, attempt)
-            if attempt.correct and attempt.session_id is not None:
-                correct_in_session[key] = max(correct_in_session.get(key, 0), attempt.session_id)
-        # A flag stays open until the question is answered right in a later session.
-        flagged = {
-            key
-            for session_id, key in self.store.profile_flags(self.profile_id)
-            if correct_in_session.get(key, 0) <= session_id
-        }
-        records: dict[str, QuestionRecord] = {}
-        for key in latest.keys() | cards.keys() | flagged:
-            last = latest.get(key)
-            card = cards.get(key)
-            records[key] = QuestionRecord(
-                attempts=counts.get(key, 0),
-                last_score=last.score if last else 0.0,
-                last_correct=last.correct if last else False,
-                last_answered_at=last.answered_at if last else None,
-                due=card.due if card else None,
-                mastery=question_mastery(card, last.score, now) if last else 0.0,
-                flagged=key in flagged,
-            )
-        today = local_day(now, self._tz)
-        new_today = sum(
-            attempt.mode is Mode.REVIEW and local_day(attempt.answered_at, self._tz) == today
-            for attempt in first.values()
+        return read_history(
+            self.store.attempts(self.profile_id),
+            self.store.cards(self.profile_id),
+            self.store.profile_flags(self.profile_id),
+            now,
+            self._tz,
         )
-        return attempts, records, new_today
 
     # --- reading --------------------------------------------------------------------------------
 
     def summary(self) -> Summary:
         """Totals, what is due, streak and mastery per topic."""
         now = self.now()
-        attempts, records, new_today = self._history(now)
-        return self._summary(now, attempts, records, new_today)
+        return self._summary(now, self._history(now))
 
-    def _summary(
-        self,
-        now: datetime,
-        attempts: list[Attempt],
-        records: dict[str, QuestionRecord],
-        new_today: int,
-    ) -> Summary:
-        keys = self._question_keys()
-        tomorrow = day_start(local_day(now, self._tz) + timedelta(days=1), self._tz)
-        due_today = sum(
-            1 for key in keys if (r := records.get(key)) and r.due is not None and r.due < tomorrow
-        )
-        unseen = sum(1 for key in keys if key not in records or records[key].due is None)
-        correct = sum(a.correct for a in attempts)
-        return Summary(
-            profile=self.profile,
-            attempts=len(attempts),
-            accuracy=correct / len(attempts) if attempts else None,
-            due_today=due_today,
-            new_available=min(unseen, max(0, self.new_per_day - new_today)),
-            streak_days=streak_days(
-                (local_day(a.answered_at, self._tz) for a in attempts), local_day(now, self._tz)
-            ),
-            unsafe_picks=sum(a.unsafe for a in attempts),
-            topics=topic_mastery(self.banks(), records),
-            questions_total=len(keys),
+    def _summary(self, now: datetime, history: History) -> Summary:
+        return summarise(
+            self.profile, history, self.banks(), now=now, tz=self._tz, new_per_day=self.new_per_day
         )
 
     def progress(self) -> Progress:
         """History, mastery per topic and per root, unsafe picks and the due forecast."""
         now = self.now()
-        attempts, records, new_today = self._history(now)
-        summary = self._summary(now, attempts, records, new_today)
-        keys = self._question_keys()
-        return Progress(
-            summary=summary,
-            history=daily_history(((a.answered_at, a.correct) for a in attempts), self._tz),
-            topics=summary.topics,
-            roots=root_mastery(self.banks(), records),
-            unsafe=[
-                (attempt.key, text, attempt.answered_at)
-                for attempt in attempts
-                for text in attempt.unsafe_choices
-            ],
-            forecast=due_forecast(
-                (r.due for key, r in records.items() if key in keys and r.due is not None),
-                now,
-                tz=self._tz,
-            ),
+        history = self._history(now)
+        return progress_report(
+            self._summary(now, history), history, self.banks(), now=now, tz=self._tz
         )
 
     def attempts(self, *, all_profiles: bool = False) -> list[Attempt]:
@@ -383,7 +272,8 @@ class Trainer:
         records: dict[str, QuestionRecord] = {}
         new_today = 0
         if needs_history(plan.mode):
-            _, records, new_today = self._history(now)
+            history = self._history(now)
+            records, new_today = history.records, history.new_today
         session = new_session(
             plan,
             self.banks(),
@@ -595,10 +485,12 @@ class ActiveSession:
 
     def _graded(self, answer: Answer, now: datetime) -> tuple[Attempt, Rating]:
         """The attempt that records ``answer``, and its FSRS rating."""
-        from quiz.domain.scheduling import rating_for
+        from quiz.domain.scheduling import graded_attempt
 
-        item = self.items[answer.index]
-        attempt = Attempt.of(
-            item, answer, mode=self.plan.mode, answered_at=now, session_id=self._id
+        return graded_attempt(
+            self.items[answer.index],
+            answer,
+            mode=self.plan.mode,
+            answered_at=now,
+            session_id=self._id,
         )
-        return attempt, rating_for(item.question, answer.grade, answer.seconds)

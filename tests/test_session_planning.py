@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,9 +16,10 @@ from quiz.domain.grading import (
     OrderingResponse,
     grade_response,
 )
-from quiz.domain.model import Matching, MultipleChoice, Ordering, SingleChoice
+from quiz.domain.model import Matching, MultipleChoice, Ordering, SingleChoice, Source
 from quiz.domain.session import (
     Mode,
+    Reference,
     SessionPlan,
     make_item,
     plan_session,
@@ -322,3 +324,29 @@ def test_weak_serves_the_lowest_mastery_topics_first() -> None:
 
 def test_weak_needs_some_history() -> None:
     assert keys(SessionPlan(Mode.WEAK, count=20, seed=2), {}) == []
+
+
+def test_every_mode_has_one_display_name_and_blurb() -> None:
+    labels = {mode: mode.label for mode in Mode}
+    assert labels[Mode.WEAK] == "Weak areas"
+    assert len(set(labels.values())) == len(Mode)
+    assert all(mode.blurb and mode.blurb == mode.blurb.strip() for mode in Mode)
+
+
+def test_items_carry_their_references_resolved() -> None:
+    bank = msgspec.structs.replace(
+        BANK,
+        sources={
+            "gunn": "Gunn CC. The Gunn Approach to the Treatment of Chronic Pain. 1996.",
+            "web": Source(citation="A web page", url="https://example.org/ims"),
+        },
+    )
+    question = msgspec.structs.replace(BANK.questions[0], refs=["web", "gunn", "gone"])
+    item = make_item(bank, question, seed=1)
+    assert item.references == (
+        Reference("web", "A web page", "https://example.org/ims"),
+        Reference("gunn", "Gunn CC. The Gunn Approach to the Treatment of Chronic Pain. 1996."),
+        Reference("gone", "gone"),
+    )
+    rebuilt = session_items([item.key], [bank], seed=1)
+    assert [i.references for i in rebuilt] == [(Reference("gunn", BANK.source("gunn").citation),)]

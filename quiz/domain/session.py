@@ -44,7 +44,7 @@ from quiz.domain.model import (
     content_hash,
     question_key,
 )
-from quiz.domain.stats import QuestionRecord, topic_mastery
+from quiz.domain.stats import QuestionRecord, new_limit, topic_mastery
 
 DEFAULT_COUNT: Final = 20
 DEFAULT_NEW_PER_DAY: Final = 20
@@ -64,6 +64,29 @@ class Mode(StrEnum):
     """The lowest-mastery topics first."""
     MISTAKES = "mistakes"
     """Questions answered wrong last time, or flagged."""
+
+    @property
+    def label(self) -> str:
+        """The mode's name as the trainee reads it: ``"Weak areas"`` (headings, results, lists)."""
+        return _MODE_LABELS[self][0]
+
+    @property
+    def blurb(self) -> str:
+        """What the mode does, in a few words: ``"your lowest-mastery topics first"``.
+
+        The setup form's title is ``f"{mode.label}: {mode.blurb}"``.
+        """
+        return _MODE_LABELS[self][1]
+
+
+_MODE_LABELS: Final[dict[Mode, tuple[str, str]]] = {
+    Mode.PRACTICE: ("Practice", "feedback after every answer"),
+    Mode.EXAM: ("Exam", "timed, feedback at the end"),
+    Mode.REVIEW: ("Review", "what is due, then new questions"),
+    Mode.WEAK: ("Weak areas", "your lowest-mastery topics first"),
+    Mode.MISTAKES: ("Mistakes", "questions you got wrong or flagged"),
+}
+"""The one home of each mode's display name and blurb (:attr:`Mode.label`, :attr:`Mode.blurb`)."""
 
 
 class SessionPlan(msgspec.Struct, frozen=True):
@@ -110,6 +133,16 @@ class SessionPlan(msgspec.Struct, frozen=True):
         )
 
 
+class Reference(msgspec.Struct, frozen=True):
+    """One of a question's ``refs``, resolved against its bank's ``sources``."""
+
+    key: str
+    """The source key the question cites."""
+    citation: str
+    """The full citation; the key itself when the bank has no such source."""
+    url: str | None = None
+
+
 class SessionItem(msgspec.Struct, frozen=True):
     """One question of a session, as it is shown."""
 
@@ -126,6 +159,8 @@ class SessionItem(msgspec.Struct, frozen=True):
     right_options: tuple[str, ...]
     """matching: every right-hand option (pair rights and distractors) in display order;
     other types: ``()``."""
+    references: tuple[Reference, ...] = ()
+    """The question's ``refs`` in order, resolved (the feedback panel lists them)."""
 
 
 class Answer(msgspec.Struct, frozen=True):
@@ -281,7 +316,7 @@ def plan_session(
         case Mode.PRACTICE | Mode.EXAM:
             ordered = order_random(candidates, rng)
         case Mode.REVIEW:
-            ordered = order_review(candidates, records, now, new_per_day - new_today)
+            ordered = order_review(candidates, records, now, new_limit(new_per_day, new_today))
         case Mode.WEAK:
             ordered = order_weak(candidates, records, banks, rng)
         case Mode.MISTAKES:
@@ -326,9 +361,9 @@ def order_review(
     candidates: Sequence[Candidate],
     records: Mapping[str, QuestionRecord],
     now: datetime,
-    new_limit: int,
+    new_allowed: int,
 ) -> list[Candidate]:
-    """Review: questions due by ``now`` (earliest due first), then up to ``new_limit`` new ones.
+    """Review: questions due by ``now`` (earliest due first), then up to ``new_allowed`` new ones.
 
     A question is new when it has no FSRS card yet; new ones come in file order.
     """
@@ -341,7 +376,7 @@ def order_review(
     ]
     due.sort(key=lambda c: (records[c.key].due, c.file_order))
     new = [c for c in candidates if (record := records.get(c.key)) is None or record.due is None]
-    return due + new[: max(0, new_limit)]
+    return due + new[: max(0, new_allowed)]
 
 
 def order_weak(
@@ -449,7 +484,20 @@ def make_item(bank: Bank, question: Question, seed: int) -> SessionItem:
         topic_title=bank.topic(topic).title if topic in bank.topics else topic,
         choice_order=choice_order,
         right_options=right_options,
+        references=references_of(bank, question),
     )
+
+
+def references_of(bank: Bank, question: Question) -> tuple[Reference, ...]:
+    """``question.refs`` resolved against ``bank.sources``; an unknown key cites itself."""
+    references = []
+    for key in question.refs:
+        if key in bank.sources:
+            source = bank.source(key)
+            references.append(Reference(key, source.citation, source.url))
+        else:
+            references.append(Reference(key, key))
+    return tuple(references)
 
 
 def preview_item(bank: Bank, question: Question) -> SessionItem:

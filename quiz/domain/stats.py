@@ -100,6 +100,11 @@ def _aggregate(
     return Mastery(key, title, total, sum(record.attempts for record in found))
 
 
+def new_limit(new_per_day: int, new_today: int) -> int:
+    """How many new questions review may still introduce today, ``new_today`` having started."""
+    return max(0, new_per_day - new_today)
+
+
 def local_day(moment: datetime, tz: tzinfo | None = None) -> date:
     """The calendar day of ``moment`` in ``tz`` (``None``: the computer's time zone)."""
     return moment.astimezone(tz).date()

@@ -16,6 +16,10 @@ from quiz.domain.grading import response_from_dict, response_to_dict
 from quiz.domain.scheduling import Card, ReviewLog
 from quiz.domain.session import Attempt, Mode, SessionPlan
 
+Row = Mapping[Any, Any]
+"""A row by column name: SQLAlchemy's ``RowMapping`` (which also takes ``Column`` keys) or a
+plain dict."""
+
 
 class StoredSession(msgspec.Struct, frozen=True):
     """A session as stored: enough to rebuild it exactly (plan with seed, item keys in order)."""
@@ -54,7 +58,7 @@ def session_row(
     }
 
 
-def session_from_row(row: Mapping[str, Any]) -> StoredSession:
+def session_from_row(row: Row) -> StoredSession:
     return StoredSession(
         id=row["id"],
         profile_id=row["profile_id"],
@@ -84,7 +88,7 @@ def attempt_row(attempt: Attempt, profile_id: int) -> dict[str, Any]:
     }
 
 
-def attempt_from_row(row: Mapping[str, Any], profile: str = "") -> Attempt:
+def attempt_from_row(row: Row, profile: str = "") -> Attempt:
     return Attempt(
         bank_id=row["bank_id"],
         question_id=row["question_id"],
@@ -107,7 +111,7 @@ def card_row(card: Card) -> dict[str, Any]:
     return {"card": card.to_dict(), "due": card.due}
 
 
-def card_from_row(row: Mapping[str, Any]) -> Card:
+def card_from_row(row: Row) -> Card:
     return Card.from_dict(row["card"])
 
 
@@ -127,7 +131,7 @@ def review_log_row(
     }
 
 
-def review_log_from_row(row: Mapping[str, Any]) -> ReviewLog:
+def review_log_from_row(row: Row) -> ReviewLog:
     return ReviewLog.from_dict(
         {
             "card_id": row["card_id"],

@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Connection, Engine, delete, event, insert, select, update
+from sqlalchemy import Connection, CursorResult, Engine, delete, event, insert, select, update
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from quiz.domain.grading import Response, response_from_dict, response_to_dict
 from quiz.domain.model import question_key
-from quiz.domain.scheduling import Card, Rating, ReviewLog, new_card, review
+from quiz.domain.scheduling import Card, Rating, ReviewLog, review_attempt
 from quiz.domain.session import Attempt, SessionPlan
 from quiz.progress import StoreError
 from quiz.progress.convert import (
@@ -204,9 +204,9 @@ class Store:
         with self._transaction(write=True) as connection:
             found = connection.execute(query).scalar()  # another app may have just made it
             if found is None:
-                found = connection.execute(
-                    insert(profiles).values(name=name, created_at=now)
-                ).inserted_primary_key[0]
+                found = _new_id(
+                    connection.execute(insert(profiles).values(name=name, created_at=now))
+                )
         return int(found)
 
     # --- sessions -------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ class Store:
         """Store a new session (``plan.seed`` must be set); returns its id."""
         row = session_row(profile_id, plan, list(item_keys), started_at)
         with self._transaction(write=True) as connection:
-            return int(connection.execute(insert(sessions).values(row)).inserted_primary_key[0])
+            return _new_id(connection.execute(insert(sessions).values(row)))
 
     def session(self, session_id: int) -> StoredSession | None:
         """The session ``session_id``, or ``None``."""
@@ -266,23 +266,24 @@ class Store:
     ) -> None:
         """Record attempts and review their FSRS cards, in one transaction.
 
-        Each attempt reviews the question's card (created on its first attempt) with its rating
-        at ``attempt.answered_at``, and leaves a review log. With ``finish_session``, that
-        session is marked finished at ``finished_at`` in the same transaction.
+        Each attempt reviews the question's card with its rating
+        (:func:`~quiz.domain.scheduling.review_attempt`) and leaves a review log; the card is
+        read and written in this transaction, so concurrent apps lose no review. With
+        ``finish_session``, that session is marked finished at ``finished_at`` in the same
+        transaction.
         """
         with self._transaction(write=True) as connection:
             for attempt, rating in graded:
-                attempt_id = connection.execute(
-                    insert(attempts).values(attempt_row(attempt, profile_id))
-                ).inserted_primary_key[0]
+                attempt_id = _new_id(
+                    connection.execute(insert(attempts).values(attempt_row(attempt, profile_id)))
+                )
                 where = (
                     cards.c.profile_id == profile_id,
                     cards.c.bank_id == attempt.bank_id,
                     cards.c.question_id == attempt.question_id,
                 )
                 row = connection.execute(select(cards).where(*where)).mappings().first()
-                card = card_from_row(row) if row else new_card(attempt.key, attempt.answered_at)
-                card, log = review(card, rating, attempt.answered_at, attempt.seconds)
+                card, log = review_attempt(card_from_row(row) if row else None, attempt, rating)
                 if row:
                     connection.execute(update(cards).where(*where).values(card_row(card)))
                 else:
@@ -477,6 +478,14 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Connection) -> None:
         write = connection.get_execution_options().get(_WRITE, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _new_id(result: CursorResult[Any]) -> int:
+    """The primary key that the one-row ``INSERT`` behind ``result`` gave its row."""
+    key = result.inserted_primary_key
+    if key is None:  # only for statements that are not single-row inserts
+        raise StoreError("the progress database returned no id for a new row")
+    return int(key[0])
 
 
 def _reason(error: SQLAlchemyError) -> str:
