@@ -26,8 +26,7 @@ from quiz.tui.startup import ServicesOpened, Startup, UnfinishedFound
 
 if TYPE_CHECKING:
     from quiz.banks.loader import Library
-    from quiz.domain.model import Bank
-    from quiz.domain.session import SessionItem, SessionPlan
+    from quiz.domain.session import SessionPlan
     from quiz.service import ActiveSession, Trainer
 
 
@@ -192,13 +191,6 @@ class IMSQuizApp(App[None]):
         self.push_screen(question_screen_for(session))
 
     # --- for screens -----------------------------------------------------------------------------
-
-    def bank_for(self, item: SessionItem) -> Bank | None:
-        """The bank a session item came from, if it is still loaded."""
-        library = self.library
-        if library is None or item.bank_id not in library.banks:
-            return None
-        return library.bank(item.bank_id)
 
     def refresh_current(self) -> None:
         """Ask the visible screen to reload its data (after a session ends, say)."""

@@ -172,7 +172,7 @@ class PreviewScreen(QuizScreen):
         grade = grade_response(self.item.question, response)
         widget.reveal(grade, response)
         feedback = self.query_one("#feedback", FeedbackPanel)
-        feedback.show(self.item, grade, self.bank)
+        feedback.show(self.item, grade)
         feedback.display = True
         self.checked = True
         self.query_one("#question-body", VerticalScroll).focus()

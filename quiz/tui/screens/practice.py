@@ -59,11 +59,11 @@ class PracticeScreen(QuestionScreen):
         feedback = self._feedback()
         item = self.session.items[index]
         if feedback is None:
-            feedback = FeedbackPanel(item, self.quiz.bank_for(item), id="feedback")
+            feedback = FeedbackPanel(item, id="feedback")
             feedback.display = False
             self.query_one("#question-body", VerticalScroll).mount(feedback)
         elif self._prepared != index:
-            feedback.prepare(item, self.quiz.bank_for(item))
+            feedback.prepare(item)
         self._prepared = index
         return feedback
 

@@ -36,14 +36,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-MODE_NAMES = {
-    Mode.PRACTICE: "Practice",
-    Mode.EXAM: "Exam",
-    Mode.REVIEW: "Review",
-    Mode.WEAK: "Weak areas",
-    Mode.MISTAKES: "Mistakes",
-}
-
 
 class QuestionScreen(QuizScreen):
     """One session's questions, one at a time. Subclasses decide what enter does, what the
@@ -209,7 +201,7 @@ class QuestionScreen(QuizScreen):
     def _update_status(self) -> None:
         item = self.session.items[self.index]
         left = Text(no_wrap=True, overflow="ellipsis")
-        left.append(f" {MODE_NAMES[self.session.plan.mode]} ", style="bold reverse")
+        left.append(f" {self.session.plan.mode.label} ", style="bold reverse")
         left.append(f"  {self.index + 1}/{len(self.session.items)}  ", style="bold")
         left.append(item.topic_title, style="italic")
         left.append(f" · d{item.question.difficulty}", style="dim")

@@ -57,7 +57,7 @@ class ResultsScreen(QuizScreen):
         result = self.result
         minutes, seconds = divmod(int(result.seconds), 60)
         headline = Text()
-        headline.append(f" {result.mode.value.capitalize()} results ", style="bold reverse")
+        headline.append(f" {result.mode.label} results ", style="bold reverse")
         good = result.score >= 0.8
         style = "bold green" if good else "bold yellow" if result.score >= 0.5 else "bold red"
         headline.append(f"  Score {result.score:.0%}", style=style)
@@ -169,10 +169,7 @@ class ReviewScreen(QuizScreen):
             from quiz.domain.grading import Grade
 
             widget.reveal(Grade(score=0.0, correct=False, unsafe=False), None)
-        app = self.quiz
-        self.query_one("#feedback", FeedbackPanel).show(
-            item, answer.grade if answer else None, app.bank_for(item)
-        )
+        self.query_one("#feedback", FeedbackPanel).show(item, answer.grade if answer else None)
         self.query_one("#question-body", VerticalScroll).focus()
 
     def action_move(self, step: int) -> None:

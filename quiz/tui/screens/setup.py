@@ -13,13 +13,6 @@ from textual.widgets import Button, Input, Label, SelectionList, Static
 from quiz.banks.loader import Library
 from quiz.domain.session import Mode, SessionPlan
 
-MODE_TITLES = {
-    Mode.PRACTICE: "Practice: feedback after every answer",
-    Mode.EXAM: "Exam: timed, feedback at the end",
-    Mode.REVIEW: "Review: what is due, then new questions",
-    Mode.WEAK: "Weak areas: your lowest-mastery topics first",
-    Mode.MISTAKES: "Mistakes: questions you got wrong or flagged",
-}
 DEFAULT_COUNT = {Mode.EXAM: 20, Mode.REVIEW: 20}
 DIFFICULTIES = ((1, "1 recall"), (2, "2 application"), (3, "3 clinical reasoning"))
 
@@ -40,7 +33,9 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
     def compose(self) -> ComposeResult:
         banks = self.library.usable()
         with Vertical(id="setup", classes="dialog"):
-            yield Static(Text(MODE_TITLES[self.mode], style="bold"), classes="dialog-title")
+            yield Static(
+                Text(f"{self.mode.label}: {self.mode.blurb}", style="bold"), classes="dialog-title"
+            )
             with VerticalScroll():
                 with Horizontal(classes="setup-lists"):
                     with Vertical():
