@@ -52,8 +52,10 @@ class IMSQuizApp(App[None]):
     TITLE = "IMS Quiz"
     SUB_TITLE = "Gunn intramuscular stimulation trainer"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("question_mark,f1", "help", "Help"),
+        Binding(
+            "ctrl+q", "quit", "Quit", priority=True, tooltip="quit (answers are saved as you go)"
+        ),
+        Binding("question_mark,f1", "help", "Help", tooltip="this help"),
     ]
 
     class SessionStarted(Message):

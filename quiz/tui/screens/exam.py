@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.binding import Binding
 
-from quiz.tui.screens.question import QuestionScreen
+from quiz.tui.screens.question import FLAG, LEAVE, QuestionScreen
 
 if TYPE_CHECKING:
     from quiz.domain.grading import Response
     from quiz.service import ActiveSession, Answer
+
+_MOVES = Binding.Group("next / previous question (answers are kept)")
 
 
 class ExamScreen(QuestionScreen):
@@ -20,12 +22,22 @@ class ExamScreen(QuestionScreen):
 
     BINDINGS = [
         Binding("enter", "submit", "Save"),
-        Binding("f,ctrl+f", "flag", "Flag"),
-        Binding("n", "move(1)", "Next"),
-        Binding("p", "move(-1)", "Prev"),
-        Binding("g", "navigator", "Overview"),
-        Binding("s", "finish_exam", "Finish"),
-        Binding("escape", "leave", "Leave"),
+        FLAG,
+        Binding("n", "move(1)", "Next", group=_MOVES),
+        Binding("p", "move(-1)", "Prev", group=_MOVES),
+        Binding(
+            "g",
+            "navigator",
+            "Overview",
+            tooltip="overview of all questions: answered, flagged, open",
+        ),
+        Binding(
+            "s",
+            "finish_exam",
+            "Finish",
+            tooltip="submit the exam (asks first if some are unanswered)",
+        ),
+        LEAVE,
     ]
 
     def __init__(self, session: ActiveSession) -> None:

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from quiz.domain.session import Mode
+from quiz.tui.keys import binding_for, first_key
 from quiz.tui.messages import ServicesReady
 from quiz.tui.screens._base import QuizScreen
 from quiz.tui.widgets.footer import Footer
@@ -23,16 +24,27 @@ from quiz.tui.widgets.mastery import MasteryBars
 if TYPE_CHECKING:
     from quiz.service import Summary, Trainer
 
-ACTIONS: tuple[tuple[str, str, str], ...] = (
-    ("practice", "p", "Practice"),
-    ("exam", "e", "Exam"),
-    ("review", "r", "Review due"),
-    ("weak", "w", "Weak areas"),
-    ("mistakes", "m", "Mistakes"),
-    ("banks", "b", "Banks"),
-    ("progress", "g", "Progress"),
-    ("help", "?", "Help"),
+MENU: tuple[tuple[str, str, str], ...] = (
+    ("p", "practice", "Practice"),
+    ("e", "exam", "Exam"),
+    ("r", "review", "Review due"),
+    ("w", "weak", "Weak areas"),
+    ("m", "mistakes", "Mistakes"),
+    ("b", "banks", "Banks"),
+    ("g", "progress", "Progress"),
 )
+"""Home's actions: key, what :meth:`HomeScreen.action_choose` is given, and the menu's label.
+
+The one statement of these keys: home's bindings, its menu and the help screen's "Home" lines
+are made from it (the menu ends with the app's help key)."""
+
+_SESSIONS = Binding.Group(", ".join(label.lower() for _, _, label in MENU[:5]), compact=True)
+_SCREENS = Binding.Group(", ".join(label.lower() for _, _, label in MENU[5:]))
+
+
+def _menu_binding(key: str, choice: str, label: str) -> Binding:
+    group = _SESSIONS if choice in {mode.value for mode in Mode} else _SCREENS
+    return Binding(key, f"choose('{choice}')", label, show=False, group=group)
 
 
 class HomeScreen(QuizScreen):
@@ -55,14 +67,8 @@ class HomeScreen(QuizScreen):
     """
 
     BINDINGS = [
-        Binding("p", "choose('practice')", "Practice", show=False),
-        Binding("e", "choose('exam')", "Exam", show=False),
-        Binding("r", "choose('review')", "Review", show=False),
-        Binding("w", "choose('weak')", "Weak areas", show=False),
-        Binding("m", "choose('mistakes')", "Mistakes", show=False),
-        Binding("b", "choose('banks')", "Banks", show=False),
-        Binding("g", "choose('progress')", "Progress", show=False),
-        Binding("t", "app.change_theme", "Theme"),
+        *(_menu_binding(*action) for action in MENU),
+        Binding("t", "app.change_theme", "Theme", tooltip="theme (your choice is remembered)"),
         Binding("q", "app.quit", "Quit", show=False),
     ]
 
@@ -70,19 +76,22 @@ class HomeScreen(QuizScreen):
         yield Header()
         with Horizontal(id="home"):
             with Vertical(id="menu-column"):
-                yield OptionList(
-                    *(
-                        Option(Text.assemble((f" {key} ", "bold reverse"), f"  {label}"), id=name)
-                        for name, key, label in ACTIONS
-                    ),
-                    id="menu",
-                )
+                yield OptionList(*self._menu(), id="menu")
             with VerticalScroll(id="overview"):
                 yield Static(Text("Loading banks and progress…", style="dim"), id="summary")
                 yield Static("Mastery by topic", classes="section-title")
                 yield MasteryBars(empty="No topics yet.", id="topics")
                 yield Static(id="skipped")
         yield Footer()
+
+    def _menu(self) -> list[Option]:
+        """A line for each home action, and one for help, in the order of :data:`MENU`."""
+        help_key = binding_for(self.app.BINDINGS, "help")
+        actions = [*MENU, (first_key(help_key), "help", help_key.description)]
+        return [
+            Option(Text.assemble((f" {key} ", "bold reverse"), f"  {label}"), id=choice)
+            for key, choice, label in actions
+        ]
 
     def on_mount(self) -> None:
         self.query_one("#menu", OptionList).focus()

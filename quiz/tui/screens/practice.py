@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 
-from quiz.tui.screens.question import QuestionScreen
+from quiz.tui.screens.question import FLAG, LEAVE, QuestionScreen
 from quiz.tui.widgets.feedback import FeedbackPanel
 
 if TYPE_CHECKING:
@@ -18,10 +18,10 @@ class PracticeScreen(QuestionScreen):
     """Enter grades the answer and shows the feedback; enter on the feedback goes on."""
 
     BINDINGS = [
-        Binding("enter", "submit", "Submit"),
+        Binding("enter", "submit", "Submit", tooltip="submit; on feedback: next question"),
         Binding("enter", "next", "Next"),
-        Binding("f,ctrl+f", "flag", "Flag"),
-        Binding("escape", "leave", "Leave"),
+        FLAG,
+        LEAVE,
     ]
 
     def __init__(self, session: ActiveSession) -> None:

@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Markdown, Static
@@ -35,6 +36,15 @@ if TYPE_CHECKING:
     from quiz.service import ActiveSession, Answer, SessionResult
 
 T = TypeVar("T")
+
+FLAG = Binding(
+    "f,ctrl+f",
+    "flag",
+    "Flag",
+    tooltip="flag for later (ctrl+f when a question has six or more options)",
+)
+LEAVE = Binding("escape", "leave", "Leave")
+"""Keys of every question screen; each screen lists them among its BINDINGS, in footer order."""
 
 
 class QuestionScreen(QuizScreen):

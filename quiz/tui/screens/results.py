@@ -44,7 +44,7 @@ class ResultsScreen(QuizScreen):
     """
 
     BINDINGS = [
-        Binding("r", "retry", "Retry mistakes"),
+        Binding("r", "retry", "Retry mistakes", tooltip="retry the questions you got wrong"),
         Binding("escape,h", "home", "Home"),
     ]
 
