@@ -19,12 +19,15 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
+from quiz.domain.text import visible
 from quiz.service import NoQuestions
 from quiz.settings import Settings
 from quiz.tui import preferences
 from quiz.tui.startup import ServicesOpened, Startup, UnfinishedFound
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from quiz.banks.loader import Library
     from quiz.domain.session import SessionPlan
     from quiz.service import ActiveSession, Trainer
@@ -204,6 +207,25 @@ class IMSQuizApp(App[None]):
         # The app's own workers (start-up, sessions); each screen reports its own.
         if event.state is WorkerState.ERROR:
             self.report_failure(event.worker.error)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a notification; every one passes here, and may quote bank text (a topic, an
+        error about a file), so control characters in it are shown as escapes."""
+        super().notify(
+            visible(message),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def report_failure(self, error: BaseException | None) -> None:
         """Tell the trainee that work failed (workers never crash the app)."""

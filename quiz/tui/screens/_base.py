@@ -8,6 +8,8 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from quiz.domain.text import visible
+
 if TYPE_CHECKING:
     from quiz.domain.model import Case
     from quiz.tui.app import IMSQuizApp
@@ -15,7 +17,7 @@ if TYPE_CHECKING:
 
 def case_title(case: Case) -> Text:
     """The line above a case's vignette (bank text, never markup)."""
-    return Text(f"Case: {case.title}", style="bold")
+    return Text(f"Case: {visible(case.title)}", style="bold")
 
 
 class QuizScreen(Screen[None]):

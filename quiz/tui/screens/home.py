@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from quiz.domain.session import Mode
+from quiz.domain.text import visible
 from quiz.tui.keys import binding_for, first_key
 from quiz.tui.messages import ServicesReady
 from quiz.tui.screens._base import QuizScreen
@@ -109,7 +110,9 @@ class HomeScreen(QuizScreen):
         self._show_skipped()
         if self.quiz.load_error:
             self.query_one("#summary", Static).update(
-                Text.assemble(("Progress cannot be opened\n", "bold red"), self.quiz.load_error)
+                Text.assemble(
+                    ("Progress cannot be opened\n", "bold red"), visible(self.quiz.load_error)
+                )
             )
             return
         trainer = self.quiz.trainer
@@ -148,7 +151,7 @@ class HomeScreen(QuizScreen):
         text = Text(f"{len(library.skipped)} bank(s) skipped as broken:\n", style="bold yellow")
         for loaded in library.skipped:
             first = loaded.errors[0].format() if loaded.errors else str(loaded.path)
-            text.append(f"• {first}\n", style="yellow")
+            text.append(f"• {visible(first)}\n", style="yellow")
         text.append("Press b for every problem.", style="dim")
         notice.update(text)
         notice.display = True

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Header, Sparkline, Static
 from textual.worker import get_current_worker
 
+from quiz.domain.text import visible
 from quiz.tui.screens._base import QuizScreen
 from quiz.tui.widgets.footer import Footer
 from quiz.tui.widgets.mastery import MasteryBars, bar, mastery_style
@@ -166,8 +167,8 @@ class ProgressScreen(QuizScreen):
         text = Text()
         for key, option, when in progress.unsafe[-20:]:
             text.append(f"{when.astimezone():%d %b %H:%M}  ", style="dim")
-            text.append(key, style="bold")
-            text.append(f"  picked: {option}\n", style="red")
+            text.append(visible(key), style="bold")
+            text.append(f"  picked: {visible(option)}\n", style="red")
         return text
 
     def action_close(self) -> None:

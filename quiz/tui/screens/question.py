@@ -20,12 +20,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 from textual.worker import Worker
 
 from quiz.domain.session import Mode
+from quiz.domain.text import visible
 from quiz.tui.screens._base import QuizScreen, case_title
 from quiz.tui.widgets.answer import AnswerWidget, answer_widget_for
+from quiz.tui.widgets.bank_text import BankMarkdown
 from quiz.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
@@ -100,7 +102,7 @@ class QuestionScreen(QuizScreen):
         with VerticalScroll(id="question-body"):
             if item.case is not None:
                 yield from self._case_widgets(item.case)
-            yield Markdown(item.question.prompt, id="prompt")
+            yield BankMarkdown(item.question.prompt, id="prompt")
             yield self._answer
         yield Footer()
 
@@ -147,10 +149,10 @@ class QuestionScreen(QuizScreen):
                 return index
         return self._index_when_all_answered()
 
-    def _case_widgets(self, case: Case) -> tuple[Static, Markdown]:
+    def _case_widgets(self, case: Case) -> tuple[Static, BankMarkdown]:
         """The case's title and vignette, above the questions that share it."""
         title = Static(case_title(case), id="case-title", classes="case-title")
-        return title, Markdown(case.vignette, id="vignette")
+        return title, BankMarkdown(case.vignette, id="vignette")
 
     def _new_answer_widget(self, index: int) -> AnswerWidget:
         """Item ``index``'s answer widget, showing :meth:`_shown_response`."""
@@ -160,7 +162,7 @@ class QuestionScreen(QuizScreen):
         """Show item ``index`` with a fresh answer widget (restored from a saved answer)."""
         item = self.session.items[index]
         body = self.query_one("#question-body", VerticalScroll)
-        prompt = self.query_one("#prompt", Markdown)
+        prompt = self.query_one("#prompt", BankMarkdown)
         drawn: list[Awaitable[object]] = [prompt.update(item.question.prompt)]
         shown = self.query("#case-title, #vignette")
         if item.case is None:
@@ -169,7 +171,7 @@ class QuestionScreen(QuizScreen):
             drawn.append(body.mount(*self._case_widgets(item.case), before=prompt))
         else:
             self.query_one("#case-title", Static).update(case_title(item.case))
-            drawn.append(self.query_one("#vignette", Markdown).update(item.case.vignette))
+            drawn.append(self.query_one("#vignette", BankMarkdown).update(item.case.vignette))
             shown.set(display=True)
         # Let go of the focus first: removing the focused widget would hand it to the body, and
         # each focus change restyles the whole question (a good part of the time to show it).
@@ -213,7 +215,7 @@ class QuestionScreen(QuizScreen):
         left = Text(no_wrap=True, overflow="ellipsis")
         left.append(f" {self.session.plan.mode.label} ", style="bold reverse")
         left.append(f"  {self.index + 1}/{len(self.session.items)}  ", style="bold")
-        left.append(item.topic_title, style="italic")
+        left.append(visible(item.topic_title), style="italic")
         left.append(f" · d{item.question.difficulty}", style="dim")
         status = Table.grid(expand=True)
         status.add_column(ratio=1, no_wrap=True, overflow="ellipsis")

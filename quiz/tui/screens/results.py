@@ -10,11 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Markdown, Static
+from textual.widgets import DataTable, Static
 
 from quiz.domain.session import Mode, SessionPlan
+from quiz.domain.text import visible
 from quiz.tui.screens._base import QuizScreen, case_title
 from quiz.tui.widgets.answer import answer_widget_for
+from quiz.tui.widgets.bank_text import BankMarkdown, bank_text
 from quiz.tui.widgets.feedback import FeedbackPanel, verdict_text
 from quiz.tui.widgets.footer import Footer
 
@@ -79,7 +81,7 @@ class ResultsScreen(QuizScreen):
         topics = self.query_one("#topics-table", DataTable)
         topics.add_columns("Topic", "Answered", "Correct", "Score")
         for row in self.result.per_topic:
-            topics.add_row(Text(row.title), row.answered, row.correct, f"{row.score:.0%}")
+            topics.add_row(bank_text(row.title), row.answered, row.correct, f"{row.score:.0%}")
         questions = self.query_one("#questions-table", DataTable)
         questions.add_columns("#", "", "Topic", "Question")
         for index, item in enumerate(self.session.items):
@@ -87,8 +89,8 @@ class ResultsScreen(QuizScreen):
             questions.add_row(
                 index + 1,
                 verdict_text(answer.grade if answer else None)[:1],
-                Text(item.topic_title),
-                Text(first_line(item.question.prompt)),
+                bank_text(item.topic_title),
+                bank_text(first_line(item.question.prompt)),
                 key=str(index),
             )
         questions.focus(scroll_visible=False)
@@ -132,8 +134,8 @@ class ReviewScreen(QuizScreen):
         yield Static(id="status")
         with VerticalScroll(id="question-body"):
             yield Static(id="case-title", classes="case-title")
-            yield Markdown(id="vignette")
-            yield Markdown(id="prompt")
+            yield BankMarkdown(id="vignette")
+            yield BankMarkdown(id="prompt")
             yield Vertical(id="answer-slot")
             yield FeedbackPanel(id="feedback")
         yield Footer()
@@ -149,16 +151,16 @@ class ReviewScreen(QuizScreen):
         status = Text.assemble(
             (" Review ", "bold reverse"),
             (f"  {index + 1}/{len(self.session.items)}  ", "bold"),
-            (item.topic_title, "italic"),
+            (visible(item.topic_title), "italic"),
         )
         self.query_one("#status", Static).update(status)
         title = self.query_one("#case-title", Static)
-        vignette = self.query_one("#vignette", Markdown)
+        vignette = self.query_one("#vignette", BankMarkdown)
         title.display = vignette.display = item.case is not None
         if item.case is not None:
             title.update(case_title(item.case))
             vignette.update(item.case.vignette)
-        self.query_one("#prompt", Markdown).update(item.question.prompt)
+        self.query_one("#prompt", BankMarkdown).update(item.question.prompt)
         slot = self.query_one("#answer-slot")
         slot.remove_children()
         widget = answer_widget_for(item, answer.response if answer else None)

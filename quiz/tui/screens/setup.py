@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, SelectionList, Static
 
 from quiz.banks.loader import Library
 from quiz.domain.session import Mode, SessionPlan
+from quiz.tui.widgets.bank_text import bank_text
 
 DEFAULT_COUNT = {Mode.EXAM: 20, Mode.REVIEW: 20}
 DIFFICULTIES = ((1, "1 recall"), (2, "2 application"), (3, "3 clinical reasoning"))
@@ -41,13 +42,13 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
                     with Vertical():
                         yield Label("Banks")
                         yield SelectionList[str](
-                            *((Text(bank.title), bank.id, True) for bank in banks), id="banks"
+                            *((bank_text(bank.title), bank.id, True) for bank in banks), id="banks"
                         )
                     with Vertical():
                         yield Label("Topics (none ticked = all)")
                         yield SelectionList[str](
                             *(
-                                (Text(bank.topic(key).title), key, False)
+                                (bank_text(bank.topic(key).title), key, False)
                                 for bank in banks
                                 for key in bank.topics
                             ),

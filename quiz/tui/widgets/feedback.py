@@ -5,10 +5,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from quiz.domain.grading import Grade
 from quiz.domain.session import SessionItem
+from quiz.domain.text import visible
+from quiz.tui.widgets.bank_text import BankMarkdown
 
 
 def verdict_text(grade: Grade | None) -> Text:
@@ -44,7 +46,9 @@ class FeedbackPanel(Vertical):
     def __init__(self, item: SessionItem | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._verdict = Static(id="verdict")
-        self._explanation = Markdown(item.question.explanation if item else None, id="explanation")
+        self._explanation = BankMarkdown(
+            item.question.explanation if item else None, id="explanation"
+        )
         self._references = Static(references_text(item) if item else "", id="references")
 
     def compose(self) -> ComposeResult:
@@ -75,5 +79,5 @@ def references_text(item: SessionItem) -> Text:
     """The full citations of the question's refs (resolved on the session item)."""
     references = Text("References\n", style="bold dim")
     for reference in item.references:
-        references.append(f"• {reference.citation}\n", style="dim")
+        references.append(f"• {visible(reference.citation)}\n", style="dim")
     return references
