@@ -28,11 +28,12 @@ import random
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Final, NamedTuple
+from typing import Final, NamedTuple
 
 import msgspec
 
 from quiz.domain.grading import Grade, Response
+from quiz.domain.keys import question_key, split_key, topic_key
 from quiz.domain.model import (
     Bank,
     Case,
@@ -42,11 +43,12 @@ from quiz.domain.model import (
     Question,
     SingleChoice,
     content_hash,
-    question_key,
 )
 from quiz.domain.stats import QuestionRecord, new_limit, topic_mastery
 
-DEFAULT_COUNT: Final = 20
+DEFAULT_PLAN_COUNT: Final = 20
+"""The count of a plan built without one (in code, or stored without one). Forms and the CLI
+start from :attr:`Mode.default_count` instead."""
 DEFAULT_NEW_PER_DAY: Final = 20
 """New questions review mode introduces per day."""
 
@@ -78,6 +80,11 @@ class Mode(StrEnum):
         """
         return _MODE_LABELS[self][1]
 
+    @property
+    def default_count(self) -> int:
+        """How many questions a session of this mode asks when the trainee names no count."""
+        return 20 if self in (Mode.EXAM, Mode.REVIEW) else 10
+
 
 _MODE_LABELS: Final[dict[Mode, tuple[str, str]]] = {
     Mode.PRACTICE: ("Practice", "feedback after every answer"),
@@ -90,7 +97,12 @@ _MODE_LABELS: Final[dict[Mode, tuple[str, str]]] = {
 
 
 class SessionPlan(msgspec.Struct, frozen=True):
-    """What the trainee asked for. Empty filters mean everything."""
+    """What the trainee asked for. Empty filters mean everything.
+
+    Stored as ``msgspec.to_builtins(plan)`` and read back with ``msgspec.convert(data,
+    SessionPlan)``: missing keys take their defaults and unknown keys are ignored, so plans that
+    older and newer versions stored both load.
+    """
 
     mode: Mode
     bank_ids: tuple[str, ...] = ()
@@ -100,37 +112,13 @@ class SessionPlan(msgspec.Struct, frozen=True):
     difficulties: tuple[int, ...] = ()
     roots: tuple[str, ...] = ()
     """Anatomy roots, e.g. ``("C5",)``."""
-    count: int = DEFAULT_COUNT
+    count: int = DEFAULT_PLAN_COUNT
     seed: int | None = None
     """``None``: the service picks one and stores it with the session."""
     minutes: int | None = None
     """Exam time limit; ``None`` is untimed."""
     question_keys: tuple[str, ...] = ()
     """Only these questions (``bank/question``), e.g. to retry a session's mistakes."""
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        data = msgspec.structs.asdict(self)
-        data["mode"] = self.mode.value
-        return {
-            key: list(value) if isinstance(value, tuple) else value for key, value in data.items()
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> SessionPlan:
-        """The plan :meth:`to_dict` produced ``data`` from (unknown keys are ignored)."""
-        return cls(
-            mode=Mode(data["mode"]),
-            bank_ids=tuple(data.get("bank_ids", ())),
-            topics=tuple(data.get("topics", ())),
-            tags=tuple(data.get("tags", ())),
-            difficulties=tuple(int(d) for d in data.get("difficulties", ())),
-            roots=tuple(data.get("roots", ())),
-            count=int(data.get("count", DEFAULT_COUNT)),
-            seed=None if data.get("seed") is None else int(data["seed"]),
-            minutes=None if data.get("minutes") is None else int(data["minutes"]),
-            question_keys=tuple(data.get("question_keys", ())),
-        )
 
 
 class Reference(msgspec.Struct, frozen=True):
@@ -172,14 +160,24 @@ class Answer(msgspec.Struct, frozen=True):
     seconds: float
 
 
-class Attempt(msgspec.Struct, frozen=True):
-    """One graded answer, as progress keeps it (every field is exported)."""
+class Attempt(msgspec.Struct, frozen=True, kw_only=True):
+    """One graded answer, as progress keeps it.
 
+    The one list of an attempt's fields: the store's ``attempts`` columns are these (with
+    ``profile_id`` for ``profile``; a test keeps them in step) and ``ims-quiz export`` writes
+    them in this order (:data:`ATTEMPT_FIELDS`).
+    """
+
+    id: int | None = None
+    """Set by the store."""
+    profile: str = ""
+    """The profile's name (set by the store when reading)."""
+    session_id: int | None = None
+    mode: Mode
     bank_id: str
     question_id: str
     content_hash: str
     """:func:`~quiz.domain.model.content_hash` of the question when it was answered."""
-    mode: Mode
     response: Response
     score: float
     correct: bool
@@ -188,10 +186,6 @@ class Attempt(msgspec.Struct, frozen=True):
     """The text of each unsafe option picked, as it read then."""
     seconds: float
     answered_at: datetime
-    session_id: int | None = None
-    profile: str = ""
-    id: int | None = None
-    """Set by the store."""
 
     @property
     def key(self) -> str:
@@ -225,6 +219,10 @@ class Attempt(msgspec.Struct, frozen=True):
             answered_at=answered_at,
             session_id=session_id,
         )
+
+
+ATTEMPT_FIELDS: Final[tuple[str, ...]] = Attempt.__struct_fields__
+"""The names of :class:`Attempt`'s fields, in order."""
 
 
 class TopicScore(msgspec.Struct, frozen=True):
@@ -274,7 +272,7 @@ class Candidate(NamedTuple):
     @property
     def topic_key(self) -> str:
         """``bank-id/topic-id``, as :class:`~quiz.domain.stats.Mastery` keys topics."""
-        return f"{self.bank.id}/{self.question.topic}"
+        return topic_key(self.bank.id, self.question.topic)
 
     @property
     def file_order(self) -> tuple[int, int]:
@@ -336,9 +334,9 @@ def select_questions(plan: SessionPlan, banks: Sequence[Bank]) -> list[Candidate
         if plan.bank_ids and bank.id not in plan.bank_ids:
             continue
         for position, question in enumerate(bank.questions):
-            if keys and f"{bank.id}/{question.id}" not in keys:
+            if keys and question_key(bank.id, question.id) not in keys:
                 continue
-            if topics and not {question.topic, f"{bank.id}/{question.topic}"} & topics:
+            if topics and not {question.topic, topic_key(bank.id, question.topic)} & topics:
                 continue
             if tags and not tags.intersection(question.tags):
                 continue
@@ -519,7 +517,7 @@ def session_items(keys: Iterable[str], banks: Sequence[Bank], seed: int) -> list
     by_bank = {bank.id: bank for bank in banks}
     items: list[SessionItem] = []
     for key in keys:
-        bank_id, _, question_id = key.partition("/")
+        bank_id, question_id = split_key(key)
         bank = by_bank.get(bank_id)
         question = _find_question(bank, question_id) if bank else None
         if bank is not None and question is not None:

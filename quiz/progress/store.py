@@ -28,8 +28,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
-from quiz.domain.grading import Response, response_from_dict, response_to_dict
-from quiz.domain.model import question_key
+from quiz.domain.grading import Response
+from quiz.domain.keys import question_key
 from quiz.domain.scheduling import Card, Rating, ReviewLog, review_attempt
 from quiz.domain.session import Attempt, SessionPlan
 from quiz.progress import StoreError
@@ -39,6 +39,8 @@ from quiz.progress.convert import (
     attempt_row,
     card_from_row,
     card_row,
+    response_from_json,
+    response_json,
     review_log_from_row,
     review_log_row,
     session_from_row,
@@ -320,7 +322,7 @@ class Store:
             exam_answers.c.bank_id == bank_id,
             exam_answers.c.question_id == question_id,
         )
-        values = {"response": response_to_dict(response), "seconds": seconds, "saved_at": saved_at}
+        values = {"response": response_json(response), "seconds": seconds, "saved_at": saved_at}
         with self._transaction(write=True) as connection:
             if connection.execute(update(exam_answers).where(*where).values(values)).rowcount == 0:
                 connection.execute(
@@ -336,7 +338,7 @@ class Store:
             rows = connection.execute(query).mappings().all()
         return {
             question_key(row["bank_id"], row["question_id"]): (
-                response_from_dict(row["response"]),
+                response_from_json(row["response"]),
                 row["seconds"],
             )
             for row in rows
