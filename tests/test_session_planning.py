@@ -17,16 +17,14 @@ from quiz.domain.grading import (
     grade_response,
 )
 from quiz.domain.model import Matching, MultipleChoice, Ordering, SingleChoice, Source
+from quiz.domain.planning import plan_session, select_questions, take_with_cases
 from quiz.domain.session import (
     Mode,
     Reference,
     SessionPlan,
     make_item,
-    plan_session,
     preview_item,
-    select_questions,
     session_items,
-    take_with_cases,
 )
 from quiz.domain.stats import QuestionRecord
 
