@@ -17,16 +17,14 @@ from quiz.domain.grading import (
     grade_response,
 )
 from quiz.domain.model import Matching, MultipleChoice, Ordering, SingleChoice, Source
+from quiz.domain.planning import plan_session, select_questions, take_with_cases
 from quiz.domain.session import (
     Mode,
     Reference,
     SessionPlan,
     make_item,
-    plan_session,
     preview_item,
-    select_questions,
     session_items,
-    take_with_cases,
 )
 from quiz.domain.stats import QuestionRecord
 
@@ -160,9 +158,9 @@ def test_plan_round_trips_through_a_dict() -> None:
         minutes=15,
         question_keys=("a/q1", "a/q2"),
     )
-    assert SessionPlan.from_dict(plan.to_dict()) == plan
-    assert plan.to_dict()["mode"] == "exam"
-    assert SessionPlan.from_dict({"mode": "review"}) == SessionPlan(Mode.REVIEW)
+    assert msgspec.convert(msgspec.to_builtins(plan), SessionPlan) == plan
+    assert msgspec.to_builtins(plan)["mode"] == "exam"
+    assert msgspec.convert({"mode": "review"}, SessionPlan) == SessionPlan(Mode.REVIEW)
 
 
 # --- shuffling ------------------------------------------------------------------------------------
@@ -350,3 +348,13 @@ def test_items_carry_their_references_resolved() -> None:
     )
     rebuilt = session_items([item.key], [bank], seed=1)
     assert [i.references for i in rebuilt] == [(Reference("gunn", BANK.source("gunn").citation),)]
+
+
+def test_each_mode_has_its_default_count() -> None:
+    assert {mode: mode.default_count for mode in Mode} == {
+        Mode.PRACTICE: 10,
+        Mode.EXAM: 20,
+        Mode.REVIEW: 20,
+        Mode.WEAK: 10,
+        Mode.MISTAKES: 10,
+    }

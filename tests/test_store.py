@@ -270,3 +270,11 @@ def test_an_in_memory_database_is_shared_between_threads() -> None:
         assert len(store.attempts(ann)) == 20 and len(store.cards(ann)) == 20
     finally:
         store.close()
+
+
+def test_the_attempts_table_has_a_column_for_each_field_of_an_attempt() -> None:
+    from quiz.domain.session import ATTEMPT_FIELDS
+    from quiz.progress.schema import attempts
+
+    expected = (set(ATTEMPT_FIELDS) - {"profile"}) | {"profile_id"}
+    assert set(attempts.columns.keys()) == expected

@@ -14,9 +14,13 @@ from typing import Any
 
 import pytest
 
-from quiz.domain.grading import response_from_dict, response_to_dict
 from quiz.domain.session import Mode, SessionPlan
-from quiz.progress.convert import session_from_row, session_row
+from quiz.progress.convert import (
+    response_from_json,
+    response_json,
+    session_from_row,
+    session_row,
+)
 from tests.stored_objects import PLANS, RESPONSES
 
 FIXTURE = json.loads(
@@ -58,10 +62,10 @@ def test_older_plans_load_with_defaults_for_what_they_lack() -> None:
 
 @pytest.mark.parametrize("index", range(len(RESPONSES)))
 def test_stored_responses_load_as_the_responses_that_wrote_them(index: int) -> None:
-    assert response_from_dict(FIXTURE["responses"][index]) == RESPONSES[index]
+    assert response_from_json(FIXTURE["responses"][index]) == RESPONSES[index]
 
 
 @pytest.mark.parametrize("index", range(len(RESPONSES)))
 def test_responses_are_still_written_in_the_stored_shape(index: int) -> None:
-    written = json.loads(json.dumps(response_to_dict(RESPONSES[index])))
+    written = json.loads(json.dumps(response_json(RESPONSES[index])))
     assert written == FIXTURE["responses"][index]

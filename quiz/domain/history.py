@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from quiz.domain.model import Bank, question_key
+from quiz.domain.keys import question_key
+from quiz.domain.model import Bank
 from quiz.domain.session import Attempt, Mode
 from quiz.domain.stats import (
     DayStat,
@@ -78,7 +79,7 @@ class Progress(msgspec.Struct, frozen=True):
     """One entry per day with attempts, oldest first."""
     topics: list[Mastery]
     roots: list[Mastery]
-    """C1-C8, T1-T12, L1-L5, S1, S2 (and S3-S5 when banks use them), attempts may be 0."""
+    """Every spinal root, C1 to S5 (:data:`~quiz.domain.stats.SPINAL_ROOTS`); attempts may be 0."""
     unsafe: list[tuple[str, str, datetime]]
     """(question key, unsafe option text, when), oldest first."""
     forecast: list[tuple[date, int]]
