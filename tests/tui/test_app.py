@@ -53,7 +53,7 @@ from quiz.tui.screens.navigator import NavigatorScreen
 from quiz.tui.screens.practice import PracticeScreen
 from quiz.tui.screens.progress import ProgressScreen
 from quiz.tui.screens.question import QuestionScreen
-from quiz.tui.screens.results import ResultsScreen, ReviewScreen, first_line
+from quiz.tui.screens.results import ResultsScreen, ReviewScreen
 from quiz.tui.screens.setup import SetupScreen
 from quiz.tui.widgets._row import AnswerRow
 from quiz.tui.widgets.answer import AnswerWidget
@@ -516,18 +516,6 @@ async def test_leaving_a_session_keeps_it_resumable(db_file: Path, library: Libr
         assert app.trainer is not None
         info = app.trainer.unfinished_session()
         assert info is not None and info.answered == 1
-
-
-def test_the_results_table_shows_each_prompts_first_line_as_plain_text() -> None:
-    assert first_line("What is a muscle's **motor point**?\n\nMore.") == (
-        "What is a muscle's motor point?"
-    )
-    assert first_line("Use *this*, _that_ and `code`") == "Use this, that and code"
-    assert (
-        first_line("C5_C6 and snake_case stay; 2 * 3 * 4") == "C5_C6 and snake_case stay; 2 * 3 * 4"
-    )
-    assert first_line("[L4] [bold]x[/bold]") == "[L4] [bold]x[/bold]"  # not markup either
-    assert first_line("x" * 80, limit=10) == "x" * 9 + "…"
 
 
 async def test_retry_mistakes_from_results(db_file: Path, library: Library) -> None:

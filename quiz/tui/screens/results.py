@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -12,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
+from quiz.domain.plain import first_line
 from quiz.domain.session import Mode, SessionPlan
 from quiz.domain.text import visible
 from quiz.tui.screens._base import QuizScreen, case_title
@@ -22,17 +22,6 @@ from quiz.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from quiz.service import ActiveSession, SessionResult
-
-
-_EMPHASIS = re.compile(r"(\*\*|\*|`|(?<!\w)__|(?<!\w)_)(?=\S)(.+?)(?<=\S)\1(?!\w)")
-"""Markdown emphasis and code spans: ``**bold**``, ``*it*``, ``_it_``, ```code```."""
-
-
-def first_line(markdown: str, limit: int = 60) -> str:
-    """The first non-empty line of a prompt as plain text, shortened for a table cell."""
-    line = next((part.strip() for part in markdown.splitlines() if part.strip()), "")
-    line = _EMPHASIS.sub(r"\2", line)
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 class ResultsScreen(QuizScreen):

@@ -14,7 +14,6 @@ from quiz.banks.loader import Library
 from quiz.domain.session import Mode, SessionPlan
 from quiz.tui.widgets.bank_text import bank_text
 
-DEFAULT_COUNT = {Mode.EXAM: 20, Mode.REVIEW: 20}
 DIFFICULTIES = ((1, "1 recall"), (2, "2 application"), (3, "3 clinical reasoning"))
 
 
@@ -62,9 +61,7 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
                 with Horizontal(classes="setup-numbers"):
                     with Vertical():
                         yield Label("Questions")
-                        yield Input(
-                            str(DEFAULT_COUNT.get(self.mode, 10)), type="integer", id="count"
-                        )
+                        yield Input(str(self.mode.default_count), type="integer", id="count")
                     if self.mode is Mode.EXAM:
                         with Vertical():
                             yield Label("Minutes (0 = untimed)")
