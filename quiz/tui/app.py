@@ -1,8 +1,10 @@
-"""The Textual application: screens, global keys, and sessions started and resumed.
+"""The Textual application: global keys, the way home, notifications, make_app and run_app.
 
 The app stays thin. How it comes up (home at once, the banks and the store loaded behind it, or
-a command-line session on screen before the store) is :mod:`quiz.tui.startup`'s. Screens talk
-to the store only through :class:`quiz.service.Trainer`, always from their own worker threads.
+a command-line session on screen before the store) is :mod:`quiz.tui.startup`'s. Each screen
+does its own work: home starts, resumes and abandons sessions, the question screens keep
+answers. They talk to the store only through :class:`quiz.service.Trainer`, always from their
+own worker threads.
 """
 
 from __future__ import annotations
@@ -13,14 +15,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import on
 from textual.app import App
 from textual.binding import Binding
-from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from quiz.domain.text import visible
-from quiz.service import NoQuestions
 from quiz.settings import Settings
 from quiz.tui import preferences
 from quiz.tui.startup import ServicesOpened, Startup, UnfinishedFound
@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
     from quiz.banks.loader import Library
     from quiz.domain.session import SessionPlan
-    from quiz.service import ActiveSession, Trainer
+    from quiz.service import Trainer
+    from quiz.tui.screens.home import HomeScreen
 
 
 def _utc_now() -> datetime:
@@ -60,23 +61,6 @@ class IMSQuizApp(App[None]):
         ),
         Binding("question_mark,f1", "help", "Help", tooltip="this help"),
     ]
-
-    class SessionStarted(Message):
-        """A session was planned (or reopened) and is ready to show."""
-
-        def __init__(self, session: ActiveSession) -> None:
-            super().__init__()
-            self.session = session
-
-    class NothingToServe(Message):
-        """A plan found no questions; ``why`` says what to change."""
-
-        def __init__(self, why: str) -> None:
-            super().__init__()
-            self.why = why
-
-    class SessionAbandoned(Message):
-        """An unfinished session was closed for good."""
 
     def __init__(
         self,
@@ -126,7 +110,13 @@ class IMSQuizApp(App[None]):
         """The current time (the injected clock's, in tests), timezone-aware."""
         return (self.clock or _utc_now)()
 
-    def go_home(self) -> None:
+    def home(self) -> HomeScreen:
+        """The home screen, open beneath the screens above it (see :meth:`go_home`)."""
+        from quiz.tui.screens.home import HomeScreen
+
+        return next(screen for screen in self.screen_stack if isinstance(screen, HomeScreen))
+
+    def go_home(self) -> HomeScreen:
         """Close the screens above home; a session from the command line has no home beneath
         it, so home takes its place."""
         from quiz.tui.screens.home import HomeScreen
@@ -134,77 +124,17 @@ class IMSQuizApp(App[None]):
         if any(isinstance(screen, HomeScreen) for screen in self.screen_stack):
             while not isinstance(self.screen, HomeScreen):
                 self.pop_screen()
-            return
+            return self.screen
         while len(self.screen_stack) > 2:  # the app's blank default screen is at the bottom
             self.pop_screen()
-        self.switch_screen(HomeScreen())
-
-    # --- sessions --------------------------------------------------------------------------------
-
-    def start_session(self, plan: SessionPlan) -> None:
-        """Plan and open a session (in a worker); a plan with no questions is a notification."""
-        if self.trainer is None:
-            self.notify_not_ready()
-            return
-        self._plan_session(self.trainer, plan)
-
-    @work(thread=True, exit_on_error=False, group="sessions")
-    def _plan_session(self, trainer: Trainer, plan: SessionPlan) -> None:
-        try:
-            session = trainer.start_session(plan)
-        except NoQuestions as error:
-            self.post_message(self.NothingToServe(str(error)))
-            return
-        self.post_message(self.SessionStarted(session))
-
-    def resume_session(self, session_id: int) -> None:
-        """Reopen an unfinished session where it was left."""
-        assert self.trainer is not None
-        self._reopen_session(self.trainer, session_id)
-
-    @work(thread=True, exit_on_error=False, group="sessions")
-    def _reopen_session(self, trainer: Trainer, session_id: int) -> None:
-        self.post_message(self.SessionStarted(trainer.resume_session(session_id)))
-
-    def abandon_session(self, session_id: int) -> None:
-        """Close an unfinished session for good (what was answered stays in the history)."""
-        assert self.trainer is not None
-        self._abandon_session(self.trainer, session_id)
-
-    @work(thread=True, exit_on_error=False, group="sessions")
-    def _abandon_session(self, trainer: Trainer, session_id: int) -> None:
-        trainer.abandon_session(session_id)
-        self.post_message(self.SessionAbandoned())
-
-    @on(SessionStarted)
-    def _session_started(self, message: SessionStarted) -> None:
-        self.open_session(message.session)
-
-    @on(NothingToServe)
-    def _nothing_to_serve(self, message: NothingToServe) -> None:
-        self.notify(message.why, severity="warning", timeout=6, markup=False)
-        self.refresh_current()
-
-    @on(SessionAbandoned)
-    def _session_abandoned(self) -> None:
-        self.refresh_current()
-
-    def open_session(self, session: ActiveSession) -> None:
-        """Show ``session``'s questions (on an exam's screen or practice's)."""
-        from quiz.tui.screens.question import question_screen_for
-
-        self.push_screen(question_screen_for(session))
+        home = HomeScreen()
+        self.switch_screen(home)
+        return home
 
     # --- for screens -----------------------------------------------------------------------------
 
-    def refresh_current(self) -> None:
-        """Ask the visible screen to reload its data (after a session ends, say)."""
-        refresh = getattr(self.screen, "reload", None)
-        if callable(refresh):
-            refresh()
-
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # The app's own workers (start-up, sessions); each screen reports its own.
+        # The start-up's workers run on the app; each screen reports its own.
         if event.state is WorkerState.ERROR:
             self.report_failure(event.worker.error)
 

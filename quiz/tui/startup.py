@@ -92,7 +92,9 @@ class Startup:
 
     def _show_before_store(self, session: ActiveSession) -> None:
         """Show ``session`` before the store is open; home is built only when it closes."""
-        self.app.open_session(session)
+        from quiz.tui.screens.question import question_screen_for
+
+        self.app.push_screen(question_screen_for(session))
         # Opening the store (importing SQLAlchemy above all) waits until the first question is
         # drawn, rather than competing with it for the interpreter; the timer is a backstop.
         self._session_before_store = session
@@ -161,7 +163,7 @@ class Startup:
                 app.go_home()
             app.screen.post_message(ServicesReady(opened.error))
         elif opened.plan is not None:
-            app.start_session(opened.plan)
+            app.home().start_session(opened.plan)
 
     # --- an unfinished session -------------------------------------------------------------------
 
@@ -177,13 +179,13 @@ class Startup:
         """Ask whether to resume the unfinished session, abandon it, or decide later."""
         from quiz.tui.screens.dialogs import ResumeDialog
 
-        app = self.app
+        home = self.app.home()
         session_id = found.unfinished.id
 
         def chosen(choice: str | None) -> None:
             if choice == "resume":
-                app.resume_session(session_id)
+                home.resume_session(session_id)
             elif choice == "abandon":
-                app.abandon_session(session_id)
+                home.abandon_session(session_id)
 
-        app.push_screen(ResumeDialog(found.unfinished), chosen)
+        self.app.push_screen(ResumeDialog(found.unfinished), chosen)

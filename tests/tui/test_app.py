@@ -768,7 +768,7 @@ async def test_mashing_every_key_on_every_screen_raises_nothing(
 
         # Practice: every key on every question type (enter and escape last).
         await home()
-        app.start_session(plan(count=8))
+        app.home().start_session(plan(count=8))
         screen = await on_screen(pilot, QuestionScreen)
         items = list(enumerate(screen.session.items))
         first_of_kind = {item.question.kind: i for i, item in reversed(items)}
@@ -780,7 +780,7 @@ async def test_mashing_every_key_on_every_screen_raises_nothing(
 
         # Exam, its navigator, then its results and a review.
         await home()
-        app.start_session(plan(Mode.EXAM, count=8, minutes=5))
+        app.home().start_session(plan(Mode.EXAM, count=8, minutes=5))
         screen = await on_screen(pilot, QuestionScreen)
         await _mash(pilot)
         if isinstance(app.screen, ConfirmDialog):
@@ -791,7 +791,7 @@ async def test_mashing_every_key_on_every_screen_raises_nothing(
         await _mash(pilot)
 
         await home()
-        app.start_session(plan(Mode.EXAM, count=3))
+        app.home().start_session(plan(Mode.EXAM, count=3))
         await on_screen(pilot, QuestionScreen)
         await pilot.press("s")
         await on_screen(pilot, ConfirmDialog)

@@ -16,6 +16,7 @@ from textual.worker import get_current_worker
 
 from quiz.domain.session import Mode
 from quiz.domain.text import visible
+from quiz.service import NoQuestions
 from quiz.tui.keys import binding_for, first_key
 from quiz.tui.messages import ServicesReady
 from quiz.tui.screens._base import QuizScreen
@@ -23,7 +24,8 @@ from quiz.tui.widgets.footer import Footer
 from quiz.tui.widgets.mastery import MasteryBars
 
 if TYPE_CHECKING:
-    from quiz.service import Summary, Trainer
+    from quiz.domain.session import SessionPlan
+    from quiz.service import ActiveSession, Summary, Trainer
 
 MENU: tuple[tuple[str, str, str], ...] = (
     ("p", "practice", "Practice"),
@@ -57,6 +59,23 @@ class HomeScreen(QuizScreen):
         def __init__(self, summary: Summary) -> None:
             super().__init__()
             self.summary = summary
+
+    class SessionStarted(Message, bubble=False):
+        """A session was planned (or reopened) and is ready to show."""
+
+        def __init__(self, session: ActiveSession) -> None:
+            super().__init__()
+            self.session = session
+
+    class NothingToServe(Message, bubble=False):
+        """A plan found no questions; ``why`` says what to change."""
+
+        def __init__(self, why: str) -> None:
+            super().__init__()
+            self.why = why
+
+    class SessionAbandoned(Message, bubble=False):
+        """An unfinished session was closed for good."""
 
     DEFAULT_CSS = """
     #home { height: 1fr; }
@@ -183,8 +202,60 @@ class HomeScreen(QuizScreen):
             self.quiz.notify_not_ready()
             return
 
-        def chosen(plan: object) -> None:
+        def chosen(plan: SessionPlan | None) -> None:
             if plan is not None:
-                self.quiz.start_session(plan)  # type: ignore[arg-type]
+                self.start_session(plan)
 
         self.app.push_screen(SetupScreen(mode, self.quiz.library), chosen)
+
+    # --- sessions: home is beneath every session, and starts each --------------------------------
+
+    def start_session(self, plan: SessionPlan) -> None:
+        """Plan and open a session (in a worker); a plan with no questions is a notification."""
+        if self.quiz.trainer is None:
+            self.quiz.notify_not_ready()
+            return
+        self._plan_session(self.quiz.trainer, plan)
+
+    @work(thread=True, exit_on_error=False, group="sessions")
+    def _plan_session(self, trainer: Trainer, plan: SessionPlan) -> None:
+        try:
+            session = trainer.start_session(plan)
+        except NoQuestions as error:
+            self.post_message(self.NothingToServe(str(error)))
+            return
+        self.post_message(self.SessionStarted(session))
+
+    def resume_session(self, session_id: int) -> None:
+        """Reopen an unfinished session where it was left."""
+        assert self.quiz.trainer is not None
+        self._reopen_session(self.quiz.trainer, session_id)
+
+    @work(thread=True, exit_on_error=False, group="sessions")
+    def _reopen_session(self, trainer: Trainer, session_id: int) -> None:
+        self.post_message(self.SessionStarted(trainer.resume_session(session_id)))
+
+    def abandon_session(self, session_id: int) -> None:
+        """Close an unfinished session for good (what was answered stays in the history)."""
+        assert self.quiz.trainer is not None
+        self._abandon_session(self.quiz.trainer, session_id)
+
+    @work(thread=True, exit_on_error=False, group="sessions")
+    def _abandon_session(self, trainer: Trainer, session_id: int) -> None:
+        trainer.abandon_session(session_id)
+        self.post_message(self.SessionAbandoned())
+
+    @on(SessionStarted)
+    def _session_started(self, message: SessionStarted) -> None:
+        from quiz.tui.screens.question import question_screen_for
+
+        self.app.push_screen(question_screen_for(message.session))
+
+    @on(NothingToServe)
+    def _nothing_to_serve(self, message: NothingToServe) -> None:
+        self.notify(message.why, severity="warning", timeout=6, markup=False)
+        self.reload()
+
+    @on(SessionAbandoned)
+    def _session_abandoned(self) -> None:
+        self.reload()

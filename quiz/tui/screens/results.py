@@ -95,8 +95,7 @@ class ResultsScreen(QuizScreen):
         if not keys:
             self.notify("No mistakes to retry.")
             return
-        self.quiz.go_home()
-        self.quiz.start_session(
+        self.quiz.go_home().start_session(
             SessionPlan(mode=Mode.PRACTICE, question_keys=keys, count=len(keys))
         )
 
