@@ -602,6 +602,20 @@ async def test_progress_shows_mastery_and_the_root_map(db_file: Path, library: L
         assert screen.session.finished
 
 
+async def test_progress_without_answers_says_so_instead_of_a_flat_sparkline(
+    db_file: Path, library: Library
+) -> None:
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(pilot)
+        await pilot.press("g")
+        progress = await on_screen(pilot, ProgressScreen)
+        await settle(pilot)
+        caption = plain(progress.query_one("#history-caption", Static))
+        assert caption == "No answers yet in the last 30 days."
+        assert not progress.query_one("#history").display
+
+
 async def test_help_opens_anywhere_and_closes(db_file: Path, library: Library) -> None:
     app = make_test_app(db_file, library, plan=plan(count=2))
     async with app.run_test(size=SMALL) as pilot:

@@ -137,13 +137,17 @@ class ProgressScreen(QuizScreen):
         )
         today = self.quiz.clock().date() if self.quiz.clock else date.today()
         series = daily_series(progress.history, today)
-        self.query_one("#history", Sparkline).data = [float(value) for value in series]
+        sparkline = self.query_one("#history", Sparkline)
+        sparkline.data = [float(value) for value in series]
         active = sum(1 for value in series if value)
-        self.query_one("#history-caption", Static).update(
-            Text(
-                f"{sum(series)} answers on {active} day(s); busiest day {max(series)}", style="dim"
-            )
+        # With no answers the sparkline is a flat row of its lowest bar: say so in words.
+        sparkline.display = active > 0
+        caption = (
+            f"{sum(series)} answers on {active} day(s); busiest day {max(series)}"
+            if active
+            else f"No answers yet in the last {HISTORY_DAYS} days."
         )
+        self.query_one("#history-caption", Static).update(Text(caption, style="dim"))
         self.query_one("#topics", MasteryBars).show(progress.topics)
         self.query_one("#roots", Static).update(root_map(progress.roots))
         self.query_one("#forecast", Static).update(self._forecast(progress.forecast))
