@@ -215,9 +215,14 @@ def test_session_commands_open_the_app_with_the_plan(
         seed=9,
         minutes=15,
     )
-    for mode in ("practice", "review"):
+    for mode in ("practice", "review", "weak", "mistakes"):
         assert run(mode, "--bank-dir", str(bank_dir)).exit_code == 0
-    assert [plan.mode for _, plan in opened[1:]] == [Mode.PRACTICE, Mode.REVIEW]  # type: ignore[union-attr]
+    assert [plan.mode for _, plan in opened[1:]] == [  # type: ignore[union-attr]
+        Mode.PRACTICE,
+        Mode.REVIEW,
+        Mode.WEAK,
+        Mode.MISTAKES,
+    ]
 
 
 @pytest.mark.parametrize(
