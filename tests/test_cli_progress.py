@@ -13,13 +13,13 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from engine_helpers import library_in, right, write_bank
 from quiz.banks.loader import discover
 from quiz.cli import build_plan, export_fields, main
 from quiz.domain.grading import ChoiceResponse
 from quiz.domain.session import Mode, SessionPlan
 from quiz.service import Trainer
 from quiz.settings import Settings
+from tests.engine_helpers import library_in, right, write_bank
 
 
 @pytest.fixture
