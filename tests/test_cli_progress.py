@@ -13,13 +13,13 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from engine_helpers import library_in, right, write_bank
 from quiz.banks.loader import discover
 from quiz.cli import build_plan, export_fields, main
 from quiz.domain.grading import ChoiceResponse
 from quiz.domain.session import Mode, SessionPlan
 from quiz.service import Trainer
 from quiz.settings import Settings
+from tests.engine_helpers import library_in, right, write_bank
 
 
 @pytest.fixture
@@ -108,7 +108,24 @@ def test_export_columns_are_an_attempts_fields_in_their_old_order() -> None:
         "unsafe_choices",
         "seconds",
         "answered_at",
+        "topic",
+        "prompt",
+        "answer_text",
     )
+
+
+def test_export_names_the_topic_prompt_and_chosen_options(
+    db: Path, bank_dir: Path, tmp_path: Path
+) -> None:
+    practise(db, tmp_path)
+    result = run("export", "--db", str(db), "--profile", "ann", "--bank-dir", str(bank_dir))
+    rows = {row["question_id"]: row for row in csv.DictReader(io.StringIO(result.output))}
+    clean = rows["clean-technique"]
+    assert (clean["topic"], clean["prompt"]) == ("Needling safety", "Clean needle technique?")
+    assert clean["answer_text"] == "Single use | Sharps container | Recap the needle"
+    assert rows["end-order"]["answer_text"] == "Withdraw | Dispose | Record | Wash hands"
+    without_banks = run("export", "--format", "json", "--db", str(db), "--profile", "ann")
+    assert {r["prompt"] for r in json.loads(without_banks.output)} == {""}
 
 
 def test_export_json_has_every_field(db: Path, tmp_path: Path) -> None:
@@ -198,9 +215,14 @@ def test_session_commands_open_the_app_with_the_plan(
         seed=9,
         minutes=15,
     )
-    for mode in ("practice", "review"):
+    for mode in ("practice", "review", "weak", "mistakes"):
         assert run(mode, "--bank-dir", str(bank_dir)).exit_code == 0
-    assert [plan.mode for _, plan in opened[1:]] == [Mode.PRACTICE, Mode.REVIEW]  # type: ignore[union-attr]
+    assert [plan.mode for _, plan in opened[1:]] == [  # type: ignore[union-attr]
+        Mode.PRACTICE,
+        Mode.REVIEW,
+        Mode.WEAK,
+        Mode.MISTAKES,
+    ]
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import msgspec
 import pytest
 
-from engine_helpers import T0, bank_from_yaml
 from quiz.domain.grading import Grade
 from quiz.domain.model import Anatomy, QuestionBase
 from quiz.domain.scheduling import (
@@ -33,6 +32,7 @@ from quiz.domain.stats import (
     streak_days,
     topic_mastery,
 )
+from tests.engine_helpers import T0, bank_from_yaml
 
 BANK = bank_from_yaml()
 SINGLE_RECALL = next(

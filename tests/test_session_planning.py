@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine_helpers import T0, bank_from_yaml
 from quiz.domain.grading import (
     ChoiceResponse,
     MatchingResponse,
@@ -27,6 +26,7 @@ from quiz.domain.session import (
     session_items,
 )
 from quiz.domain.stats import QuestionRecord
+from tests.engine_helpers import T0, bank_from_yaml
 
 BANK = bank_from_yaml()
 BANKS = [BANK]

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from engine_helpers import T0
 from quiz.domain.grading import ChoiceResponse, TextResponse, TrueFalseResponse
 from quiz.domain.scheduling import Rating
 from quiz.domain.session import Attempt, Mode, SessionPlan
@@ -17,6 +16,7 @@ from quiz.progress import StoreError
 from quiz.progress.migrations import LATEST_VERSION
 from quiz.progress.schema import metadata
 from quiz.progress.store import Store
+from tests.engine_helpers import T0
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

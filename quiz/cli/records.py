@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,8 @@ from quiz.domain.stats import DayStat, Mastery
 from quiz.domain.text import visible
 
 if TYPE_CHECKING:
+    from quiz.banks.loader import Library
+    from quiz.domain.session import Attempt
     from quiz.service import Progress
 
 
@@ -132,11 +135,42 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         out.print(table)
 
 
+TEXT_FIELDS = ("topic", "prompt", "answer_text")
+"""Export columns after an attempt's own: the question's topic title and prompt, and the answer
+in the question's words; empty when the question is no longer in the loaded banks."""
+
+
 def export_fields() -> tuple[str, ...]:
-    """The columns of ``ims-quiz export``, in order: every field of an attempt."""
+    """The columns of ``ims-quiz export``, in order: every field of an attempt, then the text."""
     from quiz.domain.session import ATTEMPT_FIELDS
 
-    return ATTEMPT_FIELDS
+    return (*ATTEMPT_FIELDS, *TEXT_FIELDS)
+
+
+def _text_columns(library: Library) -> Callable[[Attempt], dict[str, str]]:
+    """The text columns of an attempt, read from the questions of ``library``."""
+    from quiz.domain.keys import question_key
+    from quiz.domain.plain import response_text
+
+    questions = {
+        question_key(bank.id, question.id): (bank, question)
+        for bank in library.usable()
+        for question in bank.questions
+    }
+
+    def columns(attempt: Attempt) -> dict[str, str]:
+        found = questions.get(attempt.key)
+        if found is None:
+            return dict.fromkeys(TEXT_FIELDS, "")
+        bank, question = found
+        topic = bank.topic(question.topic).title if question.topic in bank.topics else ""
+        return {
+            "topic": topic,
+            "prompt": question.prompt,
+            "answer_text": response_text(question, attempt.response),
+        }
+
+    return columns
 
 
 def _csv_cell(value: Any) -> Any:
@@ -162,19 +196,29 @@ def _csv_cell(value: Any) -> Any:
 @global_options
 @click.pass_context
 def export(ctx: click.Context, output_format: str, output: Path | None, all_profiles: bool) -> None:
-    """Export every attempt, with all its fields, oldest first."""
+    """Export every attempt, with all its fields, oldest first.
+
+    After the attempt's own fields come the question's topic, its prompt and the answer in the
+    question's words (option texts rather than indices), from the banks loaded now.
+    """
     import csv
     import io
 
-    from quiz.banks.loader import Library
+    from quiz.banks.loader import discover
 
-    trainer = open_trainer(settings_of(ctx), Library())
+    settings = settings_of(ctx)
+    library = discover(settings.bank_dirs)
+    trainer = open_trainer(settings, library)
     try:
         attempts = trainer.attempts(all_profiles=all_profiles)
     finally:
         trainer.close()
+    text_columns = _text_columns(library)
     # Times in ISO 8601 (UTC), responses tagged with their kind, as the store keeps them.
-    records = msgspec.to_builtins(attempts, order="deterministic")
+    records = [
+        {**msgspec.to_builtins(attempt, order="deterministic"), **text_columns(attempt)}
+        for attempt in attempts
+    ]
     if output_format == "json":
         text = json_text(records) + "\n"
     else:

@@ -1,5 +1,5 @@
-"""The session commands: ``practice``, ``exam`` and ``review`` open the trainer straight into a
-session planned from their options."""
+"""The session commands: ``practice``, ``exam``, ``review``, ``weak`` and ``mistakes`` open the
+trainer straight into a session planned from their options."""
 
 from __future__ import annotations
 
@@ -143,3 +143,21 @@ def exam(ctx: click.Context, **options: Any) -> None:
 def review(ctx: click.Context, **options: Any) -> None:
     """Review what spaced repetition has due, then new questions (20 a day)."""
     _open_session(ctx, "review", **options)
+
+
+@main.command()
+@session_options
+@global_options
+@click.pass_context
+def weak(ctx: click.Context, **options: Any) -> None:
+    """Drill weak areas: the topics you know least, their least known questions first."""
+    _open_session(ctx, "weak", **options)
+
+
+@main.command()
+@session_options
+@global_options
+@click.pass_context
+def mistakes(ctx: click.Context, **options: Any) -> None:
+    """Retry mistakes: questions answered wrong last time, or flagged and not yet put right."""
+    _open_session(ctx, "mistakes", **options)
