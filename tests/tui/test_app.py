@@ -18,27 +18,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import Button, DataTable, Input, Markdown, Static
-from tui_helpers import (
-    CASE_KEYS,
-    MARKUP_KEY,
-    SMALL,
-    answer_and_submit,
-    answer_current,
-    exam_answer,
-    make_test_app,
-    on_screen,
-    plain,
-    plan,
-    press_quickly,
-    question_screen,
-    row_text,
-    screen_text,
-    settle,
-    started,
-    wait_until,
-)
 
-from engine_helpers import Clock
 from quiz import paths
 from quiz.banks.loader import Library
 from quiz.domain.session import Mode
@@ -59,6 +39,26 @@ from quiz.tui.widgets._row import AnswerRow
 from quiz.tui.widgets.answer import AnswerWidget
 from quiz.tui.widgets.feedback import FeedbackPanel
 from quiz.tui.widgets.footer import Footer
+from tests.engine_helpers import Clock
+from tests.tui.tui_helpers import (
+    CASE_KEYS,
+    MARKUP_KEY,
+    SMALL,
+    answer_and_submit,
+    answer_current,
+    exam_answer,
+    make_test_app,
+    on_screen,
+    plain,
+    plan,
+    press_quickly,
+    question_screen,
+    row_text,
+    screen_text,
+    settle,
+    started,
+    wait_until,
+)
 
 MARKUP_TEXTS = (
     "Which muscle is supplied mainly by C5? [L4] [bold]x[/bold] [link=http://x]y[/link]",

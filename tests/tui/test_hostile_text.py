@@ -10,20 +10,6 @@ from typing import Any
 from msgspec.structs import replace
 from textual.pilot import Pilot
 from textual.widget import Widget
-from tui_helpers import (
-    BANK_ID,
-    CASE_KEYS,
-    MARKUP_KEY,
-    answer_and_submit,
-    fixture_library,
-    make_test_app,
-    on_screen,
-    plan,
-    screen_text,
-    settle,
-    started,
-    wait_until,
-)
 
 from quiz.banks.loader import Library
 from quiz.domain.model import (
@@ -41,6 +27,20 @@ from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.question import QuestionScreen
 from quiz.tui.screens.results import ResultsScreen, ReviewScreen
 from quiz.tui.widgets.answer import AnswerWidget
+from tests.tui.tui_helpers import (
+    BANK_ID,
+    CASE_KEYS,
+    MARKUP_KEY,
+    answer_and_submit,
+    fixture_library,
+    make_test_app,
+    on_screen,
+    plan,
+    screen_text,
+    settle,
+    started,
+    wait_until,
+)
 
 HOSTILE = " \x1b]0;pwned\x07 \x1b[2J \x9b31m \u202eevil"
 """A window-title OSC, clear-screen CSI, a C1 CSI and a right-to-left override."""

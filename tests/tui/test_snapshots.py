@@ -16,7 +16,19 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from tui_helpers import (
+
+from quiz.banks.loader import Library
+from quiz.domain.session import Mode
+from quiz.tui.screens.banks import BanksScreen, PreviewScreen
+from quiz.tui.screens.dialogs import ConfirmDialog, ResumeDialog
+from quiz.tui.screens.help import HelpScreen
+from quiz.tui.screens.navigator import NavigatorScreen
+from quiz.tui.screens.progress import ProgressScreen
+from quiz.tui.screens.question import QuestionScreen
+from quiz.tui.screens.results import ResultsScreen, ReviewScreen
+from quiz.tui.screens.setup import SetupScreen
+from tests.engine_helpers import T0
+from tests.tui.tui_helpers import (
     BANK_ID,
     CASE_KEYS,
     LARGE,
@@ -35,18 +47,6 @@ from tui_helpers import (
     started,
     wait_until,
 )
-
-from engine_helpers import T0
-from quiz.banks.loader import Library
-from quiz.domain.session import Mode
-from quiz.tui.screens.banks import BanksScreen, PreviewScreen
-from quiz.tui.screens.dialogs import ConfirmDialog, ResumeDialog
-from quiz.tui.screens.help import HelpScreen
-from quiz.tui.screens.navigator import NavigatorScreen
-from quiz.tui.screens.progress import ProgressScreen
-from quiz.tui.screens.question import QuestionScreen
-from quiz.tui.screens.results import ResultsScreen, ReviewScreen
-from quiz.tui.screens.setup import SetupScreen
 
 Size = tuple[int, int]
 SIZES = [pytest.param(SMALL, id="80x24"), pytest.param(LARGE, id="120x40")]

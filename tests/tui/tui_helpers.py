@@ -17,7 +17,6 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import WorkerState
 
-from engine_helpers import Clock, right, wrong
 from quiz.banks.loader import Library, load_library
 from quiz.domain.grading import ChoiceResponse, Response
 from quiz.domain.model import Matching
@@ -27,6 +26,7 @@ from quiz.settings import Settings
 from quiz.tui.app import IMSQuizApp, make_app
 from quiz.tui.screens.question import QuestionScreen
 from quiz.tui.widgets._row import AnswerRow
+from tests.engine_helpers import Clock, right, wrong
 
 BANKS_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "banks" / "tui"
 BANK_ID = "tui-test"

@@ -11,6 +11,8 @@ from textual.binding import Binding
 from quiz.tui.screens.question import FLAG, LEAVE, QuestionScreen
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from quiz.domain.grading import Response
     from quiz.service import ActiveSession, Answer
 
@@ -95,6 +97,10 @@ class ExamScreen(QuestionScreen):
         then, self._then = self._then, None
         if then is not None:
             then()
+
+    def work_failed(self, worker: Worker[object]) -> None:
+        self._then = None  # the answer was not saved: stay on it
+        super().work_failed(worker)
 
     def action_submit(self) -> None:
         """Save the answer and go to the next question."""
