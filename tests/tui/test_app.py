@@ -384,6 +384,36 @@ async def test_work_that_ends_after_its_screen_closed_is_dropped_quietly(
         assert not error_notes(app)
 
 
+@pytest.mark.parametrize("mode", [Mode.PRACTICE, Mode.EXAM])
+async def test_an_answer_that_cannot_be_kept_is_a_notice_and_may_be_given_again(
+    db_file: Path, library: Library, monkeypatch: pytest.MonkeyPatch, mode: Mode
+) -> None:
+    """The screen's worker fails: the trainee is told, stays on the question and can retry."""
+    real_answer = ActiveSession.answer
+    failures = [RuntimeError("disk full")]
+
+    def failing_answer(session: ActiveSession, *args: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return real_answer(session, *args)
+
+    monkeypatch.setattr(ActiveSession, "answer", failing_answer)
+    app = make_test_app(db_file, library, plan=plan(mode, count=3))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, QuestionScreen)
+        await wait_until(pilot, lambda: app.trainer is not None, "the store")
+        await answer_current(pilot)
+        await press_quickly(pilot, "enter")
+        await wait_until(pilot, lambda: error_notes(app), "the error notice")
+        assert "disk full" in error_notes(app)[0]
+        await settle(pilot)
+        assert not screen.busy and not screen.revealed and screen.index == 0
+        await press_quickly(pilot, "enter")  # the same answer, given again
+        await wait_until(pilot, lambda: 0 in screen.session.answers, "the answer kept")
+        await settle(pilot)
+        assert screen.revealed if mode is Mode.PRACTICE else screen.index == 1
+
+
 async def test_the_key_bar_shows_the_screens_keys_and_a_click_presses_one(
     db_file: Path, library: Library
 ) -> None:
