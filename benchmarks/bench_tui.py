@@ -95,7 +95,7 @@ def child_real(argv: list[str]) -> None:
 
         def ready() -> bool:
             screen = app.screen
-            if type(screen).__name__ != "SessionScreen":
+            if "QuestionScreen" not in {cls.__name__ for cls in type(screen).__mro__}:
                 return False
             answers = screen.query("AnswerWidget")
             prompt = screen.query("#prompt MarkdownBlock")
@@ -233,7 +233,7 @@ async def _feedback_latencies(
     from quiz.domain.session import Mode, SessionPlan
     from quiz.settings import Settings
     from quiz.tui.app import make_app
-    from quiz.tui.screens.session import SessionScreen
+    from quiz.tui.screens.question import QuestionScreen
     from quiz.tui.widgets.feedback import FeedbackPanel
 
     with tempfile.TemporaryDirectory() as folder:
@@ -274,7 +274,7 @@ async def _feedback_latencies(
         latencies: list[float] = []
         next_latencies: list[float] = []
         async with app.run_test(size=SIZE) as pilot:
-            while not isinstance(app.screen, SessionScreen):
+            while not isinstance(app.screen, QuestionScreen):
                 await pilot.pause(0.01)
             screen = app.screen
             total = len(screen.session.items)

@@ -139,3 +139,21 @@ def test_items_command_reports_every_question(tmp_path) -> None:
     bad = CliRunner().invoke(main, ["items", "--bank-dir", str(folder), "--bank", "nope"])
     assert bad.exit_code == 2
     assert "no bank nope" in bad.output
+
+
+def test_items_alerts_filter_keeps_the_old_flagged_name_hidden(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from quiz.cli import main
+
+    folder = tmp_path / "banks"
+    write_bank(folder)
+    args = ["items", "--bank-dir", str(folder), "--db", str(tmp_path / "p.sqlite3")]
+    runner = CliRunner(env={"COLUMNS": "200"})
+    everything = runner.invoke(main, args)
+    assert everything.exit_code == 0 and "Key movement of C5?" in everything.output
+    for name in ("--alerts", "--flagged"):
+        result = runner.invoke(main, [*args, name])
+        assert result.exit_code == 0 and "0 question(s)" in result.output
+    assert "--alerts" in runner.invoke(main, ["items", "--help"]).output
+    assert "--flagged" not in runner.invoke(main, ["items", "--help"]).output

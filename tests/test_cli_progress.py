@@ -13,13 +13,13 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from engine_helpers import library_in, right, write_bank
 from quiz.banks.loader import discover
-from quiz.cli import EXPORT_FIELDS, build_plan, main
+from quiz.cli import build_plan, export_fields, main
 from quiz.domain.grading import ChoiceResponse
 from quiz.domain.session import Mode, SessionPlan
 from quiz.service import Trainer
 from quiz.settings import Settings
+from tests.engine_helpers import library_in, right, write_bank
 
 
 @pytest.fixture
@@ -92,19 +92,55 @@ def test_stats_text(db: Path, bank_dir: Path, tmp_path: Path) -> None:
     assert "Needling safety" in result.output
 
 
+def test_export_columns_are_an_attempts_fields_in_their_old_order() -> None:
+    assert export_fields() == (
+        "id",
+        "profile",
+        "session_id",
+        "mode",
+        "bank_id",
+        "question_id",
+        "content_hash",
+        "response",
+        "score",
+        "correct",
+        "unsafe",
+        "unsafe_choices",
+        "seconds",
+        "answered_at",
+        "topic",
+        "prompt",
+        "answer_text",
+    )
+
+
+def test_export_names_the_topic_prompt_and_chosen_options(
+    db: Path, bank_dir: Path, tmp_path: Path
+) -> None:
+    practise(db, tmp_path)
+    result = run("export", "--db", str(db), "--profile", "ann", "--bank-dir", str(bank_dir))
+    rows = {row["question_id"]: row for row in csv.DictReader(io.StringIO(result.output))}
+    clean = rows["clean-technique"]
+    assert (clean["topic"], clean["prompt"]) == ("Needling safety", "Clean needle technique?")
+    assert clean["answer_text"] == "Single use | Sharps container | Recap the needle"
+    assert rows["end-order"]["answer_text"] == "Withdraw | Dispose | Record | Wash hands"
+    without_banks = run("export", "--format", "json", "--db", str(db), "--profile", "ann")
+    assert {r["prompt"] for r in json.loads(without_banks.output)} == {""}
+
+
 def test_export_json_has_every_field(db: Path, tmp_path: Path) -> None:
     practise(db, tmp_path)
     records = json.loads(
         run("export", "--format", "json", "--db", str(db), "--profile", "ann").output
     )
     assert len(records) == 3
-    assert all(tuple(record) == EXPORT_FIELDS for record in records)
+    assert all(tuple(record) == export_fields() for record in records)
     unsafe = next(r for r in records if r["question_id"] == "clean-technique")
     assert unsafe["response"] == {"kind": "choice", "selected": [0, 1, 2]}
     assert unsafe["unsafe"] is True and unsafe["unsafe_choices"] == ["Recap the needle"]
     assert unsafe["score"] == pytest.approx(0.5) and unsafe["correct"] is False
     assert unsafe["profile"] == "ann" and unsafe["mode"] == "practice" and unsafe["seconds"] == 12.0
-    assert unsafe["answered_at"].endswith("+00:00") and len(unsafe["content_hash"]) == 16
+    assert unsafe["answered_at"].endswith("Z") and len(unsafe["content_hash"]) == 16  # RFC 3339
 
 
 def test_export_csv_to_a_file_and_per_profile(db: Path, tmp_path: Path) -> None:
@@ -118,7 +154,7 @@ def test_export_csv_to_a_file_and_per_profile(db: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0 and "wrote 3 attempt(s)" in result.output
     rows = list(csv.DictReader(io.StringIO(output.read_text(encoding="utf-8"))))
     assert len(rows) == 3 and {row["profile"] for row in rows} == {"bob"}
-    assert tuple(rows[0]) == EXPORT_FIELDS
+    assert tuple(rows[0]) == export_fields()
     assert json.loads(rows[0]["response"])["kind"] in {"choice", "ordering"}
     assert {row["correct"] for row in rows} == {"true", "false"}
     every = run("export", "--all-profiles", "--db", str(db))
@@ -179,9 +215,14 @@ def test_session_commands_open_the_app_with_the_plan(
         seed=9,
         minutes=15,
     )
-    for mode in ("practice", "review"):
+    for mode in ("practice", "review", "weak", "mistakes"):
         assert run(mode, "--bank-dir", str(bank_dir)).exit_code == 0
-    assert [plan.mode for _, plan in opened[1:]] == [Mode.PRACTICE, Mode.REVIEW]  # type: ignore[union-attr]
+    assert [plan.mode for _, plan in opened[1:]] == [  # type: ignore[union-attr]
+        Mode.PRACTICE,
+        Mode.REVIEW,
+        Mode.WEAK,
+        Mode.MISTAKES,
+    ]
 
 
 @pytest.mark.parametrize(
@@ -210,6 +251,7 @@ def test_bad_session_options_name_the_valid_ids(
 
 def test_build_plan_defaults(bank_dir: Path) -> None:
     library = discover([bank_dir])
-    assert build_plan(library, "review") == SessionPlan(Mode.REVIEW)
+    assert build_plan(library, "review") == SessionPlan(Mode.REVIEW, count=20)
+    assert build_plan(library, "practice") == SessionPlan(Mode.PRACTICE, count=10)
     with pytest.raises(click.BadParameter):
         build_plan(library, "practice", topics=("other-bank/safety",))

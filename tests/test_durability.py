@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from engine_helpers import library_in, write_bank
 from quiz.domain.scheduling import new_card, review
 from quiz.domain.session import Mode
 from quiz.service import Trainer
 from quiz.settings import Settings
+from tests.engine_helpers import library_in, write_bank
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses SIGKILL")
 
@@ -30,7 +30,7 @@ WORKER = """
 import sys
 from pathlib import Path
 
-from engine_helpers import right
+from tests.engine_helpers import right
 from quiz.banks.loader import load_library
 from quiz.domain.session import Mode, SessionPlan
 from quiz.service import Trainer
@@ -55,7 +55,7 @@ def start_worker(
 ) -> subprocess.Popen[str]:
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]),
+        "PYTHONPATH": os.pathsep.join([str(TESTS.parent), os.environ.get("PYTHONPATH", "")]),
     }
     return subprocess.Popen(
         [sys.executable, "-c", WORKER, str(bank), str(db), profile, mode.value, str(sessions)],

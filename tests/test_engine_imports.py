@@ -43,7 +43,8 @@ def test_the_service_and_the_store_error_import_without_sqlalchemy() -> None:
 
 def test_the_first_question_needs_neither_the_store_nor_the_scheduler_nor_yaml() -> None:
     first_question = (
-        "import quiz.cli, quiz.tui.app, quiz.tui.screens.session, quiz.banks.loader\n"
+        "import quiz.cli, quiz.tui.app, quiz.tui.screens.practice, quiz.tui.screens.exam\n"
+        "import quiz.banks.loader\n"
         "import quiz.tui.widgets.choice, quiz.tui.widgets.matching, quiz.tui.widgets.ordering"
     )
     assert imported_after(first_question, ("sqlalchemy", "fsrs", "yaml")) == []

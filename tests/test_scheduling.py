@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
+import msgspec
 import pytest
 
-from engine_helpers import T0, bank_from_yaml
 from quiz.domain.grading import Grade
-from quiz.domain.model import QuestionBase
+from quiz.domain.model import Anatomy, QuestionBase
 from quiz.domain.scheduling import (
     Card,
     Rating,
@@ -21,7 +21,8 @@ from quiz.domain.scheduling import (
     review,
 )
 from quiz.domain.stats import (
-    REPORTED_ROOTS,
+    SPINAL_REGIONS,
+    SPINAL_ROOTS,
     QuestionRecord,
     daily_history,
     day_start,
@@ -31,6 +32,7 @@ from quiz.domain.stats import (
     streak_days,
     topic_mastery,
 )
+from tests.engine_helpers import T0, bank_from_yaml
 
 BANK = bank_from_yaml()
 SINGLE_RECALL = next(
@@ -146,10 +148,21 @@ def test_topic_mastery_counts_unanswered_questions_as_zero() -> None:
     assert by_key["ims-test/model"].mastery == 0.0 and by_key["ims-test/model"].attempts == 0
 
 
-def test_root_mastery_lists_every_reported_root() -> None:
+def test_one_list_of_roots_is_what_the_bank_format_accepts() -> None:
+    assert len(SPINAL_ROOTS) == 8 + 12 + 5 + 5
+    assert [region for region, _ in SPINAL_REGIONS] == ["Cervical", "Thoracic", "Lumbar", "Sacral"]
+    anatomy = msgspec.json.Decoder(Anatomy)
+    for root in SPINAL_ROOTS:
+        assert anatomy.decode(msgspec.json.encode({"roots": [root]})).roots == [root]
+    for outside in ("C0", "C9", "T13", "L6", "S6", "Co1"):
+        with pytest.raises(msgspec.ValidationError):
+            anatomy.decode(msgspec.json.encode({"roots": [outside]}))
+
+
+def test_root_mastery_lists_every_root() -> None:
     records = {"ims-test/c5-myotome": QuestionRecord(attempts=1, mastery=1.0)}
     roots = root_mastery([BANK], records)
-    assert [m.key for m in roots] == list(REPORTED_ROOTS)
+    assert [m.key for m in roots] == list(SPINAL_ROOTS)
     by_key = {m.key: m for m in roots}
     # C5 is named by c5-myotome, myotome-match and desk-segment
     assert by_key["C5"].mastery == pytest.approx(1 / 3) and by_key["C5"].attempts == 1

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from engine_helpers import BANK_YAML, T0, Clock, library_in, right, wrong
 from quiz.banks.loader import Library
 from quiz.domain.grading import ChoiceResponse, TextResponse
 from quiz.domain.session import Mode, SessionItem, SessionPlan
@@ -24,6 +23,7 @@ from quiz.service import (
     new_session,
 )
 from quiz.settings import Settings
+from tests.engine_helpers import BANK_YAML, T0, Clock, library_in, right, wrong
 
 
 @pytest.fixture

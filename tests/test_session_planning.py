@@ -4,29 +4,29 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine_helpers import T0, bank_from_yaml
 from quiz.domain.grading import (
     ChoiceResponse,
     MatchingResponse,
     OrderingResponse,
     grade_response,
 )
-from quiz.domain.model import Matching, MultipleChoice, Ordering, SingleChoice
+from quiz.domain.model import Matching, MultipleChoice, Ordering, SingleChoice, Source
+from quiz.domain.planning import plan_session, select_questions, take_with_cases
 from quiz.domain.session import (
     Mode,
+    Reference,
     SessionPlan,
     make_item,
-    plan_session,
     preview_item,
-    select_questions,
     session_items,
-    take_with_cases,
 )
 from quiz.domain.stats import QuestionRecord
+from tests.engine_helpers import T0, bank_from_yaml
 
 BANK = bank_from_yaml()
 BANKS = [BANK]
@@ -158,9 +158,9 @@ def test_plan_round_trips_through_a_dict() -> None:
         minutes=15,
         question_keys=("a/q1", "a/q2"),
     )
-    assert SessionPlan.from_dict(plan.to_dict()) == plan
-    assert plan.to_dict()["mode"] == "exam"
-    assert SessionPlan.from_dict({"mode": "review"}) == SessionPlan(Mode.REVIEW)
+    assert msgspec.convert(msgspec.to_builtins(plan), SessionPlan) == plan
+    assert msgspec.to_builtins(plan)["mode"] == "exam"
+    assert msgspec.convert({"mode": "review"}, SessionPlan) == SessionPlan(Mode.REVIEW)
 
 
 # --- shuffling ------------------------------------------------------------------------------------
@@ -322,3 +322,39 @@ def test_weak_serves_the_lowest_mastery_topics_first() -> None:
 
 def test_weak_needs_some_history() -> None:
     assert keys(SessionPlan(Mode.WEAK, count=20, seed=2), {}) == []
+
+
+def test_every_mode_has_one_display_name_and_blurb() -> None:
+    labels = {mode: mode.label for mode in Mode}
+    assert labels[Mode.WEAK] == "Weak areas"
+    assert len(set(labels.values())) == len(Mode)
+    assert all(mode.blurb and mode.blurb == mode.blurb.strip() for mode in Mode)
+
+
+def test_items_carry_their_references_resolved() -> None:
+    bank = msgspec.structs.replace(
+        BANK,
+        sources={
+            "gunn": "Gunn CC. The Gunn Approach to the Treatment of Chronic Pain. 1996.",
+            "web": Source(citation="A web page", url="https://example.org/ims"),
+        },
+    )
+    question = msgspec.structs.replace(BANK.questions[0], refs=["web", "gunn", "gone"])
+    item = make_item(bank, question, seed=1)
+    assert item.references == (
+        Reference("web", "A web page", "https://example.org/ims"),
+        Reference("gunn", "Gunn CC. The Gunn Approach to the Treatment of Chronic Pain. 1996."),
+        Reference("gone", "gone"),
+    )
+    rebuilt = session_items([item.key], [bank], seed=1)
+    assert [i.references for i in rebuilt] == [(Reference("gunn", BANK.source("gunn").citation),)]
+
+
+def test_each_mode_has_its_default_count() -> None:
+    assert {mode: mode.default_count for mode in Mode} == {
+        Mode.PRACTICE: 10,
+        Mode.EXAM: 20,
+        Mode.REVIEW: 20,
+        Mode.WEAK: 10,
+        Mode.MISTAKES: 10,
+    }

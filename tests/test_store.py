@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from engine_helpers import T0
 from quiz.domain.grading import ChoiceResponse, TextResponse, TrueFalseResponse
 from quiz.domain.scheduling import Rating
 from quiz.domain.session import Attempt, Mode, SessionPlan
@@ -17,6 +16,7 @@ from quiz.progress import StoreError
 from quiz.progress.migrations import LATEST_VERSION
 from quiz.progress.schema import metadata
 from quiz.progress.store import Store
+from tests.engine_helpers import T0
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -270,3 +270,11 @@ def test_an_in_memory_database_is_shared_between_threads() -> None:
         assert len(store.attempts(ann)) == 20 and len(store.cards(ann)) == 20
     finally:
         store.close()
+
+
+def test_the_attempts_table_has_a_column_for_each_field_of_an_attempt() -> None:
+    from quiz.domain.session import ATTEMPT_FIELDS
+    from quiz.progress.schema import attempts
+
+    expected = (set(ATTEMPT_FIELDS) - {"profile"}) | {"profile_id"}
+    assert set(attempts.columns.keys()) == expected

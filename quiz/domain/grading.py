@@ -48,40 +48,43 @@ from quiz.domain.model import (
 )
 
 
-class ChoiceResponse(msgspec.Struct, frozen=True):
+class ChoiceResponse(msgspec.Struct, frozen=True, tag_field="kind", tag="choice"):
     """The choices ticked in a ``single`` or ``multiple`` question."""
 
     selected: frozenset[int]
     """Indices into ``question.choices`` in file order (not display order)."""
 
 
-class TrueFalseResponse(msgspec.Struct, frozen=True):
+class TrueFalseResponse(msgspec.Struct, frozen=True, tag_field="kind", tag="true_false"):
     """The value given for a ``true_false`` statement."""
 
     value: bool
 
 
-class MatchingResponse(msgspec.Struct, frozen=True):
+class MatchingResponse(msgspec.Struct, frozen=True, tag_field="kind", tag="matching"):
     """The right-hand text chosen for each pair of a ``matching`` question."""
 
     matches: tuple[str | None, ...]
     """One entry per pair, in file order; ``None`` where nothing was chosen."""
 
 
-class OrderingResponse(msgspec.Struct, frozen=True):
+class OrderingResponse(msgspec.Struct, frozen=True, tag_field="kind", tag="ordering"):
     """The trainee's order of an ``ordering`` question's items."""
 
     order: tuple[int, ...]
     """Indices into ``question.items``, in the order the trainee put them."""
 
 
-class TextResponse(msgspec.Struct, frozen=True):
+class TextResponse(msgspec.Struct, frozen=True, tag_field="kind", tag="text"):
     """The text typed for a ``short`` question."""
 
     text: str
 
 
 Response = ChoiceResponse | TrueFalseResponse | MatchingResponse | OrderingResponse | TextResponse
+"""A tagged union: ``msgspec.to_builtins(response, order="deterministic")`` gives
+``{"kind": "choice", "selected": [0, 2]}`` (the shape the progress store keeps), and
+``msgspec.convert(data, Response)`` reads it back."""
 
 
 class Grade(msgspec.Struct, frozen=True):
@@ -198,52 +201,3 @@ def _compiled(pattern: str) -> re.Pattern[str] | None:
         return re.compile(pattern, re.IGNORECASE)
     except re.error:
         return None
-
-
-# --- serialisation ------------------------------------------------------------------------------
-
-_RESPONSE_KINDS = ("choice", "true_false", "matching", "ordering", "text")
-
-
-def response_to_dict(response: Response) -> dict[str, Any]:
-    """A JSON-ready dict for ``response``, tagged with its ``kind``."""
-    match response:
-        case ChoiceResponse(selected=selected):
-            return {"kind": "choice", "selected": sorted(selected)}
-        case TrueFalseResponse(value=value):
-            return {"kind": "true_false", "value": value}
-        case MatchingResponse(matches=matches):
-            return {"kind": "matching", "matches": list(matches)}
-        case OrderingResponse(order=order):
-            return {"kind": "ordering", "order": list(order)}
-        case TextResponse(text=text):
-            return {"kind": "text", "text": text}
-    raise TypeError(f"not a response: {response!r}")
-
-
-def response_from_dict(data: dict[str, Any]) -> Response:
-    """The response that :func:`response_to_dict` turned into ``data``.
-
-    Raises:
-        ValueError: ``data`` is not a serialised response.
-    """
-    kind = data.get("kind")
-    try:
-        match kind:
-            case "choice":
-                return ChoiceResponse(frozenset(int(i) for i in data["selected"]))
-            case "true_false":
-                return TrueFalseResponse(bool(data["value"]))
-            case "matching":
-                return MatchingResponse(
-                    tuple(None if m is None else str(m) for m in data["matches"])
-                )
-            case "ordering":
-                return OrderingResponse(tuple(int(i) for i in data["order"]))
-            case "text":
-                return TextResponse(str(data["text"]))
-    except (KeyError, TypeError) as error:
-        raise ValueError(f"malformed {kind} response: {data!r}") from error
-    raise ValueError(
-        f"unknown response kind {kind!r}; expected one of {', '.join(_RESPONSE_KINDS)}"
-    )

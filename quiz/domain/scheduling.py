@@ -32,6 +32,7 @@ from fsrs import Card, Rating, ReviewLog, Scheduler
 
 from quiz.domain.grading import Grade
 from quiz.domain.model import Question
+from quiz.domain.session import Answer, Attempt, Mode, SessionItem
 
 __all__ = [
     "SCHEDULER",
@@ -40,11 +41,13 @@ __all__ = [
     "ReviewLog",
     "card_id_for",
     "expected_seconds",
+    "graded_attempt",
     "new_card",
     "question_mastery",
     "rating_for",
     "retrievability",
     "review",
+    "review_attempt",
 ]
 
 SCHEDULER: Final = Scheduler(enable_fuzzing=False)
@@ -109,6 +112,34 @@ def review(card: Card, rating: Rating, now: datetime, seconds: float) -> tuple[C
     return SCHEDULER.review_card(
         card, rating, review_datetime=_utc(now), review_duration=round(seconds * 1000)
     )
+
+
+def graded_attempt(
+    item: SessionItem,
+    answer: Answer,
+    *,
+    mode: Mode,
+    answered_at: datetime,
+    session_id: int | None,
+) -> tuple[Attempt, Rating]:
+    """The attempt that records ``answer`` to ``item``, and the rating it reviews its card with.
+
+    The store records the pair with :func:`review_attempt`, in one transaction.
+    """
+    attempt = Attempt.of(item, answer, mode=mode, answered_at=answered_at, session_id=session_id)
+    return attempt, rating_for(item.question, answer.grade, answer.seconds)
+
+
+def review_attempt(card: Card | None, attempt: Attempt, rating: Rating) -> tuple[Card, ReviewLog]:
+    """The question's card after ``attempt`` (rated ``rating``), and the review's log entry.
+
+    ``card`` is the card as it stands (``None`` before the question's first answer, which
+    creates it). The one place an answer reviews a card: the store calls this inside the
+    transaction that records the attempt, so two apps on one profile lose no review.
+    """
+    if card is None:
+        card = new_card(attempt.key, attempt.answered_at)
+    return review(card, rating, attempt.answered_at, attempt.seconds)
 
 
 def retrievability(card: Card, now: datetime) -> float:

@@ -16,18 +16,19 @@ from typing import Final
 
 import msgspec
 
-from quiz.domain.model import Bank, question_key
+from quiz.domain.keys import question_key, topic_key
+from quiz.domain.model import Bank
 
-SPINAL_ROOTS: Final[tuple[str, ...]] = (
-    *(f"C{n}" for n in range(1, 9)),
-    *(f"T{n}" for n in range(1, 13)),
-    *(f"L{n}" for n in range(1, 6)),
-    *(f"S{n}" for n in range(1, 6)),
+SPINAL_REGIONS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
+    ("Cervical", tuple(f"C{n}" for n in range(1, 9))),
+    ("Thoracic", tuple(f"T{n}" for n in range(1, 13))),
+    ("Lumbar", tuple(f"L{n}" for n in range(1, 6))),
+    ("Sacral", tuple(f"S{n}" for n in range(1, 6))),
 )
-"""Every root the bank format accepts, in cranio-caudal order."""
+"""The spinal roots by region, cranio-caudal: the one list (the progress map draws these rows)."""
 
-REPORTED_ROOTS: Final[tuple[str, ...]] = SPINAL_ROOTS[: SPINAL_ROOTS.index("S2") + 1]
-"""Roots always listed in progress (C1-S2), with or without questions; S3-S5 when banks use them."""
+SPINAL_ROOTS: Final[tuple[str, ...]] = tuple(root for _, roots in SPINAL_REGIONS for root in roots)
+"""Every root the bank format accepts, C1-C8, T1-T12, L1-L5, S1-S5, in cranio-caudal order."""
 
 
 class QuestionRecord(msgspec.Struct, frozen=True):
@@ -74,20 +75,19 @@ def topic_mastery(banks: Iterable[Bank], records: Mapping[str, QuestionRecord]) 
             if not keys:
                 continue
             title = bank.topic(topic_id).title if topic_id in bank.topics else topic_id
-            result.append(_aggregate(f"{bank.id}/{topic_id}", title, keys, records))
+            result.append(_aggregate(topic_key(bank.id, topic_id), title, keys, records))
     return result
 
 
 def root_mastery(banks: Iterable[Bank], records: Mapping[str, QuestionRecord]) -> list[Mastery]:
-    """Mastery of C1-S2 (and S3-S5 when a bank names them), in cranio-caudal order."""
+    """Mastery of every root of :data:`SPINAL_ROOTS`, in cranio-caudal order (attempts may be 0)."""
     members: dict[str, list[str]] = defaultdict(list)
     for bank in banks:
         for question in bank.questions:
             if question.anatomy is not None:
                 for root in dict.fromkeys(question.anatomy.roots):
                     members[root].append(question_key(bank.id, question.id))
-    roots = [root for root in SPINAL_ROOTS if root in REPORTED_ROOTS or root in members]
-    return [_aggregate(root, root, members.get(root, []), records) for root in roots]
+    return [_aggregate(root, root, members.get(root, []), records) for root in SPINAL_ROOTS]
 
 
 def _aggregate(
@@ -98,6 +98,11 @@ def _aggregate(
     found = [records[k] for k in question_keys if k in records]
     total = sum(record.mastery for record in found) / len(question_keys)
     return Mastery(key, title, total, sum(record.attempts for record in found))
+
+
+def new_limit(new_per_day: int, new_today: int) -> int:
+    """How many new questions review may still introduce today, ``new_today`` having started."""
+    return max(0, new_per_day - new_today)
 
 
 def local_day(moment: datetime, tz: tzinfo | None = None) -> date:

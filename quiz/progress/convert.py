@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
-from quiz.domain.grading import response_from_dict, response_to_dict
+from quiz.domain.grading import Response
 from quiz.domain.scheduling import Card, ReviewLog
-from quiz.domain.session import Attempt, Mode, SessionPlan
+from quiz.domain.session import ATTEMPT_FIELDS, Attempt, Mode, SessionPlan
+from quiz.progress import StoreError
+
+T = TypeVar("T")
+
+Row = Mapping[Any, Any]
+"""A row by column name: SQLAlchemy's ``RowMapping`` (which also takes ``Column`` keys) or a
+plain dict."""
 
 
 class StoredSession(msgspec.Struct, frozen=True):
@@ -38,6 +45,32 @@ class StoredSession(msgspec.Struct, frozen=True):
         return self.finished_at is None and self.abandoned_at is None
 
 
+_ATTEMPT_COLUMNS = tuple(name for name in ATTEMPT_FIELDS if name not in ("id", "profile"))
+"""The ``attempts`` columns written from an attempt's own fields (``profile_id`` is added)."""
+
+
+def from_stored(data: Any, kind: type[T], what: str) -> T:
+    """``data`` (JSON or a row's values) as ``kind``, by msgspec's rules.
+
+    Raises:
+        StoreError: ``data`` does not fit; ``what`` names it in the message.
+    """
+    try:
+        return msgspec.convert(data, kind)
+    except msgspec.ValidationError as error:
+        raise StoreError(f"the progress database holds a malformed {what}: {error}") from None
+
+
+def response_json(response: Response) -> Any:
+    """``response`` as the JSON the store keeps: ``{"kind": "choice", "selected": [0, 2]}``."""
+    return msgspec.to_builtins(response, order="deterministic")
+
+
+def response_from_json(data: Any) -> Response:
+    """The response that :func:`response_json` stored as ``data``."""
+    return from_stored(data, Response, "response")  # type: ignore[arg-type]
+
+
 def session_row(
     profile_id: int, plan: SessionPlan, item_keys: list[str], started_at: datetime
 ) -> dict[str, Any]:
@@ -47,18 +80,19 @@ def session_row(
     return {
         "profile_id": profile_id,
         "mode": plan.mode.value,
-        "plan": plan.to_dict(),
+        "plan": msgspec.to_builtins(plan),
         "seed": plan.seed,
         "item_keys": list(item_keys),
         "started_at": started_at,
     }
 
 
-def session_from_row(row: Mapping[str, Any]) -> StoredSession:
+def session_from_row(row: Row) -> StoredSession:
     return StoredSession(
         id=row["id"],
         profile_id=row["profile_id"],
-        plan=SessionPlan.from_dict({**row["plan"], "seed": row["seed"]}),
+        # The seed column is the truth; older plans may lack keys (they take the defaults).
+        plan=from_stored({**row["plan"], "seed": row["seed"]}, SessionPlan, "session plan"),
         item_keys=tuple(row["item_keys"]),
         started_at=row["started_at"],
         finished_at=row["finished_at"],
@@ -67,47 +101,22 @@ def session_from_row(row: Mapping[str, Any]) -> StoredSession:
 
 
 def attempt_row(attempt: Attempt, profile_id: int) -> dict[str, Any]:
-    return {
-        "profile_id": profile_id,
-        "session_id": attempt.session_id,
-        "bank_id": attempt.bank_id,
-        "question_id": attempt.question_id,
-        "content_hash": attempt.content_hash,
-        "mode": attempt.mode.value,
-        "response": response_to_dict(attempt.response),
-        "score": attempt.score,
-        "correct": attempt.correct,
-        "unsafe": attempt.unsafe,
-        "unsafe_choices": list(attempt.unsafe_choices),
-        "seconds": attempt.seconds,
-        "answered_at": attempt.answered_at,
-    }
+    """An ``attempts`` row (without ``id``, which the database assigns)."""
+    values = msgspec.to_builtins(attempt, builtin_types=(datetime,), order="deterministic")
+    return {"profile_id": profile_id, **{name: values[name] for name in _ATTEMPT_COLUMNS}}
 
 
-def attempt_from_row(row: Mapping[str, Any], profile: str = "") -> Attempt:
-    return Attempt(
-        bank_id=row["bank_id"],
-        question_id=row["question_id"],
-        content_hash=row["content_hash"],
-        mode=Mode(row["mode"]),
-        response=response_from_dict(row["response"]),
-        score=float(row["score"]),
-        correct=bool(row["correct"]),
-        unsafe=bool(row["unsafe"]),
-        unsafe_choices=tuple(row["unsafe_choices"] or ()),
-        seconds=float(row["seconds"]),
-        answered_at=row["answered_at"],
-        session_id=row["session_id"],
-        profile=profile,
-        id=row["id"],
-    )
+def attempt_from_row(row: Row, profile: str = "") -> Attempt:
+    values = {name: row[name] for name in _ATTEMPT_COLUMNS}
+    values["unsafe_choices"] = values["unsafe_choices"] or ()
+    return from_stored({**values, "id": row["id"], "profile": profile}, Attempt, "attempt")
 
 
 def card_row(card: Card) -> dict[str, Any]:
     return {"card": card.to_dict(), "due": card.due}
 
 
-def card_from_row(row: Mapping[str, Any]) -> Card:
+def card_from_row(row: Row) -> Card:
     return Card.from_dict(row["card"])
 
 
@@ -127,7 +136,7 @@ def review_log_row(
     }
 
 
-def review_log_from_row(row: Mapping[str, Any]) -> ReviewLog:
+def review_log_from_row(row: Row) -> ReviewLog:
     return ReviewLog.from_dict(
         {
             "card_id": row["card_id"],

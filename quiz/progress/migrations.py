@@ -4,7 +4,8 @@ A database records its schema version in ``ims_quiz_schema``; opening it runs ev
 in order, in one transaction, so a failed upgrade leaves the database as it was. Each step is
 frozen once released: it spells out its own tables instead of reusing
 :mod:`quiz.progress.schema`, which always describes the latest version. A new database is
-built by running every step from version 0.
+built by running every step from version 0. :func:`recognise_and_migrate` is what opening a
+database runs: it refuses another program's database before any step.
 """
 
 from __future__ import annotations
@@ -25,11 +26,15 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    insert,
+    inspect,
+    select,
     text,
     update,
 )
 
-from quiz.progress.schema import schema_version
+from quiz.progress import StoreError
+from quiz.progress.schema import VERSION_TABLE, schema_version
 
 
 def _initial_schema(connection: Connection) -> None:
@@ -151,3 +156,40 @@ def migrate(connection: Connection, current: int) -> int:
             connection.execute(update(schema_version).values(version=version))
             current = version
     return current
+
+
+def recognise_and_migrate(connection: Connection, where: str) -> None:
+    """Check that ``connection``'s database is ims-quiz's (or empty) and bring it up to date.
+
+    Runs in the caller's transaction; ``where`` names the database in messages.
+
+    Raises:
+        StoreError: Another program's database, a damaged version table, or a version newer
+            than this one knows. Nothing has been written then.
+    """
+    tables = set(inspect(connection).get_table_names())
+    if VERSION_TABLE in tables:
+        versions = connection.execute(select(schema_version.c.version)).scalars().all()
+        if len(versions) != 1:
+            raise StoreError(
+                f"{where} has a damaged schema version table ({len(versions)} rows). "
+                "It was left untouched."
+            )
+        version = versions[0]
+    elif tables:
+        shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+        raise StoreError(
+            f"{where} is another program's database (tables: {shown}), not an "
+            "ims-quiz progress database. It was left untouched: choose another file with "
+            "--db or IMS_QUIZ_DB."
+        )
+    else:
+        schema_version.create(connection)
+        connection.execute(insert(schema_version).values(version=0))
+        version = 0
+    if version > LATEST_VERSION:
+        raise StoreError(
+            f"{where} was written by a newer ims-quiz (schema version {version}; this "
+            f"version knows up to {LATEST_VERSION}). Upgrade ims-quiz to open it."
+        )
+    migrate(connection, version)

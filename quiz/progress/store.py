@@ -19,18 +19,17 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Connection, Engine, delete, event, insert, select, update
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy import Connection, CursorResult, Engine, delete, insert, select, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
-from quiz.domain.grading import Response, response_from_dict, response_to_dict
-from quiz.domain.model import question_key
-from quiz.domain.scheduling import Card, Rating, ReviewLog, new_card, review
+from quiz.domain.grading import Response
+from quiz.domain.keys import question_key
+from quiz.domain.scheduling import Card, Rating, ReviewLog, review_attempt
 from quiz.domain.session import Attempt, SessionPlan
 from quiz.progress import StoreError
 from quiz.progress.convert import (
@@ -39,14 +38,15 @@ from quiz.progress.convert import (
     attempt_row,
     card_from_row,
     card_row,
+    response_from_json,
+    response_json,
     review_log_from_row,
     review_log_row,
     session_from_row,
     session_row,
 )
-from quiz.progress.migrations import LATEST_VERSION, migrate
+from quiz.progress.migrations import recognise_and_migrate
 from quiz.progress.schema import (
-    VERSION_TABLE,
     attempts,
     cards,
     exam_answers,
@@ -56,12 +56,12 @@ from quiz.progress.schema import (
     schema_version,
     sessions,
 )
-
-BUSY_TIMEOUT_MS = 10_000
-"""How long a SQLite writer waits for another app's transaction before giving up."""
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-_WRITE = "ims_quiz_write"
+from quiz.progress.sqlite import (
+    WRITE_OPTION,
+    check_sqlite_file,
+    configure_sqlite,
+    sqlite_file_of,
+)
 
 
 class Store:
@@ -89,10 +89,10 @@ class Store:
             parsed = make_url(url)
         except ArgumentError:
             raise StoreError(f"{url!r} is not a database URL or file path") from None
-        sqlite_file = _sqlite_file(parsed)
+        sqlite_file = sqlite_file_of(parsed)
         where = str(sqlite_file) if sqlite_file else parsed.render_as_string(hide_password=True)
         if sqlite_file is not None:
-            _check_sqlite_file(sqlite_file)
+            check_sqlite_file(sqlite_file)
         options: dict[str, Any] = {}
         if parsed.get_backend_name() == "sqlite" and sqlite_file is None:
             # An in-memory database lives in one connection: share it between threads.
@@ -102,7 +102,7 @@ class Store:
         except (ArgumentError, NoSuchModuleError, ImportError) as error:
             raise StoreError(f"cannot use the progress database {where}: {error}") from None
         if engine.dialect.name == "sqlite":
-            _configure_sqlite(engine)
+            configure_sqlite(engine)
         store = cls(engine, where)
         try:
             store._prepare()
@@ -130,7 +130,7 @@ class Store:
         try:
             with self._one_at_a_time, self._engine.connect() as connection:
                 if write:
-                    connection.execution_options(**{_WRITE: True})
+                    connection.execution_options(**{WRITE_OPTION: True})
                 with connection.begin():
                     yield connection
         except SQLAlchemyError as error:
@@ -142,9 +142,9 @@ class Store:
         """Recognise the database and bring its schema up to date, or refuse it."""
         try:
             with self._engine.connect() as connection:
-                connection.execution_options(**{_WRITE: True})
+                connection.execution_options(**{WRITE_OPTION: True})
                 with connection.begin():
-                    self._check_and_migrate(connection)
+                    recognise_and_migrate(connection, self.where)
         except DatabaseError as error:
             reason = _reason(error)
             if "not a database" in reason or "malformed" in reason:
@@ -158,34 +158,6 @@ class Store:
             raise StoreError(
                 f"cannot open the progress database {self.where}: {_reason(error)}"
             ) from None
-
-    def _check_and_migrate(self, connection: Connection) -> None:
-        tables = set(sa.inspect(connection).get_table_names())
-        if VERSION_TABLE in tables:
-            versions = connection.execute(select(schema_version.c.version)).scalars().all()
-            if len(versions) != 1:
-                raise StoreError(
-                    f"{self.where} has a damaged schema version table ({len(versions)} rows). "
-                    "It was left untouched."
-                )
-            version = versions[0]
-        elif tables:
-            shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
-            raise StoreError(
-                f"{self.where} is another program's database (tables: {shown}), not an "
-                "ims-quiz progress database. It was left untouched: choose another file with "
-                "--db or IMS_QUIZ_DB."
-            )
-        else:
-            schema_version.create(connection)
-            connection.execute(insert(schema_version).values(version=0))
-            version = 0
-        if version > LATEST_VERSION:
-            raise StoreError(
-                f"{self.where} was written by a newer ims-quiz (schema version {version}; this "
-                f"version knows up to {LATEST_VERSION}). Upgrade ims-quiz to open it."
-            )
-        migrate(connection, version)
 
     def schema_version(self) -> int:
         """The schema version the database is at."""
@@ -204,9 +176,9 @@ class Store:
         with self._transaction(write=True) as connection:
             found = connection.execute(query).scalar()  # another app may have just made it
             if found is None:
-                found = connection.execute(
-                    insert(profiles).values(name=name, created_at=now)
-                ).inserted_primary_key[0]
+                found = _new_id(
+                    connection.execute(insert(profiles).values(name=name, created_at=now))
+                )
         return int(found)
 
     # --- sessions -------------------------------------------------------------------------------
@@ -217,7 +189,7 @@ class Store:
         """Store a new session (``plan.seed`` must be set); returns its id."""
         row = session_row(profile_id, plan, list(item_keys), started_at)
         with self._transaction(write=True) as connection:
-            return int(connection.execute(insert(sessions).values(row)).inserted_primary_key[0])
+            return _new_id(connection.execute(insert(sessions).values(row)))
 
     def session(self, session_id: int) -> StoredSession | None:
         """The session ``session_id``, or ``None``."""
@@ -266,23 +238,24 @@ class Store:
     ) -> None:
         """Record attempts and review their FSRS cards, in one transaction.
 
-        Each attempt reviews the question's card (created on its first attempt) with its rating
-        at ``attempt.answered_at``, and leaves a review log. With ``finish_session``, that
-        session is marked finished at ``finished_at`` in the same transaction.
+        Each attempt reviews the question's card with its rating
+        (:func:`~quiz.domain.scheduling.review_attempt`) and leaves a review log; the card is
+        read and written in this transaction, so concurrent apps lose no review. With
+        ``finish_session``, that session is marked finished at ``finished_at`` in the same
+        transaction.
         """
         with self._transaction(write=True) as connection:
             for attempt, rating in graded:
-                attempt_id = connection.execute(
-                    insert(attempts).values(attempt_row(attempt, profile_id))
-                ).inserted_primary_key[0]
+                attempt_id = _new_id(
+                    connection.execute(insert(attempts).values(attempt_row(attempt, profile_id)))
+                )
                 where = (
                     cards.c.profile_id == profile_id,
                     cards.c.bank_id == attempt.bank_id,
                     cards.c.question_id == attempt.question_id,
                 )
                 row = connection.execute(select(cards).where(*where)).mappings().first()
-                card = card_from_row(row) if row else new_card(attempt.key, attempt.answered_at)
-                card, log = review(card, rating, attempt.answered_at, attempt.seconds)
+                card, log = review_attempt(card_from_row(row) if row else None, attempt, rating)
                 if row:
                     connection.execute(update(cards).where(*where).values(card_row(card)))
                 else:
@@ -319,7 +292,7 @@ class Store:
             exam_answers.c.bank_id == bank_id,
             exam_answers.c.question_id == question_id,
         )
-        values = {"response": response_to_dict(response), "seconds": seconds, "saved_at": saved_at}
+        values = {"response": response_json(response), "seconds": seconds, "saved_at": saved_at}
         with self._transaction(write=True) as connection:
             if connection.execute(update(exam_answers).where(*where).values(values)).rowcount == 0:
                 connection.execute(
@@ -335,7 +308,7 @@ class Store:
             rows = connection.execute(query).mappings().all()
         return {
             question_key(row["bank_id"], row["question_id"]): (
-                response_from_dict(row["response"]),
+                response_from_json(row["response"]),
                 row["seconds"],
             )
             for row in rows
@@ -419,64 +392,12 @@ class Store:
         ]
 
 
-# --- SQLite specifics -------------------------------------------------------------------------
-
-
-def _sqlite_file(url: URL) -> Path | None:
-    """The file of a SQLite URL; ``None`` for other databases and in-memory SQLite."""
-    if url.get_backend_name() != "sqlite":
-        return None
-    database = url.database or ""
-    if database in ("", ":memory:") or database.startswith("file:"):
-        return None
-    return Path(database).expanduser()
-
-
-def _check_sqlite_file(path: Path) -> None:
-    """Refuse a path that is not a SQLite file, before SQLite (or anything) can touch it."""
-    if path.is_dir():
-        raise StoreError(f"the progress database {path} is a folder, not a file")
-    try:
-        with path.open("rb") as file:
-            header = file.read(len(SQLITE_HEADER))
-    except FileNotFoundError:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            reason = error.strerror or error
-            raise StoreError(f"cannot create the folder for {path}: {reason}") from None
-        return
-    except OSError as error:
-        reason = error.strerror or error
-        raise StoreError(f"cannot read the progress database {path}: {reason}") from None
-    if header and header != SQLITE_HEADER:
-        raise StoreError(
-            f"{path} is not an ims-quiz progress database (not a SQLite file). It was left "
-            "untouched: move it away, or choose another file with --db or IMS_QUIZ_DB."
-        )
-
-
-def _configure_sqlite(engine: Engine) -> None:
-    """Busy timeout and foreign keys on every connection; ``BEGIN IMMEDIATE`` for writes.
-
-    pysqlite's own transaction handling is switched off so that SQLAlchemy's ``begin`` event
-    decides how each transaction starts. A writer that starts with a plain ``BEGIN`` and then
-    writes can fail at once with "database is locked" when another app wrote in between; one
-    that starts with ``BEGIN IMMEDIATE`` waits its turn (up to the busy timeout) instead.
-    """
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        dbapi_connection.execute("PRAGMA foreign_keys = ON")
-        # FULL: a committed answer survives a power loss too, not only a crash.
-        dbapi_connection.execute("PRAGMA synchronous = FULL")
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Connection) -> None:
-        write = connection.get_execution_options().get(_WRITE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+def _new_id(result: CursorResult[Any]) -> int:
+    """The primary key that the one-row ``INSERT`` behind ``result`` gave its row."""
+    key = result.inserted_primary_key
+    if key is None:  # only for statements that are not single-row inserts
+        raise StoreError("the progress database returned no id for a new row")
+    return int(key[0])
 
 
 def _reason(error: SQLAlchemyError) -> str:

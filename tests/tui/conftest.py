@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tui_helpers import fixture_library
 
-from engine_helpers import Clock
 from quiz.banks.loader import Library
+from tests.engine_helpers import Clock
+from tests.tui.tui_helpers import fixture_library
 
 
 @pytest.fixture(autouse=True)

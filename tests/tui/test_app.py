@@ -18,7 +18,29 @@ from typing import Any
 
 import pytest
 from textual.widgets import Button, DataTable, Input, Markdown, Static
-from tui_helpers import (
+
+from quiz import paths
+from quiz.banks.loader import Library
+from quiz.domain.session import Mode
+from quiz.service import ActiveSession, Trainer
+from quiz.tui.app import _quiet_about_cancelled_work
+from quiz.tui.screens.banks import BanksScreen, PreviewScreen
+from quiz.tui.screens.dialogs import ConfirmDialog, ResumeDialog
+from quiz.tui.screens.exam import ExamScreen
+from quiz.tui.screens.help import HelpScreen
+from quiz.tui.screens.home import HomeScreen
+from quiz.tui.screens.navigator import NavigatorScreen
+from quiz.tui.screens.practice import PracticeScreen
+from quiz.tui.screens.progress import ProgressScreen
+from quiz.tui.screens.question import QuestionScreen
+from quiz.tui.screens.results import ResultsScreen, ReviewScreen
+from quiz.tui.screens.setup import SetupScreen
+from quiz.tui.widgets._row import AnswerRow
+from quiz.tui.widgets.answer import AnswerWidget
+from quiz.tui.widgets.feedback import FeedbackPanel
+from quiz.tui.widgets.footer import Footer
+from tests.engine_helpers import Clock
+from tests.tui.tui_helpers import (
     CASE_KEYS,
     MARKUP_KEY,
     SMALL,
@@ -30,33 +52,13 @@ from tui_helpers import (
     plain,
     plan,
     press_quickly,
+    question_screen,
     row_text,
     screen_text,
-    session_screen,
     settle,
     started,
     wait_until,
 )
-
-from engine_helpers import Clock
-from quiz import paths
-from quiz.banks.loader import Library
-from quiz.domain.session import Mode
-from quiz.service import ActiveSession, Trainer
-from quiz.tui.app import _quiet_about_cancelled_work
-from quiz.tui.screens.banks import BanksScreen, PreviewScreen
-from quiz.tui.screens.dialogs import ConfirmDialog, ResumeDialog
-from quiz.tui.screens.help import HelpScreen
-from quiz.tui.screens.home import HomeScreen
-from quiz.tui.screens.navigator import NavigatorScreen
-from quiz.tui.screens.progress import ProgressScreen
-from quiz.tui.screens.results import ResultsScreen, ReviewScreen, first_line
-from quiz.tui.screens.session import SessionScreen
-from quiz.tui.screens.setup import SetupScreen
-from quiz.tui.widgets._row import AnswerRow
-from quiz.tui.widgets.answer import AnswerWidget
-from quiz.tui.widgets.feedback import FeedbackPanel
-from quiz.tui.widgets.footer import Footer
 
 MARKUP_TEXTS = (
     "Which muscle is supplied mainly by C5? [L4] [bold]x[/bold] [link=http://x]y[/link]",
@@ -113,7 +115,7 @@ async def test_practice_from_home_through_setup_feedback_and_results(
         setup.query_one("#count", Input).value = "3"
         setup.query_one("#seed", Input).value = "7"
         await pilot.press("ctrl+s")
-        screen = await on_screen(pilot, SessionScreen)
+        screen = await on_screen(pilot, QuestionScreen)
         assert screen.session.plan.mode is Mode.PRACTICE
         assert screen.session.plan.seed == 7
         assert len(screen.session.items) == 3
@@ -194,7 +196,7 @@ async def test_setup_start_button_and_cancel(db_file: Path, library: Library) ->
         # A button ignores clicks during its 0.2 s press effect.
         await wait_until(pilot, lambda: not start.has_class("-active"), "the press effect")
         await pilot.click("#start")
-        screen = await on_screen(pilot, SessionScreen)
+        screen = await on_screen(pilot, QuestionScreen)
         assert len(screen.session.items) == 2
 
 
@@ -202,7 +204,7 @@ async def test_practice_answers_every_question_type_by_key(db_file: Path, librar
     """All eight questions (six types, a case) answered right by key: a 100% result."""
     app = make_test_app(db_file, library, plan=plan(count=8))
     async with app.run_test(size=SMALL) as pilot:
-        screen = await on_screen(pilot, SessionScreen)
+        screen = await on_screen(pilot, QuestionScreen)
         kinds = set()
         for index in range(8):
             await wait_until(
@@ -232,10 +234,10 @@ async def test_a_session_from_the_command_line_shows_before_the_store_opens(
     monkeypatch.setattr(Trainer, "open", slow_open)
     app = make_test_app(db_file, library, plan=plan(count=3))
     async with app.run_test(size=SMALL) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, SessionScreen), "the question")
-        screen = session_screen(pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, QuestionScreen), "the question")
+        screen = question_screen(pilot)
         assert app.trainer is None and not screen.session.stored
-        assert [type(s) for s in app.screen_stack[1:]] == [SessionScreen]  # no home beneath
+        assert [type(s) for s in app.screen_stack[1:]] == [PracticeScreen]  # no home beneath
         assert "1/3" in screen_text(pilot)
         await answer_current(pilot)
         await press_quickly(pilot, "enter")
@@ -289,8 +291,8 @@ async def test_exam_flag_move_navigator_and_submit_with_confirm(
 ) -> None:
     app = make_test_app(db_file, library, plan=plan(Mode.EXAM, count=4, minutes=10))
     async with app.run_test(size=SMALL) as pilot:
-        screen = await on_screen(pilot, SessionScreen)
-        assert screen.is_exam
+        screen = await on_screen(pilot, QuestionScreen)
+        assert isinstance(screen, ExamScreen)
         status = screen.query_one("#status", Static)
         assert "⏱ 10:00" in plain(status)
 
@@ -315,14 +317,14 @@ async def test_exam_flag_move_navigator_and_submit_with_confirm(
         assert navigator.query_one("#q3", Button).has_class("open")
         assert navigator.focused is navigator.query_one("#q2", Button)
         await pilot.press("down", "enter")  # focus moves to cell 4
-        await on_screen(pilot, SessionScreen)
+        await on_screen(pilot, QuestionScreen)
         assert screen.index == 3
 
         await pilot.press("s")
         dialog = await on_screen(pilot, ConfirmDialog)
         assert "2 question(s) are unanswered" in dialog.question
         await pilot.press("n")
-        await on_screen(pilot, SessionScreen)
+        await on_screen(pilot, QuestionScreen)
         assert not screen.session.finished
 
         await pilot.press("s")
@@ -340,7 +342,7 @@ async def test_keys_pressed_while_an_exam_answer_saves_open_one_dialog_at_most(
     """s (submit) and g (overview) wait for the save; esc meanwhile wins, and nothing stacks."""
     app = make_test_app(db_file, library, plan=plan(Mode.EXAM, count=4))
     async with app.run_test(size=SMALL) as pilot:
-        screen = await on_screen(pilot, SessionScreen)
+        screen = await on_screen(pilot, QuestionScreen)
         await answer_current(pilot)
         await press_quickly(pilot, "s", "g", "escape")
         await settle(pilot)
@@ -364,16 +366,52 @@ async def test_work_that_ends_after_its_screen_closed_is_dropped_quietly(
     monkeypatch.setattr(ActiveSession, "set_flag", slow_set_flag)
     app = make_test_app(db_file, library, plan=plan(count=3))
     async with app.run_test(size=SMALL) as pilot:
-        screen = await on_screen(pilot, SessionScreen)
+        screen = await on_screen(pilot, QuestionScreen)
         await wait_until(pilot, lambda: app.trainer is not None, "the store")
         await pilot.press("ctrl+f", "escape")  # (settle would wait for the flag: not here)
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the dialog")
+        (flag_work,) = [worker for worker in app.workers if worker.group == "flags"]
+        assert flag_work.node is screen  # the screen's own worker, not the app's
         await pilot.press("y")
         await wait_until(pilot, lambda: screen.parent is None, "the session screen removed")
+        assert flag_work.is_cancelled  # cancelled with its screen
+        statuses: list[None] = []
+        monkeypatch.setattr(screen, "_update_status", lambda: statuses.append(None))
         may_save.set()
         await settle(pilot)
         assert screen.session.flagged == {screen.index}
+        assert not statuses  # what the worker posted went nowhere
         assert not error_notes(app)
+
+
+@pytest.mark.parametrize("mode", [Mode.PRACTICE, Mode.EXAM])
+async def test_an_answer_that_cannot_be_kept_is_a_notice_and_may_be_given_again(
+    db_file: Path, library: Library, monkeypatch: pytest.MonkeyPatch, mode: Mode
+) -> None:
+    """The screen's worker fails: the trainee is told, stays on the question and can retry."""
+    real_answer = ActiveSession.answer
+    failures = [RuntimeError("disk full")]
+
+    def failing_answer(session: ActiveSession, *args: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return real_answer(session, *args)
+
+    monkeypatch.setattr(ActiveSession, "answer", failing_answer)
+    app = make_test_app(db_file, library, plan=plan(mode, count=3))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, QuestionScreen)
+        await wait_until(pilot, lambda: app.trainer is not None, "the store")
+        await answer_current(pilot)
+        await press_quickly(pilot, "enter")
+        await wait_until(pilot, lambda: error_notes(app), "the error notice")
+        assert "disk full" in error_notes(app)[0]
+        await settle(pilot)
+        assert not screen.busy and not screen.revealed and screen.index == 0
+        await press_quickly(pilot, "enter")  # the same answer, given again
+        await wait_until(pilot, lambda: 0 in screen.session.answers, "the answer kept")
+        await settle(pilot)
+        assert screen.revealed if mode is Mode.PRACTICE else screen.index == 1
 
 
 async def test_the_key_bar_shows_the_screens_keys_and_a_click_presses_one(
@@ -381,7 +419,7 @@ async def test_the_key_bar_shows_the_screens_keys_and_a_click_presses_one(
 ) -> None:
     app = make_test_app(db_file, library, plan=plan(count=3))
     async with app.run_test(size=SMALL) as pilot:
-        screen = await on_screen(pilot, SessionScreen)
+        screen = await on_screen(pilot, QuestionScreen)
         await started(pilot)
         footer = screen.query_one(Footer)
         bar = screen_text(pilot).splitlines()[-1]
@@ -397,7 +435,7 @@ async def test_exam_submits_itself_when_time_runs_out(db_file: Path, library: Li
     clock = Clock()
     app = make_test_app(db_file, library, clock, plan=plan(Mode.EXAM, count=3, minutes=1))
     async with app.run_test(size=SMALL) as pilot:
-        screen = await on_screen(pilot, SessionScreen)
+        screen = await on_screen(pilot, QuestionScreen)
         await exam_answer(pilot)
         await answer_current(pilot)  # answered but not yet saved when time runs out
         clock.advance(seconds=50)
@@ -416,13 +454,13 @@ async def test_time_running_out_under_a_dialog_still_ends_on_the_results(
     clock = Clock()
     app = make_test_app(db_file, library, clock, plan=plan(Mode.EXAM, count=3, minutes=1))
     async with app.run_test(size=SMALL) as pilot:
-        await on_screen(pilot, SessionScreen)
+        await on_screen(pilot, QuestionScreen)
         await exam_answer(pilot)
         await pilot.press("g")
         await on_screen(pilot, NavigatorScreen)
         clock.advance(minutes=2)
         session_screen_below = app.screen_stack[-2]
-        assert isinstance(session_screen_below, SessionScreen)
+        assert isinstance(session_screen_below, ExamScreen)
         session_screen_below._tick()  # what its 1 s interval does, under the dialog
         await on_screen(pilot, ResultsScreen)
         assert [type(s) for s in app.screen_stack[1:]] == [ResultsScreen]
@@ -439,7 +477,7 @@ async def test_review_mode_from_a_plan_serves_new_questions_in_file_order(
 ) -> None:
     app = make_test_app(db_file, library, plan=plan(Mode.REVIEW, count=2))
     async with app.run_test(size=SMALL) as pilot:
-        screen = await on_screen(pilot, SessionScreen)
+        screen = await on_screen(pilot, QuestionScreen)
         ids = [item.question.id for item in screen.session.items]
         assert ids == ["c5-muscle", "clean-technique"]
         assert plain(screen.query_one("#status", Static)).lstrip().startswith("Review")
@@ -450,7 +488,7 @@ async def test_review_mode_from_a_plan_serves_new_questions_in_file_order(
 async def _answer_two_and_quit(db_file: Path, library: Library) -> list[str]:
     app = make_test_app(db_file, library, plan=plan(count=5))
     async with app.run_test(size=SMALL) as pilot:
-        screen = await on_screen(pilot, SessionScreen)
+        screen = await on_screen(pilot, QuestionScreen)
         await answer_and_submit(pilot)
         await pilot.press("enter")
         await wait_until(pilot, lambda: screen.index == 1 and not screen.revealed, "question 2")
@@ -468,7 +506,7 @@ async def test_resume_after_quitting_keeps_the_answers(db_file: Path, library: L
         assert dialog.info.answered == 2 and dialog.info.total == 5
         assert "2 of 5 answered" in screen_text(pilot)
         await pilot.press("r")
-        screen = await on_screen(pilot, SessionScreen)
+        screen = await on_screen(pilot, QuestionScreen)
         assert [item.key for item in screen.session.items] == keys
         assert screen.index == 2
         assert sorted(screen.session.answers) == [0, 1]
@@ -499,7 +537,7 @@ async def test_resume_dialog_abandon_and_later(db_file: Path, library: Library) 
 async def test_leaving_a_session_keeps_it_resumable(db_file: Path, library: Library) -> None:
     app = make_test_app(db_file, library, plan=plan(count=3))
     async with app.run_test(size=SMALL) as pilot:
-        await on_screen(pilot, SessionScreen)
+        await on_screen(pilot, QuestionScreen)
         await answer_and_submit(pilot)
         await pilot.press("escape")
         await on_screen(pilot, ConfirmDialog)
@@ -510,22 +548,10 @@ async def test_leaving_a_session_keeps_it_resumable(db_file: Path, library: Libr
         assert info is not None and info.answered == 1
 
 
-def test_the_results_table_shows_each_prompts_first_line_as_plain_text() -> None:
-    assert first_line("What is a muscle's **motor point**?\n\nMore.") == (
-        "What is a muscle's motor point?"
-    )
-    assert first_line("Use *this*, _that_ and `code`") == "Use this, that and code"
-    assert (
-        first_line("C5_C6 and snake_case stay; 2 * 3 * 4") == "C5_C6 and snake_case stay; 2 * 3 * 4"
-    )
-    assert first_line("[L4] [bold]x[/bold]") == "[L4] [bold]x[/bold]"  # not markup either
-    assert first_line("x" * 80, limit=10) == "x" * 9 + "…"
-
-
 async def test_retry_mistakes_from_results(db_file: Path, library: Library) -> None:
     app = make_test_app(db_file, library, plan=plan(count=3))
     async with app.run_test(size=SMALL) as pilot:
-        screen = await on_screen(pilot, SessionScreen)
+        screen = await on_screen(pilot, QuestionScreen)
         for index, correct in enumerate((True, False, True)):
             await wait_until(
                 pilot, lambda i=index: screen.index == i and not screen.revealed, "question"
@@ -535,7 +561,7 @@ async def test_retry_mistakes_from_results(db_file: Path, library: Library) -> N
         await on_screen(pilot, ResultsScreen)
         wrong_key = screen.session.items[1].key
         await pilot.press("r")
-        retry = await on_screen(pilot, SessionScreen)
+        retry = await on_screen(pilot, QuestionScreen)
         assert retry is not screen
         assert [item.key for item in retry.session.items] == [wrong_key]
         assert retry.session.plan.mode is Mode.PRACTICE
@@ -585,7 +611,7 @@ async def test_banks_screen_lists_banks_skipped_diagnostics_and_previews(
 async def test_progress_shows_mastery_and_the_root_map(db_file: Path, library: Library) -> None:
     app = make_test_app(db_file, library, plan=plan(question_keys=(MARKUP_KEY,), count=1))
     async with app.run_test(size=(100, 50)) as pilot:
-        screen = await on_screen(pilot, SessionScreen)
+        screen = await on_screen(pilot, QuestionScreen)
         await answer_and_submit(pilot)
         await pilot.press("enter")
         await on_screen(pilot, ResultsScreen)
@@ -606,23 +632,37 @@ async def test_progress_shows_mastery_and_the_root_map(db_file: Path, library: L
         assert screen.session.finished
 
 
+async def test_progress_without_answers_says_so_instead_of_a_flat_sparkline(
+    db_file: Path, library: Library
+) -> None:
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(pilot)
+        await pilot.press("g")
+        progress = await on_screen(pilot, ProgressScreen)
+        await settle(pilot)
+        caption = plain(progress.query_one("#history-caption", Static))
+        assert caption == "No answers yet in the last 30 days."
+        assert not progress.query_one("#history").display
+
+
 async def test_help_opens_anywhere_and_closes(db_file: Path, library: Library) -> None:
     app = make_test_app(db_file, library, plan=plan(count=2))
     async with app.run_test(size=SMALL) as pilot:
-        screen = await on_screen(pilot, SessionScreen)
+        screen = await on_screen(pilot, QuestionScreen)
         await pilot.press("question_mark")
         await on_screen(pilot, HelpScreen)
         assert "Answering" in screen_text(pilot)
         await pilot.press("question_mark")  # ? toggles
-        await on_screen(pilot, SessionScreen)
+        await on_screen(pilot, QuestionScreen)
         await pilot.press("escape")  # leave dialog, then stay
         await on_screen(pilot, ConfirmDialog)
         await pilot.press("n")
-        await on_screen(pilot, SessionScreen)
+        await on_screen(pilot, QuestionScreen)
         await pilot.press("f1")
         await on_screen(pilot, HelpScreen)
         await pilot.press("escape")
-        assert await on_screen(pilot, SessionScreen) is screen
+        assert await on_screen(pilot, QuestionScreen) is screen
 
 
 async def test_theme_choice_is_remembered(db_file: Path, library: Library) -> None:
@@ -693,7 +733,7 @@ def test_work_cancelled_by_quitting_prints_nothing_but_other_loop_errors_do() ->
 async def test_tiny_terminal_and_resizing(db_file: Path, library: Library) -> None:
     app = make_test_app(db_file, library, plan=plan(Mode.EXAM, count=3, minutes=5))
     async with app.run_test(size=(40, 10)) as pilot:
-        screen = await on_screen(pilot, SessionScreen)
+        screen = await on_screen(pilot, QuestionScreen)
         await exam_answer(pilot)
         for size in ((120, 40), (20, 5), (80, 24), (40, 10)):
             await pilot.resize_terminal(*size)
@@ -703,7 +743,7 @@ async def test_tiny_terminal_and_resizing(db_file: Path, library: Library) -> No
         await pilot.pause()
         assert app.screen.query_one("#navigator-grid").styles.grid_size_columns == 3
         await pilot.press("escape")
-        await on_screen(pilot, SessionScreen)
+        await on_screen(pilot, QuestionScreen)
         await pilot.press("s")
         await on_screen(pilot, ConfirmDialog)
         await pilot.press("y")
@@ -772,8 +812,8 @@ async def test_mashing_every_key_on_every_screen_raises_nothing(
 
         # Practice: every key on every question type (enter and escape last).
         await home()
-        app.start_session(plan(count=8))
-        screen = await on_screen(pilot, SessionScreen)
+        app.home().start_session(plan(count=8))
+        screen = await on_screen(pilot, QuestionScreen)
         items = list(enumerate(screen.session.items))
         first_of_kind = {item.question.kind: i for i, item in reversed(items)}
         for index in sorted(first_of_kind.values()):
@@ -784,19 +824,19 @@ async def test_mashing_every_key_on_every_screen_raises_nothing(
 
         # Exam, its navigator, then its results and a review.
         await home()
-        app.start_session(plan(Mode.EXAM, count=8, minutes=5))
-        screen = await on_screen(pilot, SessionScreen)
+        app.home().start_session(plan(Mode.EXAM, count=8, minutes=5))
+        screen = await on_screen(pilot, QuestionScreen)
         await _mash(pilot)
         if isinstance(app.screen, ConfirmDialog):
             await pilot.press("n")
-            await on_screen(pilot, SessionScreen)
+            await on_screen(pilot, QuestionScreen)
         await pilot.press("g")
         await on_screen(pilot, NavigatorScreen)
         await _mash(pilot)
 
         await home()
-        app.start_session(plan(Mode.EXAM, count=3))
-        await on_screen(pilot, SessionScreen)
+        app.home().start_session(plan(Mode.EXAM, count=3))
+        await on_screen(pilot, QuestionScreen)
         await pilot.press("s")
         await on_screen(pilot, ConfirmDialog)
         await pilot.press("y")
@@ -815,7 +855,7 @@ async def test_markup_looking_bank_text_shows_literally_and_unsafe_is_called_out
 ) -> None:
     app = make_test_app(db_file, library, plan=plan(question_keys=(MARKUP_KEY,), count=1))
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await on_screen(pilot, SessionScreen)
+        screen = await on_screen(pilot, QuestionScreen)
         text = screen_text(pilot)
         for literal in MARKUP_TEXTS:
             assert literal in text, literal
@@ -840,7 +880,7 @@ async def test_markup_looking_bank_text_shows_literally_and_unsafe_is_called_out
 async def test_case_vignette_is_shown_above_its_questions(db_file: Path, library: Library) -> None:
     app = make_test_app(db_file, library, plan=plan(question_keys=CASE_KEYS, count=2))
     async with app.run_test(size=SMALL) as pilot:
-        screen = await on_screen(pilot, SessionScreen)
+        screen = await on_screen(pilot, QuestionScreen)
         assert [item.key for item in screen.session.items] == list(CASE_KEYS)
         text = screen_text(pilot)
         assert "Case: A painter with shoulder pain" in text

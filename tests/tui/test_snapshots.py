@@ -16,7 +16,19 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from tui_helpers import (
+
+from quiz.banks.loader import Library
+from quiz.domain.session import Mode
+from quiz.tui.screens.banks import BanksScreen, PreviewScreen
+from quiz.tui.screens.dialogs import ConfirmDialog, ResumeDialog
+from quiz.tui.screens.help import HelpScreen
+from quiz.tui.screens.navigator import NavigatorScreen
+from quiz.tui.screens.progress import ProgressScreen
+from quiz.tui.screens.question import QuestionScreen
+from quiz.tui.screens.results import ResultsScreen, ReviewScreen
+from quiz.tui.screens.setup import SetupScreen
+from tests.engine_helpers import T0
+from tests.tui.tui_helpers import (
     BANK_ID,
     CASE_KEYS,
     LARGE,
@@ -35,18 +47,6 @@ from tui_helpers import (
     started,
     wait_until,
 )
-
-from engine_helpers import T0
-from quiz.banks.loader import Library
-from quiz.domain.session import Mode
-from quiz.tui.screens.banks import BanksScreen, PreviewScreen
-from quiz.tui.screens.dialogs import ConfirmDialog, ResumeDialog
-from quiz.tui.screens.help import HelpScreen
-from quiz.tui.screens.navigator import NavigatorScreen
-from quiz.tui.screens.progress import ProgressScreen
-from quiz.tui.screens.results import ResultsScreen, ReviewScreen
-from quiz.tui.screens.session import SessionScreen
-from quiz.tui.screens.setup import SetupScreen
 
 Size = tuple[int, int]
 SIZES = [pytest.param(SMALL, id="80x24"), pytest.param(LARGE, id="120x40")]
@@ -127,7 +127,7 @@ def test_snapshot_question_with_case(
     Leave."""
     app = make_test_app(db_file, library, plan=plan(question_keys=CASE_KEYS, count=2))
     assert snap_compare(
-        app, terminal_size=size, run_before=lambda pilot: on_screen(pilot, SessionScreen)
+        app, terminal_size=size, run_before=lambda pilot: on_screen(pilot, QuestionScreen)
     )
 
 
@@ -144,7 +144,7 @@ def test_snapshot_practice_feedback(
     ("key muscle" in bold) and "References" with both citations. Footer: ⏎ Next."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        screen = await on_screen(pilot, SessionScreen)
+        screen = await on_screen(pilot, QuestionScreen)
         item = screen.session.items[0]
         unsafe = next(i for i, c in enumerate(item.question.choices) if c.unsafe)
         await press_quickly(pilot, str(item.choice_order.index(unsafe) + 1), "enter")
@@ -165,7 +165,7 @@ def test_snapshot_exam_question_with_timer(
     picked, no feedback. Footer: Save, Flag, Next, Prev, Overview, Finish, Leave."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await on_screen(pilot, SessionScreen)
+        await on_screen(pilot, QuestionScreen)
         await exam_answer(pilot)
         no_blink(pilot)
 
@@ -180,11 +180,11 @@ def test_snapshot_navigator(snap_compare, db_file: Path, library: Library, size:
     "tab/arrows move · enter goes there · esc back"."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await on_screen(pilot, SessionScreen)
+        await on_screen(pilot, QuestionScreen)
         await exam_answer(pilot)
         await exam_answer(pilot, correct=False)
         await pilot.press("f")
-        await on_screen(pilot, SessionScreen)
+        await on_screen(pilot, QuestionScreen)
         await pilot.press("g")
         await on_screen(pilot, NavigatorScreen)
 
@@ -198,7 +198,7 @@ def test_snapshot_confirm_submit(snap_compare, db_file: Path, library: Library, 
     Submit the exam now?" with "Submit (y)" (primary) and "Keep going (n)" (focused)."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await on_screen(pilot, SessionScreen)
+        await on_screen(pilot, QuestionScreen)
         await exam_answer(pilot)
         await pilot.press("s")
         await on_screen(pilot, ConfirmDialog)

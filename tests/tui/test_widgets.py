@@ -11,7 +11,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input
-from tui_helpers import row_text
 
 from quiz.domain.grading import (
     ChoiceResponse,
@@ -40,6 +39,7 @@ from quiz.tui.widgets.matching import MatchingAnswer
 from quiz.tui.widgets.ordering import OrderingAnswer
 from quiz.tui.widgets.short import ShortAnswerInput
 from quiz.tui.widgets.true_false import TrueFalseAnswer
+from tests.tui.tui_helpers import row_text
 
 SIZE = (80, 24)
 COMMON = {"topic": "t", "refs": ["gunn1996"], "difficulty": 1}

@@ -17,7 +17,6 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import WorkerState
 
-from engine_helpers import Clock, right, wrong
 from quiz.banks.loader import Library, load_library
 from quiz.domain.grading import ChoiceResponse, Response
 from quiz.domain.model import Matching
@@ -25,8 +24,9 @@ from quiz.domain.session import Mode, SessionItem, SessionPlan, SessionResult
 from quiz.service import ActiveSession, Trainer
 from quiz.settings import Settings
 from quiz.tui.app import IMSQuizApp, make_app
-from quiz.tui.screens.session import SessionScreen
+from quiz.tui.screens.question import QuestionScreen
 from quiz.tui.widgets._row import AnswerRow
+from tests.engine_helpers import Clock, right, wrong
 
 BANKS_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "banks" / "tui"
 BANK_ID = "tui-test"
@@ -237,22 +237,22 @@ def answer_keys(item: SessionItem, *, correct: bool = True) -> list[str]:
     raise AssertionError(question.kind)
 
 
-def session_screen(pilot: Pilot[Any]) -> SessionScreen:
+def question_screen(pilot: Pilot[Any]) -> QuestionScreen:
     screen = pilot.app.screen
-    assert isinstance(screen, SessionScreen), screen
+    assert isinstance(screen, QuestionScreen), screen
     return screen
 
 
 async def answer_current(pilot: Pilot[Any], *, correct: bool = True) -> None:
     """Answer the question on screen by key (not submitted yet)."""
-    screen = session_screen(pilot)
+    screen = question_screen(pilot)
     await press_quickly(pilot, *answer_keys(screen.session.items[screen.index], correct=correct))
     await pilot.pause()
 
 
-async def answer_and_submit(pilot: Pilot[Any], *, correct: bool = True) -> SessionScreen:
+async def answer_and_submit(pilot: Pilot[Any], *, correct: bool = True) -> QuestionScreen:
     """Practice: answer the question on screen, press enter and wait for the feedback."""
-    screen = session_screen(pilot)
+    screen = question_screen(pilot)
     index = screen.index
     await answer_current(pilot, correct=correct)
     await press_quickly(pilot, "enter")
@@ -263,7 +263,7 @@ async def answer_and_submit(pilot: Pilot[Any], *, correct: bool = True) -> Sessi
 
 async def exam_answer(pilot: Pilot[Any], *, correct: bool = True) -> None:
     """Exam: answer the question on screen and press enter, which saves it and moves on."""
-    screen = session_screen(pilot)
+    screen = question_screen(pilot)
     index = screen.index
     await answer_current(pilot, correct=correct)
     await press_quickly(pilot, "enter")

@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from quiz.domain.text import visible
 
 if TYPE_CHECKING:
     from quiz.domain.model import Case
@@ -14,13 +17,27 @@ if TYPE_CHECKING:
 
 def case_title(case: Case) -> Text:
     """The line above a case's vignette (bank text, never markup)."""
-    return Text(f"Case: {case.title}", style="bold")
+    return Text(f"Case: {visible(case.title)}", style="bold")
 
 
 class QuizScreen(Screen[None]):
-    """A full screen of the trainer; :attr:`quiz` is the app, with its own type."""
+    """A full screen of the trainer; :attr:`quiz` is the app, with its own type.
+
+    A screen does its slow work (the store, above all) in its own ``@work(thread=True,
+    exit_on_error=False)`` workers, which end by posting the screen a message. The workers
+    belong to the screen: once it closes they are cancelled, and what they post is dropped. A
+    worker that fails is reported here, as a notification, and :meth:`work_failed` is called.
+    """
 
     @property
     def quiz(self) -> IMSQuizApp:
         """The trainer app (``self.app``, typed)."""
         return cast("IMSQuizApp", self.app)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.quiz.report_failure(event.worker.error)
+            self.work_failed(event.worker)
+
+    def work_failed(self, worker: Worker[object]) -> None:
+        """``worker`` raised (the trainee has been told); undo what waited for it."""

@@ -7,13 +7,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Header, Markdown, Static
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable, Header, Static
 
 from quiz.domain.grading import grade_response
 from quiz.domain.model import Bank
 from quiz.domain.session import preview_item
+from quiz.domain.text import visible
 from quiz.tui.screens._base import QuizScreen, case_title
 from quiz.tui.widgets.answer import AnswerWidget, answer_widget_for
+from quiz.tui.widgets.bank_text import BankMarkdown, bank_text, visible_text
 from quiz.tui.widgets.feedback import FeedbackPanel
 from quiz.tui.widgets.footer import Footer
 
@@ -55,7 +58,9 @@ class BanksScreen(QuizScreen):
         for loaded in library.banks.values():
             bank = loaded.bank
             if bank is not None:
-                table.add_row(Text(bank.title), len(bank.questions), len(bank.topics), key=bank.id)
+                table.add_row(
+                    bank_text(bank.title), len(bank.questions), len(bank.topics), key=bank.id
+                )
         questions = self.query_one("#questions-table", DataTable)
         questions.add_columns("Id", "Type", "Diff.", "Topic")
         skipped = self.query_one("#skipped-details", Static)
@@ -63,14 +68,15 @@ class BanksScreen(QuizScreen):
             text = Text(f"Skipped {len(library.skipped)} broken bank(s):\n", style="bold yellow")
             for loaded in library.skipped:
                 for diagnostic in loaded.errors[:20]:
-                    text.append(f"{diagnostic.format()}\n", style="yellow")
+                    text.append(f"{visible(diagnostic.format())}\n", style="yellow")
                 if len(loaded.errors) > 20:
                     text.append(f"… and {len(loaded.errors) - 20} more: run ims-quiz validate\n")
             skipped.update(text)
         else:
             skipped.display = False
         if table.row_count:
-            self._show_bank(library.bank(str(table.coordinate_to_cell_key((0, 0)).row_key.value)))
+            first = table.coordinate_to_cell_key(Coordinate(0, 0)).row_key
+            self._show_bank(library.bank(str(first.value)))
         table.focus()
 
     @on(DataTable.RowHighlighted, "#banks-table")
@@ -93,15 +99,16 @@ class BanksScreen(QuizScreen):
             ("Licence: ", "dim"),
             (bank.license or "–", "dim"),
         )
+        details = visible_text(details)
         self.query_one("#bank-details", Static).update(details)
         questions = self.query_one("#questions-table", DataTable)
         questions.clear()
         for question in bank.questions:
             questions.add_row(
-                Text(question.id),
+                bank_text(question.id),
                 question.kind,
                 question.difficulty,
-                Text(bank.topic(question.topic).title),
+                bank_text(bank.topic(question.topic).title),
                 key=f"{bank.id}/{question.id}",
             )
 
@@ -138,8 +145,8 @@ class PreviewScreen(QuizScreen):
         yield Static(
             Text.assemble(
                 (" Preview ", "bold reverse"),
-                f"  {self.bank.title} · ",
-                (self.item.question.id, "bold"),
+                f"  {visible(self.bank.title)} · ",
+                (visible(self.item.question.id), "bold"),
                 ("  (not recorded)", "dim"),
             ),
             id="status",
@@ -147,8 +154,8 @@ class PreviewScreen(QuizScreen):
         with VerticalScroll(id="question-body"):
             if self.item.case is not None:
                 yield Static(case_title(self.item.case), classes="case-title")
-                yield Markdown(self.item.case.vignette, id="vignette")
-            yield Markdown(self.item.question.prompt, id="prompt")
+                yield BankMarkdown(self.item.case.vignette, id="vignette")
+            yield BankMarkdown(self.item.question.prompt, id="prompt")
             yield answer_widget_for(self.item)
             yield FeedbackPanel(id="feedback")
         yield Footer()
@@ -170,7 +177,7 @@ class PreviewScreen(QuizScreen):
         grade = grade_response(self.item.question, response)
         widget.reveal(grade, response)
         feedback = self.query_one("#feedback", FeedbackPanel)
-        feedback.show(self.item, grade, self.bank)
+        feedback.show(self.item, grade)
         feedback.display = True
         self.checked = True
         self.query_one("#question-body", VerticalScroll).focus()

@@ -66,8 +66,7 @@ class ResumeDialog(ModalScreen[str | None]):
         started = info.started_at.astimezone().strftime("%a %d %b, %H:%M")
         text = Text.assemble(
             ("Unfinished session\n\n", "bold"),
-            f"{info.mode.value.capitalize()} started {started}: "
-            f"{info.answered} of {info.total} answered.\n",
+            f"{info.mode.label} started {started}: {info.answered} of {info.total} answered.\n",
             ("Everything you answered is saved.", "dim"),
         )
         with Vertical(classes="dialog small-dialog"):

@@ -10,53 +10,48 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    (
-        "Everywhere",
-        (
-            ("?  F1", "this help"),
-            ("ctrl+q", "quit (answers are saved as you go)"),
-            ("ctrl+p", "command palette: change theme, and more"),
-            ("esc", "back / leave"),
-        ),
-    ),
-    (
-        "Home",
-        (
-            ("p e r w m", "practice, exam, review due, weak areas, mistakes"),
-            ("b  g", "banks, progress"),
-            ("t", "theme (your choice is remembered)"),
-        ),
-    ),
-    (
-        "Answering",
-        (
-            ("1-9  a-h", "pick option 1-9 / A-H"),
-            ("↑ ↓  k j", "move the cursor"),
-            ("space", "toggle (select all that apply) or pick"),
-            ("enter", "submit; on feedback: next question"),
-            ("f  ctrl+f", "flag for later (ctrl+f when a question has six or more options)"),
-            ("matching", "↑ ↓ choose a row, 1-9 assign a right-hand item, backspace clears"),
-            ("ordering", "shift+↑ ↓ or [ ] move the item, 1-9 put it at that position"),
-            ("short", "type the answer, enter submits"),
-        ),
-    ),
-    (
-        "Exams",
-        (
-            ("n  p", "next / previous question (answers are kept)"),
-            ("g", "overview of all questions: answered, flagged, open"),
-            ("s", "submit the exam (asks first if some are unanswered)"),
-        ),
-    ),
-    (
-        "Results",
-        (
-            ("enter", "review the highlighted question with every explanation"),
-            ("r", "retry the questions you got wrong"),
-        ),
-    ),
+from quiz.tui.keys import KeyLine, binding_for, key_lines
+
+# The answer widgets' keys come from generated bindings (a binding per digit and letter, one per
+# direction), which read best summed up in words; what the screens bind is read from them.
+PICKING = (
+    KeyLine("1-9  a-h", "pick option 1-9 / A-H"),
+    KeyLine("↑ ↓  k j", "move the cursor"),
+    KeyLine("space", "toggle (select all that apply) or pick"),
 )
+ARRANGING = (
+    KeyLine("matching", "↑ ↓ choose a row, 1-9 assign a right-hand item, backspace clears"),
+    KeyLine("ordering", "shift+↑ ↓ or [ ] move the item, 1-9 put it at that position"),
+    KeyLine("short", "type the answer, enter submits"),
+)
+
+
+def key_map() -> list[tuple[str, list[KeyLine]]]:
+    """Every key, grouped by where it works, read from the app's and the screens' bindings."""
+    from quiz.tui.app import IMSQuizApp
+    from quiz.tui.screens.exam import ExamScreen
+    from quiz.tui.screens.home import HomeScreen
+    from quiz.tui.screens.practice import PracticeScreen
+    from quiz.tui.screens.results import ResultsScreen
+
+    everywhere = [
+        *key_lines([binding_for(IMSQuizApp.BINDINGS, action) for action in ("help", "quit")]),
+        KeyLine(IMSQuizApp.COMMAND_PALETTE_BINDING, "command palette: change theme, and more"),
+        KeyLine("esc", "back / leave"),
+    ]
+    answering = [*PICKING, *key_lines(PracticeScreen.BINDINGS), *ARRANGING]
+    exams = [line for line in key_lines(ExamScreen.BINDINGS) if line not in answering]
+    results = [
+        KeyLine("enter", "review the highlighted question with every explanation"),
+        *key_lines(ResultsScreen.BINDINGS),
+    ]
+    return [
+        ("Everywhere", everywhere),
+        ("Home", key_lines(HomeScreen.BINDINGS)),
+        ("Answering", answering),
+        ("Exams", exams),
+        ("Results", results),
+    ]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -68,7 +63,7 @@ class HelpScreen(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
-        for section, keys in KEYS:
+        for section, keys in key_map():
             table.add_row(Text(section, style="bold underline"), "")
             for key, meaning in keys:
                 table.add_row(key, meaning)

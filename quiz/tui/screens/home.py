@@ -5,36 +5,77 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from quiz.domain.session import Mode
+from quiz.domain.text import visible
+from quiz.service import NoQuestions
+from quiz.tui.keys import binding_for, first_key
 from quiz.tui.messages import ServicesReady
 from quiz.tui.screens._base import QuizScreen
 from quiz.tui.widgets.footer import Footer
 from quiz.tui.widgets.mastery import MasteryBars
 
 if TYPE_CHECKING:
-    from quiz.service import Summary
+    from quiz.domain.session import SessionPlan
+    from quiz.service import ActiveSession, Summary, Trainer
 
-ACTIONS: tuple[tuple[str, str, str], ...] = (
-    ("practice", "p", "Practice"),
-    ("exam", "e", "Exam"),
-    ("review", "r", "Review due"),
-    ("weak", "w", "Weak areas"),
-    ("mistakes", "m", "Mistakes"),
-    ("banks", "b", "Banks"),
-    ("progress", "g", "Progress"),
-    ("help", "?", "Help"),
+MENU: tuple[tuple[str, str, str], ...] = (
+    ("p", "practice", "Practice"),
+    ("e", "exam", "Exam"),
+    ("r", "review", "Review due"),
+    ("w", "weak", "Weak areas"),
+    ("m", "mistakes", "Mistakes"),
+    ("b", "banks", "Banks"),
+    ("g", "progress", "Progress"),
 )
+"""Home's actions: key, what :meth:`HomeScreen.action_choose` is given, and the menu's label.
+
+The one statement of these keys: home's bindings, its menu and the help screen's "Home" lines
+are made from it (the menu ends with the app's help key)."""
+
+_SESSIONS = Binding.Group(", ".join(label.lower() for _, _, label in MENU[:5]), compact=True)
+_SCREENS = Binding.Group(", ".join(label.lower() for _, _, label in MENU[5:]))
+
+
+def _menu_binding(key: str, choice: str, label: str) -> Binding:
+    group = _SESSIONS if choice in {mode.value for mode in Mode} else _SCREENS
+    return Binding(key, f"choose('{choice}')", label, show=False, group=group)
 
 
 class HomeScreen(QuizScreen):
     """The first screen: summary, mastery per topic and the action menu."""
+
+    class SummaryLoaded(Message, bubble=False):
+        """The trainee's summary, read from the store."""
+
+        def __init__(self, summary: Summary) -> None:
+            super().__init__()
+            self.summary = summary
+
+    class SessionStarted(Message, bubble=False):
+        """A session was planned (or reopened) and is ready to show."""
+
+        def __init__(self, session: ActiveSession) -> None:
+            super().__init__()
+            self.session = session
+
+    class NothingToServe(Message, bubble=False):
+        """A plan found no questions; ``why`` says what to change."""
+
+        def __init__(self, why: str) -> None:
+            super().__init__()
+            self.why = why
+
+    class SessionAbandoned(Message, bubble=False):
+        """An unfinished session was closed for good."""
 
     DEFAULT_CSS = """
     #home { height: 1fr; }
@@ -46,14 +87,8 @@ class HomeScreen(QuizScreen):
     """
 
     BINDINGS = [
-        Binding("p", "choose('practice')", "Practice", show=False),
-        Binding("e", "choose('exam')", "Exam", show=False),
-        Binding("r", "choose('review')", "Review", show=False),
-        Binding("w", "choose('weak')", "Weak areas", show=False),
-        Binding("m", "choose('mistakes')", "Mistakes", show=False),
-        Binding("b", "choose('banks')", "Banks", show=False),
-        Binding("g", "choose('progress')", "Progress", show=False),
-        Binding("t", "app.change_theme", "Theme"),
+        *(_menu_binding(*action) for action in MENU),
+        Binding("t", "app.change_theme", "Theme", tooltip="theme (your choice is remembered)"),
         Binding("q", "app.quit", "Quit", show=False),
     ]
 
@@ -61,19 +96,22 @@ class HomeScreen(QuizScreen):
         yield Header()
         with Horizontal(id="home"):
             with Vertical(id="menu-column"):
-                yield OptionList(
-                    *(
-                        Option(Text.assemble((f" {key} ", "bold reverse"), f"  {label}"), id=name)
-                        for name, key, label in ACTIONS
-                    ),
-                    id="menu",
-                )
+                yield OptionList(*self._menu(), id="menu")
             with VerticalScroll(id="overview"):
                 yield Static(Text("Loading banks and progress…", style="dim"), id="summary")
                 yield Static("Mastery by topic", classes="section-title")
                 yield MasteryBars(empty="No topics yet.", id="topics")
                 yield Static(id="skipped")
         yield Footer()
+
+    def _menu(self) -> list[Option]:
+        """A line for each home action, and one for help, in the order of :data:`MENU`."""
+        help_key = binding_for(self.app.BINDINGS, "help")
+        actions = [*MENU, (first_key(help_key), "help", help_key.description)]
+        return [
+            Option(Text.assemble((f" {key} ", "bold reverse"), f"  {label}"), id=choice)
+            for key, choice, label in actions
+        ]
 
     def on_mount(self) -> None:
         self.query_one("#menu", OptionList).focus()
@@ -91,16 +129,26 @@ class HomeScreen(QuizScreen):
         self._show_skipped()
         if self.quiz.load_error:
             self.query_one("#summary", Static).update(
-                Text.assemble(("Progress cannot be opened\n", "bold red"), self.quiz.load_error)
+                Text.assemble(
+                    ("Progress cannot be opened\n", "bold red"), visible(self.quiz.load_error)
+                )
             )
             return
         trainer = self.quiz.trainer
         if trainer is None:
             return
 
-        self.quiz.run_in_thread(trainer.summary, self._show_summary, node=self)
+        self._load_summary(trainer)
 
-    def _show_summary(self, summary: Summary) -> None:
+    @work(thread=True, exclusive=True, exit_on_error=False, group="summary")
+    def _load_summary(self, trainer: Trainer) -> None:
+        summary = trainer.summary()
+        if not get_current_worker().is_cancelled:  # a newer reload replaced this one
+            self.post_message(self.SummaryLoaded(summary))
+
+    @on(SummaryLoaded)
+    def _show_summary(self, message: SummaryLoaded) -> None:
+        summary = message.summary
         accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "–"
         lines = Text()
         lines.append(f"Profile  {summary.profile}\n", style="bold")
@@ -122,7 +170,7 @@ class HomeScreen(QuizScreen):
         text = Text(f"{len(library.skipped)} bank(s) skipped as broken:\n", style="bold yellow")
         for loaded in library.skipped:
             first = loaded.errors[0].format() if loaded.errors else str(loaded.path)
-            text.append(f"• {first}\n", style="yellow")
+            text.append(f"• {visible(first)}\n", style="yellow")
         text.append("Press b for every problem.", style="dim")
         notice.update(text)
         notice.display = True
@@ -154,8 +202,60 @@ class HomeScreen(QuizScreen):
             self.quiz.notify_not_ready()
             return
 
-        def chosen(plan: object) -> None:
+        def chosen(plan: SessionPlan | None) -> None:
             if plan is not None:
-                self.quiz.start_session(plan)  # type: ignore[arg-type]
+                self.start_session(plan)
 
         self.app.push_screen(SetupScreen(mode, self.quiz.library), chosen)
+
+    # --- sessions: home is beneath every session, and starts each --------------------------------
+
+    def start_session(self, plan: SessionPlan) -> None:
+        """Plan and open a session (in a worker); a plan with no questions is a notification."""
+        if self.quiz.trainer is None:
+            self.quiz.notify_not_ready()
+            return
+        self._plan_session(self.quiz.trainer, plan)
+
+    @work(thread=True, exit_on_error=False, group="sessions")
+    def _plan_session(self, trainer: Trainer, plan: SessionPlan) -> None:
+        try:
+            session = trainer.start_session(plan)
+        except NoQuestions as error:
+            self.post_message(self.NothingToServe(str(error)))
+            return
+        self.post_message(self.SessionStarted(session))
+
+    def resume_session(self, session_id: int) -> None:
+        """Reopen an unfinished session where it was left."""
+        assert self.quiz.trainer is not None
+        self._reopen_session(self.quiz.trainer, session_id)
+
+    @work(thread=True, exit_on_error=False, group="sessions")
+    def _reopen_session(self, trainer: Trainer, session_id: int) -> None:
+        self.post_message(self.SessionStarted(trainer.resume_session(session_id)))
+
+    def abandon_session(self, session_id: int) -> None:
+        """Close an unfinished session for good (what was answered stays in the history)."""
+        assert self.quiz.trainer is not None
+        self._abandon_session(self.quiz.trainer, session_id)
+
+    @work(thread=True, exit_on_error=False, group="sessions")
+    def _abandon_session(self, trainer: Trainer, session_id: int) -> None:
+        trainer.abandon_session(session_id)
+        self.post_message(self.SessionAbandoned())
+
+    @on(SessionStarted)
+    def _session_started(self, message: SessionStarted) -> None:
+        from quiz.tui.screens.question import question_screen_for
+
+        self.app.push_screen(question_screen_for(message.session))
+
+    @on(NothingToServe)
+    def _nothing_to_serve(self, message: NothingToServe) -> None:
+        self.notify(message.why, severity="warning", timeout=6, markup=False)
+        self.reload()
+
+    @on(SessionAbandoned)
+    def _session_abandoned(self) -> None:
+        self.reload()

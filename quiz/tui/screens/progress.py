@@ -9,17 +9,21 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Header, Sparkline, Static
+from textual.worker import get_current_worker
 
+from quiz.domain.text import visible
 from quiz.tui.screens._base import QuizScreen
 from quiz.tui.widgets.footer import Footer
 from quiz.tui.widgets.mastery import MasteryBars, bar, mastery_style
 
 if TYPE_CHECKING:
-    from quiz.service import DayStat, Mastery, Progress
+    from quiz.service import DayStat, Mastery, Progress, Trainer
 
 HISTORY_DAYS = 30
 ROOT_ROWS = (
@@ -66,6 +70,13 @@ def root_map(roots: Sequence[Mastery]) -> Table:
 class ProgressScreen(QuizScreen):
     """Everything the trainee has done, and what comes next."""
 
+    class ProgressLoaded(Message, bubble=False):
+        """The trainee's progress, read from the store."""
+
+        def __init__(self, progress: Progress) -> None:
+            super().__init__()
+            self.progress = progress
+
     DEFAULT_CSS = """
     #progress-body { padding: 0 2; }
     #history { height: 4; margin-top: 1; }
@@ -104,9 +115,17 @@ class ProgressScreen(QuizScreen):
             )
             return
 
-        self.quiz.run_in_thread(trainer.progress, self._show, node=self)
+        self._load_progress(trainer)
 
-    def _show(self, progress: Progress) -> None:
+    @work(thread=True, exclusive=True, exit_on_error=False, group="progress")
+    def _load_progress(self, trainer: Trainer) -> None:
+        progress = trainer.progress()
+        if not get_current_worker().is_cancelled:  # a newer reload replaced this one
+            self.post_message(self.ProgressLoaded(progress))
+
+    @on(ProgressLoaded)
+    def _show(self, message: ProgressLoaded) -> None:
+        progress = message.progress
         summary = progress.summary
         accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "–"
         self.query_one("#progress-summary", Static).update(
@@ -118,13 +137,17 @@ class ProgressScreen(QuizScreen):
         )
         today = self.quiz.clock().date() if self.quiz.clock else date.today()
         series = daily_series(progress.history, today)
-        self.query_one("#history", Sparkline).data = [float(value) for value in series]
+        sparkline = self.query_one("#history", Sparkline)
+        sparkline.data = [float(value) for value in series]
         active = sum(1 for value in series if value)
-        self.query_one("#history-caption", Static).update(
-            Text(
-                f"{sum(series)} answers on {active} day(s); busiest day {max(series)}", style="dim"
-            )
+        # With no answers the sparkline is a flat row of its lowest bar: say so in words.
+        sparkline.display = active > 0
+        caption = (
+            f"{sum(series)} answers on {active} day(s); busiest day {max(series)}"
+            if active
+            else f"No answers yet in the last {HISTORY_DAYS} days."
         )
+        self.query_one("#history-caption", Static).update(Text(caption, style="dim"))
         self.query_one("#topics", MasteryBars).show(progress.topics)
         self.query_one("#roots", Static).update(root_map(progress.roots))
         self.query_one("#forecast", Static).update(self._forecast(progress.forecast))
@@ -148,8 +171,8 @@ class ProgressScreen(QuizScreen):
         text = Text()
         for key, option, when in progress.unsafe[-20:]:
             text.append(f"{when.astimezone():%d %b %H:%M}  ", style="dim")
-            text.append(key, style="bold")
-            text.append(f"  picked: {option}\n", style="red")
+            text.append(visible(key), style="bold")
+            text.append(f"  picked: {visible(option)}\n", style="red")
         return text
 
     def action_close(self) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -10,27 +9,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Markdown, Static
+from textual.widgets import DataTable, Static
 
+from quiz.domain.plain import first_line
 from quiz.domain.session import Mode, SessionPlan
+from quiz.domain.text import visible
 from quiz.tui.screens._base import QuizScreen, case_title
 from quiz.tui.widgets.answer import answer_widget_for
+from quiz.tui.widgets.bank_text import BankMarkdown, bank_text
 from quiz.tui.widgets.feedback import FeedbackPanel, verdict_text
 from quiz.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from quiz.service import ActiveSession, SessionResult
-
-
-_EMPHASIS = re.compile(r"(\*\*|\*|`|(?<!\w)__|(?<!\w)_)(?=\S)(.+?)(?<=\S)\1(?!\w)")
-"""Markdown emphasis and code spans: ``**bold**``, ``*it*``, ``_it_``, ```code```."""
-
-
-def first_line(markdown: str, limit: int = 60) -> str:
-    """The first non-empty line of a prompt as plain text, shortened for a table cell."""
-    line = next((part.strip() for part in markdown.splitlines() if part.strip()), "")
-    line = _EMPHASIS.sub(r"\2", line)
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 class ResultsScreen(QuizScreen):
@@ -44,7 +35,7 @@ class ResultsScreen(QuizScreen):
     """
 
     BINDINGS = [
-        Binding("r", "retry", "Retry mistakes"),
+        Binding("r", "retry", "Retry mistakes", tooltip="retry the questions you got wrong"),
         Binding("escape,h", "home", "Home"),
     ]
 
@@ -57,7 +48,7 @@ class ResultsScreen(QuizScreen):
         result = self.result
         minutes, seconds = divmod(int(result.seconds), 60)
         headline = Text()
-        headline.append(f" {result.mode.value.capitalize()} results ", style="bold reverse")
+        headline.append(f" {result.mode.label} results ", style="bold reverse")
         good = result.score >= 0.8
         style = "bold green" if good else "bold yellow" if result.score >= 0.5 else "bold red"
         headline.append(f"  Score {result.score:.0%}", style=style)
@@ -79,7 +70,7 @@ class ResultsScreen(QuizScreen):
         topics = self.query_one("#topics-table", DataTable)
         topics.add_columns("Topic", "Answered", "Correct", "Score")
         for row in self.result.per_topic:
-            topics.add_row(Text(row.title), row.answered, row.correct, f"{row.score:.0%}")
+            topics.add_row(bank_text(row.title), row.answered, row.correct, f"{row.score:.0%}")
         questions = self.query_one("#questions-table", DataTable)
         questions.add_columns("#", "", "Topic", "Question")
         for index, item in enumerate(self.session.items):
@@ -87,8 +78,8 @@ class ResultsScreen(QuizScreen):
             questions.add_row(
                 index + 1,
                 verdict_text(answer.grade if answer else None)[:1],
-                Text(item.topic_title),
-                Text(first_line(item.question.prompt)),
+                bank_text(item.topic_title),
+                bank_text(first_line(item.question.prompt)),
                 key=str(index),
             )
         questions.focus(scroll_visible=False)
@@ -104,8 +95,7 @@ class ResultsScreen(QuizScreen):
         if not keys:
             self.notify("No mistakes to retry.")
             return
-        self.quiz.go_home()
-        self.quiz.start_session(
+        self.quiz.go_home().start_session(
             SessionPlan(mode=Mode.PRACTICE, question_keys=keys, count=len(keys))
         )
 
@@ -132,8 +122,8 @@ class ReviewScreen(QuizScreen):
         yield Static(id="status")
         with VerticalScroll(id="question-body"):
             yield Static(id="case-title", classes="case-title")
-            yield Markdown(id="vignette")
-            yield Markdown(id="prompt")
+            yield BankMarkdown(id="vignette")
+            yield BankMarkdown(id="prompt")
             yield Vertical(id="answer-slot")
             yield FeedbackPanel(id="feedback")
         yield Footer()
@@ -149,16 +139,16 @@ class ReviewScreen(QuizScreen):
         status = Text.assemble(
             (" Review ", "bold reverse"),
             (f"  {index + 1}/{len(self.session.items)}  ", "bold"),
-            (item.topic_title, "italic"),
+            (visible(item.topic_title), "italic"),
         )
         self.query_one("#status", Static).update(status)
         title = self.query_one("#case-title", Static)
-        vignette = self.query_one("#vignette", Markdown)
+        vignette = self.query_one("#vignette", BankMarkdown)
         title.display = vignette.display = item.case is not None
         if item.case is not None:
             title.update(case_title(item.case))
             vignette.update(item.case.vignette)
-        self.query_one("#prompt", Markdown).update(item.question.prompt)
+        self.query_one("#prompt", BankMarkdown).update(item.question.prompt)
         slot = self.query_one("#answer-slot")
         slot.remove_children()
         widget = answer_widget_for(item, answer.response if answer else None)
@@ -169,10 +159,7 @@ class ReviewScreen(QuizScreen):
             from quiz.domain.grading import Grade
 
             widget.reveal(Grade(score=0.0, correct=False, unsafe=False), None)
-        app = self.quiz
-        self.query_one("#feedback", FeedbackPanel).show(
-            item, answer.grade if answer else None, app.bank_for(item)
-        )
+        self.query_one("#feedback", FeedbackPanel).show(item, answer.grade if answer else None)
         self.query_one("#question-body", VerticalScroll).focus()
 
     def action_move(self, step: int) -> None:

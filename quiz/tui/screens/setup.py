@@ -12,15 +12,8 @@ from textual.widgets import Button, Input, Label, SelectionList, Static
 
 from quiz.banks.loader import Library
 from quiz.domain.session import Mode, SessionPlan
+from quiz.tui.widgets.bank_text import bank_text
 
-MODE_TITLES = {
-    Mode.PRACTICE: "Practice: feedback after every answer",
-    Mode.EXAM: "Exam: timed, feedback at the end",
-    Mode.REVIEW: "Review: what is due, then new questions",
-    Mode.WEAK: "Weak areas: your lowest-mastery topics first",
-    Mode.MISTAKES: "Mistakes: questions you got wrong or flagged",
-}
-DEFAULT_COUNT = {Mode.EXAM: 20, Mode.REVIEW: 20}
 DIFFICULTIES = ((1, "1 recall"), (2, "2 application"), (3, "3 clinical reasoning"))
 
 
@@ -40,19 +33,21 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
     def compose(self) -> ComposeResult:
         banks = self.library.usable()
         with Vertical(id="setup", classes="dialog"):
-            yield Static(Text(MODE_TITLES[self.mode], style="bold"), classes="dialog-title")
+            yield Static(
+                Text(f"{self.mode.label}: {self.mode.blurb}", style="bold"), classes="dialog-title"
+            )
             with VerticalScroll():
                 with Horizontal(classes="setup-lists"):
                     with Vertical():
                         yield Label("Banks")
                         yield SelectionList[str](
-                            *((Text(bank.title), bank.id, True) for bank in banks), id="banks"
+                            *((bank_text(bank.title), bank.id, True) for bank in banks), id="banks"
                         )
                     with Vertical():
                         yield Label("Topics (none ticked = all)")
                         yield SelectionList[str](
                             *(
-                                (Text(bank.topic(key).title), key, False)
+                                (bank_text(bank.topic(key).title), key, False)
                                 for bank in banks
                                 for key in bank.topics
                             ),
@@ -66,9 +61,7 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
                 with Horizontal(classes="setup-numbers"):
                     with Vertical():
                         yield Label("Questions")
-                        yield Input(
-                            str(DEFAULT_COUNT.get(self.mode, 10)), type="integer", id="count"
-                        )
+                        yield Input(str(self.mode.default_count), type="integer", id="count")
                     if self.mode is Mode.EXAM:
                         with Vertical():
                             yield Label("Minutes (0 = untimed)")

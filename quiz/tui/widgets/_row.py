@@ -24,6 +24,8 @@ from textual import events
 from textual.message import Message
 from textual.widget import Widget
 
+from quiz.tui.widgets.bank_text import visible_text
+
 MUTED = Style(dim=True)
 
 
@@ -64,7 +66,7 @@ class AnswerRow(Widget):
                 grid.add_column(ratio=1)
             else:
                 grid.add_column(width=cell.width, no_wrap=True)
-            texts.append(cell.text)
+            texts.append(visible_text(cell.text))  # bank text: controls as escapes
         grid.add_row(*texts)
         return grid
 

@@ -19,7 +19,7 @@ class ChoiceAnswer(OptionListAnswer):
     @property
     def question(self) -> SingleChoice | MultipleChoice:
         """The question being answered."""
-        return self.item.question  # type: ignore[return-value]
+        return self._question
 
     def __init__(
         self,
@@ -30,6 +30,9 @@ class ChoiceAnswer(OptionListAnswer):
         classes: str | None = None,
     ) -> None:
         question = item.question
+        if not isinstance(question, SingleChoice | MultipleChoice):
+            raise TypeError(f"a choice answer cannot answer a {question.kind!r} question")
+        self._question = question
         self.multiple = question.kind == "multiple"
         self._order: tuple[int, ...] = item.choice_order or tuple(range(len(question.choices)))
         super().__init__(item, response=response, id=id, classes=classes)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from quiz.domain.grading import Grade
-from quiz.domain.model import Bank
 from quiz.domain.session import SessionItem
+from quiz.domain.text import visible
+from quiz.tui.widgets.bank_text import BankMarkdown
 
 
 def verdict_text(grade: Grade | None) -> Text:
@@ -28,7 +29,7 @@ def verdict_text(grade: Grade | None) -> Text:
 
 
 class FeedbackPanel(Vertical):
-    """Verdict, the explanation (Markdown) and the bank's citations for the question's refs.
+    """Verdict, the explanation (Markdown) and the citations of the question's refs.
 
     Built with an ``item`` it shows that item's explanation from the start; :meth:`prepare`
     changes it later. The verdict can be set before the panel is mounted.
@@ -42,46 +43,41 @@ class FeedbackPanel(Vertical):
     FeedbackPanel #explanation > MarkdownBlock:last-child { margin-bottom: 0; }
     """
 
-    def __init__(
-        self,
-        item: SessionItem | None = None,
-        bank: Bank | None = None,
-        *,
-        id: str | None = None,
-    ) -> None:
+    def __init__(self, item: SessionItem | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._verdict = Static(id="verdict")
-        self._explanation = Markdown(item.question.explanation if item else None, id="explanation")
-        self._references = Static(references_text(item, bank) if item else "", id="references")
+        self._explanation = BankMarkdown(
+            item.question.explanation if item else None, id="explanation"
+        )
+        self._references = Static(references_text(item) if item else "", id="references")
 
     def compose(self) -> ComposeResult:
         yield self._verdict
         yield self._explanation
         yield self._references
 
-    def show(self, item: SessionItem, grade: Grade | None, bank: Bank | None) -> None:
+    def show(self, item: SessionItem, grade: Grade | None) -> None:
         """Fill the panel for ``item`` answered with ``grade`` (``None``: unanswered)."""
-        self.prepare(item, bank)
+        self.prepare(item)
         self.show_grade(grade)
 
-    def prepare(self, item: SessionItem, bank: Bank | None) -> None:
+    def prepare(self, item: SessionItem) -> None:
         """Fill in ``item``'s explanation and references, ahead of the grade.
 
         The question screen calls this while the panel is still hidden: Markdown takes a few
         frames to mount, which would otherwise delay the feedback after the answer key.
         """
         self._explanation.update(item.question.explanation)
-        self._references.update(references_text(item, bank))
+        self._references.update(references_text(item))
 
     def show_grade(self, grade: Grade | None) -> None:
         """Show the verdict for ``grade`` (``None``: unanswered)."""
         self._verdict.update(verdict_text(grade))
 
 
-def references_text(item: SessionItem, bank: Bank | None) -> Text:
-    """The full citations of the question's refs, from its bank's sources."""
+def references_text(item: SessionItem) -> Text:
+    """The full citations of the question's refs (resolved on the session item)."""
     references = Text("References\n", style="bold dim")
-    for ref in item.question.refs:
-        citation = bank.source(ref).citation if bank and ref in bank.sources else ref
-        references.append(f"• {citation}\n", style="dim")
+    for reference in item.references:
+        references.append(f"• {visible(reference.citation)}\n", style="dim")
     return references

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from quiz.service import Mastery
+from quiz.tui.widgets.bank_text import bank_text
 
 
 def mastery_style(mastery: float, attempts: int) -> str:
@@ -58,7 +59,7 @@ class MasteryBars(Static):
             style = mastery_style(row.mastery, row.attempts)
             percent = f"{row.mastery:.0%}" if row.attempts else "–"
             table.add_row(
-                Text(row.title),
+                bank_text(row.title),
                 bar(row.mastery if row.attempts else 0.0, 12, style),
                 Text(percent, style=style),
                 Text(f"{row.attempts}"),

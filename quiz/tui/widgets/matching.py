@@ -14,6 +14,7 @@ from textual.widgets import Static
 from quiz.domain.grading import Grade, MatchingResponse, Response
 from quiz.domain.model import Matching
 from quiz.domain.session import SessionItem
+from quiz.domain.text import visible
 from quiz.tui.widgets._row import AnswerRow, Cell
 from quiz.tui.widgets.answer import CURSOR_BINDINGS, RIGHT, WRONG, AnswerWidget, digit_bindings
 
@@ -84,7 +85,7 @@ class RightOption(Static):
             super().__init__()
 
     def __init__(self, number: int, text: str) -> None:
-        super().__init__(Content.assemble((f"{number:>2} ", "dim"), text))
+        super().__init__(Content.assemble((f"{number:>2} ", "dim"), visible(text)))
         self.number = number
 
     def on_click(self, event: events.Click) -> None:

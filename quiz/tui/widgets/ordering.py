@@ -94,7 +94,7 @@ class OrderingAnswer(AnswerWidget):
     @property
     def question(self) -> Ordering:
         """The question being answered."""
-        return self.item.question  # type: ignore[return-value]
+        return self._question
 
     def __init__(
         self,
@@ -104,8 +104,12 @@ class OrderingAnswer(AnswerWidget):
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
+        question = item.question
+        if not isinstance(question, Ordering):
+            raise TypeError(f"an ordering answer cannot answer a {question.kind!r} question")
+        self._question = question
         super().__init__(item, response=response, id=id, classes=classes)
-        count = len(item.question.items)
+        count = len(question.items)
         self.order: list[int] = list(item.choice_order or range(count))
         """Indices into ``question.items``, in the order shown."""
         self.touched = False

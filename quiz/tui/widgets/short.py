@@ -10,6 +10,7 @@ from textual.widgets import Input, Static
 from quiz.domain.grading import Grade, Response, TextResponse
 from quiz.domain.model import ShortAnswer
 from quiz.domain.session import SessionItem
+from quiz.domain.text import visible
 from quiz.tui.widgets.answer import RIGHT, WRONG, AnswerWidget
 
 
@@ -109,11 +110,11 @@ def accepted_content(question: ShortAnswer) -> Content:
     if question.answers:
         lines.append(Content.styled("Accepted answers:", "dim"))
         lines.extend(
-            Content.assemble((f"  {RIGHT} ", "$text-success"), answer)
+            Content.assemble((f"  {RIGHT} ", "$text-success"), visible(answer))
             for answer in question.answers
         )
     if question.patterns:
         title = "Also accepted, matching:" if question.answers else "Accepted, matching:"
         lines.append(Content.styled(title, "dim"))
-        lines.extend(Content.assemble("  ", pattern) for pattern in question.patterns)
+        lines.extend(Content.assemble("  ", visible(pattern)) for pattern in question.patterns)
     return Content("\n").join(lines)

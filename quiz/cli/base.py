@@ -1,0 +1,155 @@
+"""The ``ims-quiz`` group, the global options, and what every command shares.
+
+Output helpers keep bank-derived text inert: :func:`inert` for Rich tables and plain lines,
+:func:`echo_json` for JSON (which JSON itself escapes only partly).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from quiz import __version__
+from quiz.domain.text import FORBIDDEN, visible
+from quiz.settings import Settings
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from quiz.banks.loader import Library
+    from quiz.service import Trainer
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def settings_of(ctx: click.Context) -> Settings:
+    """The settings that the global options of this invocation built."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, Settings):
+        root.obj = Settings()
+    return root.obj
+
+
+def _set_profile(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        settings_of(ctx).profile = value
+
+
+def _set_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        settings_of(ctx).db_url = value
+
+
+def _add_bank_dirs(ctx: click.Context, _param: click.Parameter, value: tuple[Path, ...]) -> None:
+    settings_of(ctx).bank_dirs.extend(value)
+
+
+def global_options(command: F) -> F:
+    """The options every command accepts, before or after the subcommand's name."""
+    options = [
+        click.option(
+            "--profile",
+            metavar="NAME",
+            expose_value=False,
+            callback=_set_profile,
+            help="Whose progress to use (default: $IMS_QUIZ_PROFILE or your user name).",
+        ),
+        click.option(
+            "--db",
+            metavar="URL",
+            expose_value=False,
+            callback=_set_db,
+            help="Progress database: a file path or SQLAlchemy URL (default: $IMS_QUIZ_DB "
+            "or a SQLite file in your data dir).",
+        ),
+        click.option(
+            "--bank-dir",
+            "bank_dirs",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            expose_value=False,
+            callback=_add_bank_dirs,
+            help="Also load banks from this folder (repeatable; see also $IMS_QUIZ_BANKS).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ims-quiz")
+@global_options
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Train Gunn IMS: point selection, the neuropathic model, IMS vs TCM, needling safety.
+
+    Run without a command to open the trainer.
+    """
+    settings_of(ctx)
+    if ctx.invoked_subcommand is None:
+        from quiz.tui.app import run_app
+
+        run_app(settings_of(ctx))
+
+
+# --- output -------------------------------------------------------------------------------------
+
+
+def inert(text: object, style: str = "") -> Text:
+    """``text`` as a Rich ``Text``: never markup, and every control character a visible escape."""
+    from rich.text import Text
+
+    return Text(visible(str(text)), style=style)
+
+
+def console() -> Console:
+    """A console for tables and lines; nothing is highlighted or read as markup by default."""
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _json_escape(match: Any) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_text(value: Any, *, indent: int | None = 2) -> str:
+    """``value`` (plain builtins, e.g. from ``msgspec.to_builtins``) as JSON text.
+
+    Non-ASCII text is kept as is, but every character :data:`~quiz.domain.text.FORBIDDEN` is
+    written as a ``\\uXXXX`` escape: ``json`` escapes C0 controls only, and C1 or bidi
+    controls printed raw could still drive a terminal. The data a reader decodes is unchanged.
+    json is imported only by the commands that print it, not on the way to the trainer.
+    """
+    import json
+
+    return FORBIDDEN.sub(_json_escape, json.dumps(value, indent=indent, ensure_ascii=False))
+
+
+def echo_json(value: Any) -> None:
+    """Print ``value`` as indented JSON (see :func:`json_text`)."""
+    click.echo(json_text(value))
+
+
+def open_trainer(settings: Settings, library: Library) -> Trainer:
+    """The trainer for ``settings``; a database that cannot be used is a clean CLI error."""
+    from quiz.progress import StoreError
+    from quiz.service import Trainer
+
+    try:
+        return Trainer.open(settings, library)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def write_output(output: Path, text: str) -> None:
+    """Write ``text`` to ``output``; failures become a clean CLI error."""
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None

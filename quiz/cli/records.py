@@ -1,0 +1,235 @@
+"""A trainee's records: ``stats`` (progress in numbers) and ``export`` (every attempt)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+import msgspec
+
+from quiz.cli.base import (
+    console,
+    echo_json,
+    global_options,
+    inert,
+    json_text,
+    main,
+    open_trainer,
+    settings_of,
+    write_output,
+)
+from quiz.domain.stats import DayStat, Mastery
+from quiz.domain.text import visible
+
+if TYPE_CHECKING:
+    from quiz.banks.loader import Library
+    from quiz.domain.session import Attempt
+    from quiz.service import Progress
+
+
+class UnsafePick(msgspec.Struct):
+    question: str
+    option: str
+    when: datetime
+
+
+class DueDay(msgspec.Struct):
+    day: date
+    due: int
+
+
+class StatsReport(msgspec.Struct):
+    """What ``stats --json`` prints."""
+
+    profile: str
+    attempts: int
+    accuracy: float | None
+    due_today: int
+    new_available: int
+    streak_days: int
+    unsafe_picks: int
+    questions_total: int
+    topics: list[Mastery]
+    roots: list[Mastery]
+    unsafe: list[UnsafePick]
+    history: list[DayStat]
+    forecast: list[DueDay]
+
+    @classmethod
+    def of(cls, progress: Progress) -> StatsReport:
+        summary = progress.summary
+        return cls(
+            profile=summary.profile,
+            attempts=summary.attempts,
+            accuracy=summary.accuracy,
+            due_today=summary.due_today,
+            new_available=summary.new_available,
+            streak_days=summary.streak_days,
+            unsafe_picks=summary.unsafe_picks,
+            questions_total=summary.questions_total,
+            topics=progress.topics,
+            roots=progress.roots,
+            unsafe=[UnsafePick(key, option, when) for key, option, when in progress.unsafe],
+            history=progress.history,
+            forecast=[DueDay(day, due) for day, due in progress.forecast],
+        )
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@global_options
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Your progress: totals, accuracy, mastery per topic and per spinal root, what is due."""
+    from quiz.banks.loader import discover
+    from quiz.domain.keys import split_key
+
+    settings = settings_of(ctx)
+    trainer = open_trainer(settings, discover(settings.bank_dirs))
+    try:
+        progress = trainer.progress()
+    finally:
+        trainer.close()
+    summary = progress.summary
+    if as_json:
+        echo_json(msgspec.to_builtins(StatsReport.of(progress)))
+        return
+    from rich.table import Table
+
+    out = console()
+    accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "-"
+    lines = inert(f"Profile {summary.profile}\n", style="bold")
+    lines.append(f"Answered         {summary.attempts} (accuracy {accuracy})\n")
+    lines.append(f"Streak           {summary.streak_days} day(s)\n")
+    lines.append(f"Due today        {summary.due_today}\n")
+    lines.append(f"New available    {summary.new_available}\n")
+    lines.append(f"Questions        {summary.questions_total}\n")
+    lines.append(
+        f"Unsafe picks     {summary.unsafe_picks}",
+        style="bold red" if summary.unsafe_picks else "",
+    )
+    out.print(lines)
+    topics = Table(title="Mastery per topic", title_justify="left")
+    topics.add_column("topic")
+    topics.add_column("bank")
+    topics.add_column("mastery", justify="right")
+    topics.add_column("attempts", justify="right")
+    for mastery in progress.topics:
+        bank_id, _ = split_key(mastery.key)
+        topics.add_row(
+            inert(mastery.title), inert(bank_id), f"{mastery.mastery:.0%}", str(mastery.attempts)
+        )
+    if progress.topics:
+        out.print(topics)
+    roots = [mastery for mastery in progress.roots if mastery.attempts]
+    if roots:
+        table = Table(title="Mastery per spinal root", title_justify="left")
+        table.add_column("root")
+        table.add_column("mastery", justify="right")
+        table.add_column("attempts", justify="right")
+        for mastery in roots:
+            table.add_row(inert(mastery.key), f"{mastery.mastery:.0%}", str(mastery.attempts))
+        out.print(table)
+
+
+TEXT_FIELDS = ("topic", "prompt", "answer_text")
+"""Export columns after an attempt's own: the question's topic title and prompt, and the answer
+in the question's words; empty when the question is no longer in the loaded banks."""
+
+
+def export_fields() -> tuple[str, ...]:
+    """The columns of ``ims-quiz export``, in order: every field of an attempt, then the text."""
+    from quiz.domain.session import ATTEMPT_FIELDS
+
+    return (*ATTEMPT_FIELDS, *TEXT_FIELDS)
+
+
+def _text_columns(library: Library) -> Callable[[Attempt], dict[str, str]]:
+    """The text columns of an attempt, read from the questions of ``library``."""
+    from quiz.domain.keys import question_key
+    from quiz.domain.plain import response_text
+
+    questions = {
+        question_key(bank.id, question.id): (bank, question)
+        for bank in library.usable()
+        for question in bank.questions
+    }
+
+    def columns(attempt: Attempt) -> dict[str, str]:
+        found = questions.get(attempt.key)
+        if found is None:
+            return dict.fromkeys(TEXT_FIELDS, "")
+        bank, question = found
+        topic = bank.topic(question.topic).title if question.topic in bank.topics else ""
+        return {
+            "topic": topic,
+            "prompt": question.prompt,
+            "answer_text": response_text(question, attempt.response),
+        }
+
+    return columns
+
+
+def _csv_cell(value: Any) -> Any:
+    """A CSV cell: JSON for lists, objects and booleans; every string made inert."""
+    if isinstance(value, (dict, list, bool)):
+        return visible(json_text(value, indent=None))
+    return visible(value) if isinstance(value, str) else value
+
+
+@main.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="csv: one row per attempt (JSON in the response columns); json: a list of objects.",
+)
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), help="Write to FILE instead of stdout."
+)
+@click.option("--all-profiles", is_flag=True, help="Every profile's attempts, not only yours.")
+@global_options
+@click.pass_context
+def export(ctx: click.Context, output_format: str, output: Path | None, all_profiles: bool) -> None:
+    """Export every attempt, with all its fields, oldest first.
+
+    After the attempt's own fields come the question's topic, its prompt and the answer in the
+    question's words (option texts rather than indices), from the banks loaded now.
+    """
+    import csv
+    import io
+
+    from quiz.banks.loader import discover
+
+    settings = settings_of(ctx)
+    library = discover(settings.bank_dirs)
+    trainer = open_trainer(settings, library)
+    try:
+        attempts = trainer.attempts(all_profiles=all_profiles)
+    finally:
+        trainer.close()
+    text_columns = _text_columns(library)
+    # Times in ISO 8601 (UTC), responses tagged with their kind, as the store keeps them.
+    records = [
+        {**msgspec.to_builtins(attempt, order="deterministic"), **text_columns(attempt)}
+        for attempt in attempts
+    ]
+    if output_format == "json":
+        text = json_text(records) + "\n"
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=export_fields(), lineterminator="\n")
+        writer.writeheader()
+        for record in records:
+            writer.writerow({key: _csv_cell(value) for key, value in record.items()})
+        text = buffer.getvalue()
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_output(output, text)
+    click.echo(f"wrote {len(records)} attempt(s) to {output}", err=True)

@@ -1,0 +1,317 @@
+"""The trainer: one profile's sessions and statistics over a library and a progress store."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING
+
+import msgspec
+
+from quiz.domain.grading import grade_response
+from quiz.domain.history import (
+    History,
+    Progress,
+    Summary,
+    progress_report,
+    read_history,
+    summarise,
+)
+from quiz.domain.model import Bank
+from quiz.domain.planning import plan_session, select_questions
+from quiz.domain.session import (
+    DEFAULT_NEW_PER_DAY,
+    Answer,
+    Attempt,
+    Mode,
+    SessionPlan,
+    session_items,
+)
+from quiz.domain.stats import QuestionRecord
+from quiz.service.active import ActiveSession, SessionClosed
+
+if TYPE_CHECKING:
+    from quiz.banks.loader import Library
+    from quiz.progress.store import Store
+    from quiz.settings import Settings
+
+
+class NoQuestions(Exception):
+    """A plan found nothing to ask; ``str(error)`` says why, for the user."""
+
+
+class SessionInfo(msgspec.Struct, frozen=True):
+    """An unfinished session, as offered for resuming."""
+
+    id: int
+    mode: Mode
+    started_at: datetime
+    answered: int
+    total: int
+
+
+def needs_history(mode: Mode) -> bool:
+    """Whether planning a session of ``mode`` reads the profile's history (and so the store)."""
+    return mode not in (Mode.PRACTICE, Mode.EXAM)
+
+
+def new_session(
+    plan: SessionPlan,
+    banks: list[Bank],
+    *,
+    now: datetime,
+    records: dict[str, QuestionRecord] | None = None,
+    new_today: int = 0,
+    new_per_day: int = DEFAULT_NEW_PER_DAY,
+) -> ActiveSession:
+    """Plan a session that is not stored yet; a plan without a seed gets a random one.
+
+    Practice and exams need no history, so the TUI plans them before the progress store is
+    open and shows the first question at once; :meth:`Trainer.keep` stores the session later,
+    and its answers wait until then. Other modes need ``records`` and ``new_today`` (see
+    :func:`quiz.domain.planning.plan_session`), so they go through :meth:`Trainer.start_session`.
+
+    Raises:
+        NoQuestions: Nothing matches the plan; the message says why.
+    """
+    if plan.seed is None:
+        plan = msgspec.structs.replace(plan, seed=random.SystemRandom().randrange(2**31))
+    items = plan_session(
+        plan, banks, records, now=now, new_today=new_today, new_per_day=new_per_day
+    )
+    if not items:
+        raise NoQuestions(_why_empty(plan, banks, new_per_day))
+    return ActiveSession(plan, items, now)
+
+
+def _why_empty(plan: SessionPlan, banks: list[Bank], new_per_day: int) -> str:
+    if not banks:
+        return "No question banks are loaded. See `ims-quiz banks` for what was found."
+    unknown = sorted(set(plan.bank_ids) - {bank.id for bank in banks})
+    if unknown:
+        return (
+            f"No bank named {', '.join(unknown)} is loaded "
+            f"(loaded: {', '.join(bank.id for bank in banks)})."
+        )
+    if not select_questions(plan, banks):
+        return "No questions match the chosen banks, topics, tags, difficulties and roots."
+    match plan.mode:
+        case Mode.REVIEW:
+            return (
+                "Nothing is due for review, and today's new questions are used up "
+                f"({new_per_day} a day). Come back tomorrow, or practise."
+            )
+        case Mode.WEAK:
+            return "No weak areas yet: answer some questions in practice first."
+        case Mode.MISTAKES:
+            return "No mistakes to retry: every question you answered was right last time."
+    return "No questions to ask."
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Trainer:
+    """One profile's trainer over a library of banks and a progress store. Use :meth:`open`."""
+
+    def __init__(
+        self,
+        library: Library,
+        store: Store,
+        profile: str,
+        profile_id: int,
+        *,
+        clock: Callable[[], datetime],
+        tz: tzinfo | None,
+        new_per_day: int,
+    ) -> None:
+        self.library = library
+        self.profile = profile
+        self.profile_id = profile_id
+        self.store = store
+        self._clock = clock
+        self._tz = tz
+        self.new_per_day = new_per_day
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings,
+        library: Library,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        tz: tzinfo | None = None,
+        new_per_day: int = DEFAULT_NEW_PER_DAY,
+    ) -> Trainer:
+        """Open the progress store of ``settings`` for ``settings.profile``.
+
+        Args:
+            settings: The profile and database to use.
+            library: The loaded banks.
+            clock: The current time, timezone-aware (tests pass a fixed one).
+            tz: The time zone that days (streaks, "due today", the daily new limit) follow;
+                ``None`` is the computer's.
+            new_per_day: New questions review mode introduces per day.
+
+        Raises:
+            quiz.progress.StoreError: The database cannot be used; the message says why.
+        """
+        from quiz.progress.store import Store
+
+        store = Store.open(settings.database_url())
+        try:
+            now = clock().astimezone(UTC)
+            profile_id = store.profile_id(settings.profile, now)
+        except BaseException:
+            store.close()
+            raise
+        return cls(
+            library,
+            store,
+            settings.profile,
+            profile_id,
+            clock=clock,
+            tz=tz,
+            new_per_day=new_per_day,
+        )
+
+    def close(self) -> None:
+        """Release the database."""
+        self.store.close()
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The injected clock's time, in UTC."""
+        return self._clock().astimezone(UTC)
+
+    def banks(self) -> list[Bank]:
+        """The usable banks, in library order."""
+        return self.library.usable()
+
+    def _history(self, now: datetime) -> History:
+        """The profile's attempts, a record per question, and new questions started today."""
+        return read_history(
+            self.store.attempts(self.profile_id),
+            self.store.cards(self.profile_id),
+            self.store.profile_flags(self.profile_id),
+            now,
+            self._tz,
+        )
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def summary(self) -> Summary:
+        """Totals, what is due, streak and mastery per topic."""
+        now = self.now()
+        return self._summary(now, self._history(now))
+
+    def _summary(self, now: datetime, history: History) -> Summary:
+        return summarise(
+            self.profile, history, self.banks(), now=now, tz=self._tz, new_per_day=self.new_per_day
+        )
+
+    def progress(self) -> Progress:
+        """History, mastery per topic and per root, unsafe picks and the due forecast."""
+        now = self.now()
+        history = self._history(now)
+        return progress_report(
+            self._summary(now, history), history, self.banks(), now=now, tz=self._tz
+        )
+
+    def attempts(self, *, all_profiles: bool = False) -> list[Attempt]:
+        """Every attempt of this profile (or of every profile), oldest first, for export."""
+        return self.store.attempts(None if all_profiles else self.profile_id)
+
+    # --- sessions -------------------------------------------------------------------------------
+
+    def start_session(self, plan: SessionPlan) -> ActiveSession:
+        """Plan a session (see :func:`new_session`) and store it.
+
+        Raises:
+            NoQuestions: Nothing matches the plan; the message says why.
+        """
+        now = self.now()
+        records: dict[str, QuestionRecord] = {}
+        new_today = 0
+        if needs_history(plan.mode):
+            history = self._history(now)
+            records, new_today = history.records, history.new_today
+        session = new_session(
+            plan,
+            self.banks(),
+            now=now,
+            records=records,
+            new_today=new_today,
+            new_per_day=self.new_per_day,
+        )
+        self.keep(session)
+        return session
+
+    def keep(self, session: ActiveSession) -> None:
+        """Store a session from :func:`new_session`; it takes answers from now on."""
+        session_id = self.store.create_session(
+            self.profile_id, session.plan, [item.key for item in session.items], session.started_at
+        )
+        session.bind(self, session_id)
+
+    def unfinished_session(self) -> SessionInfo | None:
+        """The profile's newest session that is neither finished nor abandoned."""
+        stored = self.store.unfinished_session(self.profile_id)
+        if stored is None:
+            return None
+        if stored.mode is Mode.EXAM:
+            answered = len(self.store.drafts(stored.id).keys() & set(stored.item_keys))
+        else:
+            answered = len({a.key for a in self.store.attempts(session_id=stored.id)})
+        return SessionInfo(
+            stored.id, stored.mode, stored.started_at, answered, len(stored.item_keys)
+        )
+
+    def resume_session(self, session_id: int) -> ActiveSession:
+        """Reopen an unfinished session: same items, same option order, answers and flags.
+
+        Questions removed from the banks since are left out; an answer that no longer fits its
+        edited question is dropped.
+
+        Raises:
+            SessionClosed: The session is not this profile's, or is finished or abandoned.
+            NoQuestions: None of its questions is in the loaded banks any more.
+        """
+        stored = self.store.session(session_id)
+        if stored is None or stored.profile_id != self.profile_id:
+            raise SessionClosed(f"there is no session {session_id} for profile {self.profile}")
+        if not stored.open:
+            raise SessionClosed(f"session {session_id} is already finished or abandoned")
+        assert stored.plan.seed is not None
+        items = session_items(stored.item_keys, self.banks(), stored.plan.seed)
+        if not items:
+            raise NoQuestions("None of this session's questions is in the loaded banks any more.")
+        index_of = {item.key: index for index, item in enumerate(items)}
+        if stored.mode is Mode.EXAM:
+            saved = self.store.drafts(session_id)
+        else:
+            attempts = self.store.attempts(session_id=session_id)
+            saved = {a.key: (a.response, a.seconds) for a in attempts}  # the latest per question
+        answers: dict[int, Answer] = {}
+        for key, (response, seconds) in saved.items():
+            if key not in index_of:
+                continue
+            index = index_of[key]
+            try:
+                grade = grade_response(items[index].question, response)
+            except ValueError:
+                continue
+            answers[index] = Answer(index, response, grade, seconds)
+        flagged = {index_of[key] for key in self.store.session_flags(session_id) if key in index_of}
+        session = ActiveSession(
+            stored.plan, items, stored.started_at, answers=answers, flagged=flagged
+        )
+        session.bind(self, session_id)
+        return session
+
+    def abandon_session(self, session_id: int) -> None:
+        """Give up an unfinished session; what was answered stays in the history."""
+        self.store.abandon_session(session_id, self.now())

@@ -1,0 +1,108 @@
+"""Practice, review, weak areas and mistakes: the key and every why after each answer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+
+from quiz.tui.screens.question import FLAG, LEAVE, QuestionScreen
+from quiz.tui.widgets.feedback import FeedbackPanel
+
+if TYPE_CHECKING:
+    from quiz.service import ActiveSession, Answer
+
+
+class PracticeScreen(QuestionScreen):
+    """Enter grades the answer and shows the feedback; enter on the feedback goes on."""
+
+    BINDINGS = [
+        Binding("enter", "submit", "Submit", tooltip="submit; on feedback: next question"),
+        Binding("enter", "next", "Next"),
+        FLAG,
+        LEAVE,
+    ]
+
+    def __init__(self, session: ActiveSession) -> None:
+        super().__init__(session)
+        self._prepared: int | None = None
+        """The item whose explanation the hidden feedback panel holds."""
+
+    def _index_when_all_answered(self) -> int:
+        return max(0, len(self.session.items) - 1)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "submit":
+            return not self.revealed
+        if action == "next":
+            return self.revealed
+        return True
+
+    # --- the feedback ----------------------------------------------------------------------------
+
+    def _drawn(self, index: int) -> None:
+        # The hidden feedback mounts its Markdown now, while the trainee reads, so that the
+        # feedback shows at once after the answer key.
+        self._prepare_feedback(index)
+
+    def _feedback(self) -> FeedbackPanel | None:
+        panels = self.query(FeedbackPanel)
+        return panels.first() if panels else None
+
+    def _hide_feedback(self) -> None:
+        if (feedback := self._feedback()) is not None:
+            feedback.display = False
+
+    def _prepare_feedback(self, index: int) -> FeedbackPanel:
+        """The feedback panel, holding item ``index``'s explanation (mounted hidden if new)."""
+        feedback = self._feedback()
+        item = self.session.items[index]
+        if feedback is None:
+            feedback = FeedbackPanel(item, id="feedback")
+            feedback.display = False
+            self.query_one("#question-body", VerticalScroll).mount(feedback)
+        elif self._prepared != index:
+            feedback.prepare(item)
+        self._prepared = index
+        return feedback
+
+    # --- answering -------------------------------------------------------------------------------
+
+    def action_submit(self) -> None:
+        """Grade the answer and reveal the key."""
+        if self.busy:
+            return
+        widget = self._answer
+        response = widget.response()
+        if response is None:
+            self.notify(widget.EMPTY_HINT, timeout=3)
+            return
+        self._keep_answer(response)
+
+    def _answer_kept(self, answer: Answer) -> None:
+        if answer.index != self.index:
+            return
+        self._answer.reveal(answer.grade, answer.response)
+        feedback = self._prepare_feedback(self.index)  # normally prepared already
+        feedback.show_grade(answer.grade)
+        feedback.display = True
+        self.revealed = True
+        # The focus stays on the answer widget, whose keys are off now: arrows fall through to
+        # the scrolling body, enter to "next". Moving it would restyle the whole question twice
+        # (blur, focus), a large part of the keypress-to-feedback time. A short answer's input
+        # is disabled and lets go of the focus; the body takes it then.
+        if self.focused is None:
+            self.query_one("#question-body", VerticalScroll).focus()
+        # The keys work at once (check_action reads self.revealed); the footer, which Textual
+        # rebuilds on refresh_bindings, follows a frame after the feedback instead of delaying it.
+        self.call_after_refresh(self.refresh_bindings)
+
+    def action_next(self) -> None:
+        """After feedback: the next question, or the results after the last."""
+        if self.busy:
+            return
+        if self.index + 1 < len(self.session.items):
+            self.show_question(self.index + 1)
+        else:
+            self._finish()

@@ -1,0 +1,318 @@
+"""What every question screen shares: the status line, the question, its answer widget, and the
+work of keeping answers, flags and the end of the session.
+
+Two screens build on it: :class:`~quiz.tui.screens.practice.PracticeScreen` (practice, review,
+weak areas, mistakes: feedback after each answer) and
+:class:`~quiz.tui.screens.exam.ExamScreen` (answers kept silently, a navigator, a timer).
+:func:`question_screen_for` picks one for a session.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Static
+from textual.worker import Worker
+
+from quiz.domain.session import Mode
+from quiz.domain.text import visible
+from quiz.tui.screens._base import QuizScreen, case_title
+from quiz.tui.widgets.answer import AnswerWidget, answer_widget_for
+from quiz.tui.widgets.bank_text import BankMarkdown
+from quiz.tui.widgets.footer import Footer
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from quiz.domain.grading import Response
+    from quiz.domain.model import Case
+    from quiz.service import ActiveSession, Answer, SessionResult
+
+T = TypeVar("T")
+
+FLAG = Binding(
+    "f,ctrl+f",
+    "flag",
+    "Flag",
+    tooltip="flag for later (ctrl+f when a question has six or more options)",
+)
+LEAVE = Binding("escape", "leave", "Leave")
+"""Keys of every question screen; each screen lists them among its BINDINGS, in footer order."""
+
+
+class QuestionScreen(QuizScreen):
+    """One session's questions, one at a time. Subclasses decide what enter does, what the
+    status line adds, and what happens once an answer is kept."""
+
+    class QuestionShown(Message):
+        """A question is on screen in full (its Markdown and answer widget drawn)."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    class AnswerKept(Message, bubble=False):
+        """The session kept ``answer`` (graded, and stored with the trainee's progress)."""
+
+        def __init__(self, answer: Answer) -> None:
+            super().__init__()
+            self.answer = answer
+
+    class FlagKept(Message, bubble=False):
+        """A question's flag was stored."""
+
+    class SessionFinished(Message, bubble=False):
+        """The session is closed and scored."""
+
+        def __init__(self, result: SessionResult) -> None:
+            super().__init__()
+            self.result = result
+
+    AUTO_FOCUS = None
+    """show_question focuses the answer widget. Textual's default would focus the scrolling
+    body first, and each focus change restyles the whole question."""
+
+    def __init__(self, session: ActiveSession) -> None:
+        super().__init__()
+        self.session = session
+        self.index = self._first_unanswered()
+        self.revealed = False
+        """Whether the key of the question shown is revealed (only practice reveals it)."""
+        self.busy = False
+        """Whether an answer or the end of the session is being kept; keys wait meanwhile."""
+        self.shown_at = time.monotonic()
+        self._answer = self._new_answer_widget(self.index)
+        """The answer widget of the question shown."""
+
+    def compose(self) -> ComposeResult:
+        # The first question is composed in place, not mounted after, so that it is whole in
+        # the screen's first frame; and only what it shows is built: the case (if it has one)
+        # and the feedback panel come when first needed.
+        item = self.session.items[self.index]
+        yield Static(id="status")
+        with VerticalScroll(id="question-body"):
+            if item.case is not None:
+                yield from self._case_widgets(item.case)
+            yield BankMarkdown(item.question.prompt, id="prompt")
+            yield self._answer
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._present(self.index, [])
+
+    # --- what subclasses decide ------------------------------------------------------------------
+
+    def _index_when_all_answered(self) -> int:
+        """Where a session whose every question is answered opens."""
+        return 0
+
+    def _shown_response(self, index: int) -> Response | None:
+        """The answer item ``index``'s widget starts with (none: a fresh question)."""
+        return None
+
+    def _status_marks(self) -> Text:
+        """The right-hand end of the status line."""
+        marks = Text(no_wrap=True, justify="right")
+        if self.index in self.session.flagged:
+            marks.append("⚑ flagged  ", style="bold yellow")
+        return marks
+
+    def _drawn(self, index: int) -> None:
+        """Item ``index`` is drawn in full; the trainee is reading it."""
+
+    def _answer_kept(self, answer: Answer) -> None:
+        """The answer saved by :meth:`_keep_answer` is kept."""
+
+    def action_submit(self) -> None:
+        """Enter, or enter inside an answer widget: hand in the answer shown."""
+        raise NotImplementedError
+
+    def _save_then(self, then: Callable[[], object]) -> None:
+        """Run ``then`` once nothing the trainee answered is left unsaved (answers that are
+        submitted one by one are saved as they are submitted)."""
+        then()
+
+    # --- showing ---------------------------------------------------------------------------------
+
+    def _first_unanswered(self) -> int:
+        for index in range(len(self.session.items)):
+            if index not in self.session.answers:
+                return index
+        return self._index_when_all_answered()
+
+    def _case_widgets(self, case: Case) -> tuple[Static, BankMarkdown]:
+        """The case's title and vignette, above the questions that share it."""
+        title = Static(case_title(case), id="case-title", classes="case-title")
+        return title, BankMarkdown(case.vignette, id="vignette")
+
+    def _new_answer_widget(self, index: int) -> AnswerWidget:
+        """Item ``index``'s answer widget, showing :meth:`_shown_response`."""
+        return answer_widget_for(self.session.items[index], self._shown_response(index))
+
+    def show_question(self, index: int) -> None:
+        """Show item ``index`` with a fresh answer widget (restored from a saved answer)."""
+        item = self.session.items[index]
+        body = self.query_one("#question-body", VerticalScroll)
+        prompt = self.query_one("#prompt", BankMarkdown)
+        drawn: list[Awaitable[object]] = [prompt.update(item.question.prompt)]
+        shown = self.query("#case-title, #vignette")
+        if item.case is None:
+            shown.set(display=False)
+        elif not shown:
+            drawn.append(body.mount(*self._case_widgets(item.case), before=prompt))
+        else:
+            self.query_one("#case-title", Static).update(case_title(item.case))
+            drawn.append(self.query_one("#vignette", BankMarkdown).update(item.case.vignette))
+            shown.set(display=True)
+        # Let go of the focus first: removing the focused widget would hand it to the body, and
+        # each focus change restyles the whole question (a good part of the time to show it).
+        self.set_focus(None, scroll_visible=False)
+        self._answer.remove()
+        self._answer = self._new_answer_widget(index)
+        drawn.append(body.mount(self._answer, after=prompt))
+        self._hide_feedback()
+        body.scroll_home(animate=False)
+        self._present(index, drawn)
+
+    def _hide_feedback(self) -> None:
+        """Before the next question: hide what was shown about the last one."""
+
+    def _present(self, index: int, drawn: list[Awaitable[object]]) -> None:
+        """Item ``index`` is in place, its parts mounted or being mounted (``drawn``): focus its
+        answer widget and start its clock."""
+        self.index = index
+        self.revealed = False
+        self._answer.focus()
+        self.shown_at = time.monotonic()
+        self._update_status()
+        self.refresh_bindings()
+        self._when_drawn(index, drawn)
+
+    @work(exclusive=True, group="drawn")
+    async def _when_drawn(self, index: int, drawn: list[Awaitable[object]]) -> None:
+        """Once the question's parts are mounted and drawn, say so (see :meth:`_shown`)."""
+        for part in drawn:
+            await part
+        self.call_after_refresh(self._shown, index)
+
+    def _shown(self, index: int) -> None:
+        if index != self.index:
+            return
+        self._drawn(index)
+        self.post_message(self.QuestionShown(index))
+
+    def _update_status(self) -> None:
+        item = self.session.items[self.index]
+        left = Text(no_wrap=True, overflow="ellipsis")
+        left.append(f" {self.session.plan.mode.label} ", style="bold reverse")
+        left.append(f"  {self.index + 1}/{len(self.session.items)}  ", style="bold")
+        left.append(visible(item.topic_title), style="italic")
+        left.append(f" · d{item.question.difficulty}", style="dim")
+        status = Table.grid(expand=True)
+        status.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        status.add_column(no_wrap=True, justify="right")
+        status.add_row(left, self._status_marks())
+        self.query_one("#status", Static).update(status)
+
+    # --- keeping answers, flags and the result ---------------------------------------------------
+
+    @on(AnswerWidget.Submitted)
+    def _widget_submitted(self) -> None:
+        self.action_submit()
+
+    def _keep_answer(self, response: Response) -> None:
+        """Grade and store ``response`` to the question shown (in a worker); then
+        :meth:`_answer_kept`."""
+        self.busy = True
+        self._store_answer(self.index, response, time.monotonic() - self.shown_at)
+
+    @work(thread=True, exit_on_error=False, group="answers")
+    def _store_answer(self, index: int, response: Response, seconds: float) -> None:
+        self.post_message(self.AnswerKept(self.session.answer(index, response, seconds)))
+
+    @on(AnswerKept)
+    def _on_answer_kept(self, message: AnswerKept) -> None:
+        self.busy = False
+        self._answer_kept(message.answer)
+
+    def work_failed(self, worker: Worker[object]) -> None:
+        self.busy = False  # the error is on screen; the trainee may try again
+
+    def action_flag(self) -> None:
+        """Flag or unflag this question for later (kept with your progress)."""
+        self._store_flag(self.index, self.index not in self.session.flagged)
+
+    @work(thread=True, exit_on_error=False, group="flags")
+    def _store_flag(self, index: int, flagged: bool) -> None:
+        self.session.set_flag(index, flagged)
+        self.post_message(self.FlagKept())
+
+    @on(FlagKept)
+    def _on_flag_kept(self) -> None:
+        self._update_status()
+
+    def _finish(self) -> None:
+        """Close the session (in a worker) and show its results."""
+        if self.session.finished:
+            return
+        self.busy = True
+        self._close_session()
+
+    @work(thread=True, exit_on_error=False, group="answers")
+    def _close_session(self) -> None:
+        self.post_message(self.SessionFinished(self.session.finish()))
+
+    @on(SessionFinished)
+    def _show_results(self, message: SessionFinished) -> None:
+        from quiz.tui.screens.results import ResultsScreen
+
+        # Time can run out under a dialog (the navigator, help): close it, then replace this
+        # screen, so that leaving the results goes home rather than back to a finished exam.
+        while self.app.screen is not self:
+            self.app.pop_screen()
+        self.app.switch_screen(ResultsScreen(self.session, message.result))
+
+    # --- leaving ---------------------------------------------------------------------------------
+
+    def _open(self, dialog: Screen[T], chosen: Callable[[T | None], None]) -> None:
+        """Push ``dialog`` over this screen, unless another one got there first (keys pressed
+        while an answer was being saved would otherwise stack dialogs on dialogs)."""
+        if self.app.screen is self:
+            self.app.push_screen(dialog, chosen)
+
+    def action_leave(self) -> None:
+        """Leave the session; everything answered is saved and it can be resumed."""
+        from quiz.tui.screens.dialogs import ConfirmDialog
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._save_then(self.quiz.go_home)
+
+        self._open(
+            ConfirmDialog(
+                "Leave this session? Your answers are saved; Home offers to resume it.",
+                yes="Leave",
+                no="Stay",
+            ),
+            confirmed,
+        )
+
+
+def question_screen_for(session: ActiveSession) -> QuestionScreen:
+    """The screen that runs ``session``: an exam's, or practice's for every other mode."""
+    if session.plan.mode is Mode.EXAM:
+        from quiz.tui.screens.exam import ExamScreen
+
+        return ExamScreen(session)
+    from quiz.tui.screens.practice import PracticeScreen
+
+    return PracticeScreen(session)
