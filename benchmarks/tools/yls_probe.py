@@ -249,7 +249,7 @@ def probe(server: Server, work: Path, ims_quiz: Path) -> None:
     )
     for key in ("prompt", "type"):
         number = next(n for (c, k), n in seen.items() if k == key and c == 4)
-        print(f"   hover {key}: {server.hover(uri, number, 5)[:160]!r}")
+        print(f"   hover {key}: {server.hover(uri, number, 5)[:400]!r}")
 
 
 def main() -> None:

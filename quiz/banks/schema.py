@@ -73,7 +73,8 @@ def _for_editors(schema: dict[str, Any]) -> dict[str, Any]:
     for tag, name in names.items():
         branch = definitions[name]
         branch["title"] = f"Question: {tag}"
-        branch["properties"]["type"] = _type_property([tag])
+        # Checked by Question's enum; an enum of one here would make the hover list only it.
+        branch["properties"]["type"] = {"description": TYPE_DESCRIPTION}
         for key, value in branch["properties"].items():
             if key == "difficulty":
                 value.pop("minimum", None)
