@@ -1,14 +1,22 @@
-"""``ims-quiz new-bank``: a commented bank with one question of each type that validates."""
+"""``ims-quiz new-bank``: a commented bank with one question of each type that validates.
+
+The bank's first line names the JSON Schema by a relative path, ``./bank.schema.json``, and
+:func:`write_schema_beside` puts the schema there: an absolute path into the installed package
+broke as soon as the virtual environment moved, and never worked on another machine.
+"""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from quiz.banks.schema import SCHEMA_FILE
+from quiz.banks.schema import SCHEMA_NAME, schema_text
+
+MODELINE = f"# yaml-language-server: $schema=./{SCHEMA_NAME}"
+"""The first line of a bank: editors running yaml-language-server read the schema it names."""
 
 _TEMPLATE = """\
-# yaml-language-server: $schema={schema}
+{modeline}
 #
 # A question bank for ims-quiz, format 1. The full format, with every diagnostic the
 # validator reports, is in docs/authoring.md. Check this file with:
@@ -17,14 +25,14 @@ _TEMPLATE = """\
 # vignettes; nothing is ever run or read as markup.
 
 format: 1
-id: {bank_id}                # lowercase letters and digits joined by dashes; unique across banks
+id: {bank_id}                # lowercase letters and digits joined by single dashes; unique
 title: {title}
 description: >-
   What this bank covers, in a sentence or two.
 version: "0.1"              # your own version string (quote it)
 authors: [Your Name]
 license: CC-BY-4.0
-reviewed: []                # add {{by: "Reviewer", on: "YYYY-MM-DD"}} after a content review
+reviewed: []                # add {{by: "Reviewer", "on": "YYYY-MM-DD"}} after a content review
 
 topics:                     # topic id -> title (or {{title, description}}); mastery is per topic
   myotomes: Myotomes
@@ -131,7 +139,7 @@ questions:
     anatomy: {{roots: [C7]}}
     prompt: Which root is the key root for elbow extension? (e.g. C5)
     answers: [C7]
-    patterns: ['^c\\s*7$']   # optional regular expressions
+    patterns: ['^c\\s*7$']   # optional regular expressions (RE2 syntax)
     explanation: |
       Elbow extension (triceps) is the key movement of C7.
     refs: [moore-anatomy]
@@ -144,12 +152,35 @@ def bank_id_for(path: Path) -> str:
     return slug or "my-bank"
 
 
-def scaffold(path: Path, schema: str | None = None) -> str:
+def scaffold(path: Path) -> str:
     """The scaffold text for a new bank at ``path``."""
     bank_id = bank_id_for(path)
     return _TEMPLATE.format(
-        schema=schema or SCHEMA_FILE.as_uri(),
+        modeline=MODELINE,
         filename=path.name,
         bank_id=bank_id,
         title=bank_id.replace("-", " ").capitalize(),
     )
+
+
+def write_schema_beside(bank: Path) -> Path | None:
+    """Write ``bank.schema.json`` into ``bank``'s folder unless it is there and current.
+
+    Returns the path written, or None when the file already held this version's schema. A schema
+    from another version of ims-quiz is replaced, so the editor checks against the format that
+    ``ims-quiz validate`` applies.
+
+    Raises:
+        OSError: The file cannot be read or written.
+    """
+    target = bank.parent / SCHEMA_NAME
+    text = schema_text()
+    try:
+        if target.read_text(encoding="utf-8") == text:
+            return None
+    except FileNotFoundError:
+        pass
+    except UnicodeDecodeError:
+        pass  # not ours, or damaged: replaced
+    target.write_text(text, encoding="utf-8")
+    return target

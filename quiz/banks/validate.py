@@ -19,6 +19,7 @@ import msgspec
 
 from quiz.banks.diagnostics import Diagnostic, Severity, clip
 from quiz.banks.yamlread import ParsedYaml, Path
+from quiz.domain.grading import pattern_problem
 from quiz.domain.model import (
     FORMAT_VERSION,
     QUESTION_CLASSES,
@@ -498,12 +499,10 @@ def _check_answer_key(report: _Report, question: Question, where: Path) -> None:
                 question=qid,
             )
         for index, pattern in enumerate(question.patterns):
-            try:
-                re.compile(pattern)
-            except re.error as error:
+            if problem := pattern_problem(pattern):
                 report.add(
                     "bad-pattern",
-                    f"pattern {pattern!r} is not a valid regular expression: {error}",
+                    f"pattern {pattern!r} {problem}",
                     (*where, "patterns", index),
                     question=qid,
                 )

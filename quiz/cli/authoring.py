@@ -201,8 +201,8 @@ def schema(output: Path | None) -> None:
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @global_options
 def new_bank(file: Path, force: bool) -> None:
-    """Write a commented starter bank with one question of each type."""
-    from quiz.banks.scaffold import scaffold
+    """Write a commented starter bank with one question of each type, and bank.schema.json."""
+    from quiz.banks.scaffold import scaffold, write_schema_beside
 
     if file.exists() and not force:
         raise click.ClickException(f"{file} already exists; use --force to overwrite it")
@@ -213,6 +213,13 @@ def new_bank(file: Path, force: bool) -> None:
     except OSError as error:
         raise click.ClickException(f"cannot write {file}: {error.strerror or error}") from None
     write_output(file, scaffold(file))
+    try:
+        write_schema_beside(file)  # the bank's first line names it: ./bank.schema.json
+    except OSError as error:
+        schema_file = file.parent / "bank.schema.json"
+        raise click.ClickException(
+            f"cannot write {schema_file}: {error.strerror or error}"
+        ) from None
     click.echo(f"wrote {file}; check it with: ims-quiz validate {file}")
 
 

@@ -1,4 +1,4 @@
-"""Trainee responses and how each question type is graded.
+r"""Trainee responses and how each question type is graded.
 
 Every grade is a score from 0 to 1; a response is correct only when it scores exactly 1. The
 rules, one per question type (also in ``docs/grading.md``):
@@ -20,8 +20,16 @@ rules, one per question type (also in ``docs/grading.md``):
 ``short``
     1 when the text equals an accepted answer after normalising both (Unicode NFKC, case folded,
     punctuation and whitespace removed), or when a pattern matches the whole answer
-    (``re.fullmatch`` with ``re.IGNORECASE``, whitespace runs collapsed, ends stripped). An
-    empty answer is always wrong.
+    (a full match, ignoring case, with whitespace runs collapsed and ends stripped). An empty
+    answer is always wrong.
+
+    Patterns are matched by RE2 (google-re2), in time linear in the answer: no pattern can make
+    grading hang, as backtracking engines such as ``re`` do on ``^(\w+\s*)+$``. RE2 has no
+    backreferences or lookaround (:func:`pattern_problem` explains such a pattern), and its
+    ``\w``, ``\d``, ``\s`` and ``\b`` are ASCII-only (``\pL`` is any letter). Two bounds make the
+    worst case small whatever the pattern: a pattern may compile to at most
+    :data:`MAX_PATTERN_SIZE` RE2 instructions, and an answer longer than
+    :data:`MAX_PATTERN_ANSWER` characters is matched against the accepted answers only.
 
 Picking a choice marked ``unsafe`` is recorded in :attr:`Grade.unsafe` whatever the score, so
 progress can count harmful picks apart from plain errors.
@@ -31,11 +39,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from functools import lru_cache
 from itertools import combinations
-from typing import Any
+from typing import Any, Final
 
 import msgspec
+import re2
 
 from quiz.domain.model import (
     Matching,
@@ -187,17 +197,163 @@ def short_answer_accepted(question: ShortAnswer, text: str) -> bool:
     if any(normalized == normalize_answer(answer) for answer in question.answers):
         return True
     collapsed = " ".join(text.split())
+    if len(collapsed) > MAX_PATTERN_ANSWER:
+        return False
+    # As UTF-8 bytes: RE2 matches bytes, and a lone surrogate (which no keyboard types, but a
+    # bank or a paste might hold) must not crash grading.
+    answer = collapsed.encode("utf-8", "replace")
     return any(
-        pattern.fullmatch(collapsed)
+        pattern.fullmatch(answer) is not None
         for pattern in map(_compiled, question.patterns)
         if pattern is not None
     )
 
 
-@lru_cache(maxsize=1024)
-def _compiled(pattern: str) -> re.Pattern[str] | None:
-    # The validator rejects bad patterns; a bank loaded another way must still not crash grading.
+MAX_PATTERN_SIZE: Final = 5_000
+"""The most RE2 instructions a pattern may compile to.
+
+RE2's time per answer character grows with the size of the compiled program (at most one step
+per instruction per byte), so this and :data:`MAX_PATTERN_ANSWER` bound every match. Patterns
+authors write are tens of instructions; a large Unicode class counts more (``\\pL`` alone is
+about 1,200 when case is ignored).
+"""
+
+MAX_PATTERN_ANSWER: Final = 200
+"""The longest answer, in characters after collapsing spaces, that is matched against patterns."""
+
+
+def _options() -> Any:
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False  # RE2 would print each rejected pattern to stderr
+    return options
+
+
+_OPTIONS: Final = _options()
+
+# A construct RE2 does not have: RE2's message about it, a text the pattern must contain (RE2's
+# message for `(?P=name)` is that for any bad `(?P`), and what to write instead.
+_UNSUPPORTED: Final = (
+    (r"invalid escape sequence: \\[1-9]", "", "backreferences (\\1)", "spell the text out"),
+    (
+        r"invalid perl operator: \(\?P",
+        "(?P=",
+        "named backreferences ((?P=name))",
+        "spell the text out",
+    ),
+    (
+        r"invalid perl operator: \(\?<?[=!]",
+        "",
+        "lookahead or lookbehind ((?=, (?!, (?<=, (?<!)",
+        "write the accepted forms out as alternatives, or list them in answers",
+    ),
+    (
+        r"invalid perl operator: \(\?>",
+        "",
+        "atomic groups ((?>...))",
+        "write a plain group; RE2 never backtracks, so none is needed",
+    ),
+    (
+        r"bad repetition operator: .+\+$",
+        "",
+        "possessive quantifiers (*+, ++, ?+)",
+        "drop the last +; RE2 never backtracks, so none is needed",
+    ),
+    (r"invalid perl operator: \(\?#", "", "comments ((?#...))", "remove the comment"),
+    (
+        r"invalid perl operator: \(\?\(",
+        "",
+        "conditionals ((?(1)...|...))",
+        "write the alternatives out with |",
+    ),
+    (
+        r"invalid perl operator: \(\?[a-zA-Z-]",
+        "",
+        "an inline flag other than i, m, s and U",
+        "remove it (case is ignored anyway)",
+    ),
+    (r"invalid escape sequence: \\Z", "", "\\Z", "write $ (or \\z) for the end"),
+)
+
+# RE2's messages for plain syntax errors, which Python's `re` describes with a position.
+_SYNTAX: Final = (
+    "missing ",
+    "unexpected )",
+    "trailing \\",
+    "no argument for repetition operator",
+    "bad repetition operator",
+    "invalid escape sequence",
+    "invalid character class:",
+    "invalid named capture group",
+    "invalid perl operator",
+)
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """What is wrong with ``pattern`` as a ``short`` answer pattern, or None when nothing is.
+
+    The text continues "pattern '...' ", as the validator prints it: "is not a valid regular
+    expression: ..." for a syntax error (described as Python's ``re`` describes it, with its
+    position), "uses lookahead or lookbehind ..., which ..." for a construct RE2 does not have
+    (RE2 is what makes matching linear-time), "is too large ..." past :data:`MAX_PATTERN_SIZE`.
+    """
     try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error:
+        compiled = re2.compile(pattern, _OPTIONS)
+    except UnicodeEncodeError:
+        return "is not valid Unicode text (it holds a lone surrogate, such as \\udc80)"
+    except re2.error as error:
+        reason = _re2_reason(error)
+        for message, needs, construct, instead in _UNSUPPORTED:
+            if re.match(message, reason) and needs in pattern:
+                return f"uses {construct}, which patterns cannot use ({_WHY_RE2}): {instead}"
+        if reason.startswith("invalid repetition size"):
+            return f"repeats something more than 1000 times, the most RE2 allows ({reason})"
+        if reason.startswith("pattern too large"):
+            return _too_large()
+        python = _python_error(pattern) if reason.startswith(_SYNTAX) else None
+        if python:
+            return f"is not a valid regular expression: {python}"
+        return f"is not a regular expression RE2 accepts ({_WHY_RE2}): {reason}"
+    if compiled._regexp.ProgramSize() > MAX_PATTERN_SIZE:
+        return _too_large()
+    return None
+
+
+def _python_error(pattern: str) -> str | None:
+    """Python's description of the syntax error in ``pattern``, if it finds one."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # FutureWarning on `[[`: not the author's concern here
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            return str(error)
+        except (RecursionError, OverflowError, ValueError):
+            return None
+    return None
+
+
+_WHY_RE2: Final = "they are matched by RE2, in linear time, so that no answer can hang grading"
+
+
+def _re2_reason(error: Exception) -> str:
+    reason = error.args[0] if error.args else ""
+    return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+
+
+def _too_large() -> str:
+    return (
+        f"is too large: it compiles to more than {MAX_PATTERN_SIZE:,} RE2 instructions, which "
+        "could make grading slow (a Unicode class such as \\pL repeated with {n}, or a very long "
+        "alternation, does that); make it simpler or move the alternatives to answers"
+    )
+
+
+@lru_cache(maxsize=1024)
+def _compiled(pattern: str) -> Any | None:
+    """The RE2 program of ``pattern``, compiled once; None for a pattern the validator rejects.
+
+    A bank loaded some other way than through the validator must still not crash or slow grading.
+    """
+    if pattern_problem(pattern) is not None:
         return None
+    return re2.compile(pattern, _OPTIONS)
