@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
-import msgspec
 
 from quiz.cli.base import (
     console,
@@ -19,45 +17,6 @@ from quiz.cli.base import (
     write_output,
 )
 from quiz.domain.text import visible
-
-
-class ValidationReport(msgspec.Struct):
-    """What ``validate --format json`` prints (documented in docs/authoring.md)."""
-
-    files: list[str]
-    banks: int
-    questions: int
-    errors: int
-    warnings: int
-    diagnostics: list[dict[str, Any]]
-    """Every field of each diagnostic, ``question`` included (``null`` outside a question)."""
-
-
-class BankRow(msgspec.Struct):
-    """One usable bank, as ``banks`` lists it."""
-
-    id: str
-    title: str
-    questions: int
-    topics: int
-    path: str
-
-
-class SkippedBank(msgspec.Struct):
-    """One bank file skipped as broken: how many errors, and the first."""
-
-    path: str
-    errors: int
-    first: str
-
-
-class BanksReport(msgspec.Struct):
-    """What ``banks --json`` prints."""
-
-    banks: list[BankRow]
-    skipped: list[SkippedBank]
-    searched: list[str]
-    user_bank_dir: str
 
 
 @main.command()
@@ -79,8 +38,11 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], output_format: str, st
     Prints one line per problem as path:line:col: severity[code]: message. Exits 0 when clean,
     1 when any error was found (warnings too with --strict), 2 for a usage error.
     """
+    import msgspec
+
     from quiz.banks.diagnostics import Severity
     from quiz.banks.loader import bank_dirs, find_bank_files, load_library
+    from quiz.cli.reports import ValidationReport
 
     settings = settings_of(ctx)
     files = find_bank_files(paths or bank_dirs(settings.bank_dirs))
@@ -122,8 +84,11 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], output_format: str, st
 @click.pass_context
 def banks(ctx: click.Context, as_json: bool) -> None:
     """List discovered banks, and the ones skipped as broken with their first problem."""
+    import msgspec
+
     from quiz import paths
     from quiz.banks.loader import bank_dirs, discover
+    from quiz.cli.reports import BankRow, BanksReport, SkippedBank
 
     settings = settings_of(ctx)
     library = discover(settings.bank_dirs)
@@ -252,6 +217,8 @@ def items(
     Uses every profile's first try at the current text of each question (see
     quiz/domain/analysis.py for the definitions).
     """
+    import msgspec
+
     from quiz.banks.loader import discover
     from quiz.domain.analysis import item_analysis
     from quiz.domain.keys import question_key

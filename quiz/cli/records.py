@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-import msgspec
 
 from quiz.cli.base import (
     console,
@@ -21,61 +19,11 @@ from quiz.cli.base import (
     settings_of,
     write_output,
 )
-from quiz.domain.stats import DayStat, Mastery
 from quiz.domain.text import visible
 
 if TYPE_CHECKING:
     from quiz.banks.loader import Library
     from quiz.domain.session import Attempt
-    from quiz.service import Progress
-
-
-class UnsafePick(msgspec.Struct):
-    question: str
-    option: str
-    when: datetime
-
-
-class DueDay(msgspec.Struct):
-    day: date
-    due: int
-
-
-class StatsReport(msgspec.Struct):
-    """What ``stats --json`` prints."""
-
-    profile: str
-    attempts: int
-    accuracy: float | None
-    due_today: int
-    new_available: int
-    streak_days: int
-    unsafe_picks: int
-    questions_total: int
-    topics: list[Mastery]
-    roots: list[Mastery]
-    unsafe: list[UnsafePick]
-    history: list[DayStat]
-    forecast: list[DueDay]
-
-    @classmethod
-    def of(cls, progress: Progress) -> StatsReport:
-        summary = progress.summary
-        return cls(
-            profile=summary.profile,
-            attempts=summary.attempts,
-            accuracy=summary.accuracy,
-            due_today=summary.due_today,
-            new_available=summary.new_available,
-            streak_days=summary.streak_days,
-            unsafe_picks=summary.unsafe_picks,
-            questions_total=summary.questions_total,
-            topics=progress.topics,
-            roots=progress.roots,
-            unsafe=[UnsafePick(key, option, when) for key, option, when in progress.unsafe],
-            history=progress.history,
-            forecast=[DueDay(day, due) for day, due in progress.forecast],
-        )
 
 
 @main.command()
@@ -84,7 +32,10 @@ class StatsReport(msgspec.Struct):
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Your progress: totals, accuracy, mastery per topic and per spinal root, what is due."""
+    import msgspec
+
     from quiz.banks.loader import discover
+    from quiz.cli.reports import StatsReport
     from quiz.domain.keys import split_key
 
     settings = settings_of(ctx)
@@ -203,6 +154,8 @@ def export(ctx: click.Context, output_format: str, output: Path | None, all_prof
     """
     import csv
     import io
+
+    import msgspec
 
     from quiz.banks.loader import discover
 

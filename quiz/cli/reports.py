@@ -1,0 +1,104 @@
+"""The shapes of the CLI's JSON output, as msgspec Structs printed through ``to_builtins``.
+
+Imported by the commands that print JSON or tables, not with :mod:`quiz.cli`, so that starting
+the trainer does not pay for them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from quiz.domain.stats import DayStat, Mastery
+
+if TYPE_CHECKING:
+    from quiz.service import Progress
+
+
+class ValidationReport(msgspec.Struct):
+    """What ``validate --format json`` prints (documented in docs/authoring.md)."""
+
+    files: list[str]
+    banks: int
+    questions: int
+    errors: int
+    warnings: int
+    diagnostics: list[dict[str, Any]]
+    """Every field of each diagnostic, ``question`` included (``null`` outside a question)."""
+
+
+class BankRow(msgspec.Struct):
+    """One usable bank, as ``banks`` lists it."""
+
+    id: str
+    title: str
+    questions: int
+    topics: int
+    path: str
+
+
+class SkippedBank(msgspec.Struct):
+    """One bank file skipped as broken: how many errors, and the first."""
+
+    path: str
+    errors: int
+    first: str
+
+
+class BanksReport(msgspec.Struct):
+    """What ``banks --json`` prints."""
+
+    banks: list[BankRow]
+    skipped: list[SkippedBank]
+    searched: list[str]
+    user_bank_dir: str
+
+
+class UnsafePick(msgspec.Struct):
+    question: str
+    option: str
+    when: datetime
+
+
+class DueDay(msgspec.Struct):
+    day: date
+    due: int
+
+
+class StatsReport(msgspec.Struct):
+    """What ``stats --json`` prints."""
+
+    profile: str
+    attempts: int
+    accuracy: float | None
+    due_today: int
+    new_available: int
+    streak_days: int
+    unsafe_picks: int
+    questions_total: int
+    topics: list[Mastery]
+    roots: list[Mastery]
+    unsafe: list[UnsafePick]
+    history: list[DayStat]
+    forecast: list[DueDay]
+
+    @classmethod
+    def of(cls, progress: Progress) -> StatsReport:
+        summary = progress.summary
+        return cls(
+            profile=summary.profile,
+            attempts=summary.attempts,
+            accuracy=summary.accuracy,
+            due_today=summary.due_today,
+            new_available=summary.new_available,
+            streak_days=summary.streak_days,
+            unsafe_picks=summary.unsafe_picks,
+            questions_total=summary.questions_total,
+            topics=progress.topics,
+            roots=progress.roots,
+            unsafe=[UnsafePick(key, option, when) for key, option, when in progress.unsafe],
+            history=progress.history,
+            forecast=[DueDay(day, due) for day, due in progress.forecast],
+        )
