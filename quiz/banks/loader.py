@@ -1,7 +1,10 @@
 """Finding bank files, loading them (through the parse cache) and assembling the library.
 
-One bad bank never hides the good ones: each file is loaded on its own, and a file with errors
-is listed as skipped with its diagnostics.
+One bad bank never hides the good ones: each file is loaded on its own, and a file whose own
+keys (or YAML, or format) are broken is listed in :attr:`Library.skipped` with its diagnostics.
+One bad question never hides its bank: a bank whose errors are all inside questions loads with
+its valid questions, and the ones left out are in :attr:`LoadedBank.skipped_questions` (and,
+for the whole library, :attr:`Library.skipped_questions`).
 """
 
 from __future__ import annotations
@@ -16,25 +19,42 @@ import msgspec
 
 from quiz import paths
 from quiz.banks.cache import CacheEntry, ParseCache, digest
-from quiz.banks.diagnostics import Diagnostic, Severity, YamlProblem, check_size
+from quiz.banks.diagnostics import (
+    Diagnostic,
+    Severity,
+    SkippedQuestion,
+    YamlProblem,
+    check_size,
+)
 from quiz.domain.model import Bank
 
 BANK_SUFFIXES = (".yaml", ".yml")
 
 
 class LoadedBank(msgspec.Struct):
-    """One bank file after loading: the bank if it is usable, and what was found."""
+    """One bank file after loading: the bank if it is usable, and what was found.
+
+    ``bank`` is set whenever the bank can be used, even if some of its questions could not:
+    those are left out of ``bank.questions`` and listed in ``skipped_questions``, each with its
+    diagnostics. ``diagnostics`` holds every diagnostic of the file, theirs included.
+    """
 
     path: Path
     bank: Bank | None
     diagnostics: list[Diagnostic] = msgspec.field(default_factory=list)
     id_line: int = 0
     id_column: int = 0
+    skipped_questions: list[SkippedQuestion] = msgspec.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        """True when the bank loaded without errors (warnings allowed)."""
+        """True when the bank loaded whole, without errors (warnings allowed)."""
         return self.bank is not None and not self.errors
+
+    @property
+    def usable(self) -> bool:
+        """True when the bank can be practised, perhaps without some skipped questions."""
+        return self.bank is not None
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -43,10 +63,24 @@ class LoadedBank(msgspec.Struct):
 
 
 class Library(msgspec.Struct):
-    """Every discovered bank: the usable ones by id, and the skipped ones with reasons."""
+    """Every discovered bank: the usable ones by id, and the skipped ones with reasons.
+
+    A bank in ``banks`` may still have left some questions out; see :attr:`skipped_questions`.
+    """
 
     banks: dict[str, LoadedBank] = msgspec.field(default_factory=dict)
     skipped: list[LoadedBank] = msgspec.field(default_factory=list)
+
+    @property
+    def skipped_questions(self) -> list[tuple[LoadedBank, SkippedQuestion]]:
+        """Each question left out of a usable bank, with the bank it belongs to, in library
+        order (``loaded.bank.id``, ``loaded.path``; ``skipped.id``, ``skipped.line`` and
+        ``skipped.errors`` say which and why)."""
+        return [
+            (loaded, skipped)
+            for loaded in self.banks.values()
+            for skipped in loaded.skipped_questions
+        ]
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -149,7 +183,15 @@ def _load_file(path: Path, cache: ParseCache | None) -> LoadedBank:
         entry = cache.get(resolved, stat.st_size, stat.st_mtime_ns, content)
         if entry is not None:
             diagnostics = [_relocated(d, shown) for d in entry.diagnostics]
-            return LoadedBank(path, entry.bank, diagnostics, entry.id_line, entry.id_column)
+            skipped = [
+                msgspec.structs.replace(
+                    question, diagnostics=[_relocated(d, shown) for d in question.diagnostics]
+                )
+                for question in entry.skipped_questions
+            ]
+            return LoadedBank(
+                path, entry.bank, diagnostics, entry.id_line, entry.id_column, skipped
+            )
     loaded = _load_bytes(path, raw)
     if cache is not None:
         cache.put(
@@ -163,6 +205,7 @@ def _load_file(path: Path, cache: ParseCache | None) -> LoadedBank:
                 loaded.diagnostics,
                 loaded.id_line,
                 loaded.id_column,
+                loaded.skipped_questions,
             ),
         )
     return loaded
@@ -176,14 +219,17 @@ def _load_bytes(path: Path, raw: bytes) -> LoadedBank:
     shown = str(path)
     try:
         parsed = parse(raw)
-    except YamlProblem as problem:
-        diagnostic = Diagnostic(
-            shown, problem.line, problem.column, Severity.ERROR, problem.code, problem.message
-        )
-        return LoadedBank(path, None, [diagnostic])
-    bank, diagnostics = validate_bank(shown, parsed)
+    except YamlProblem as stopped:
+        diagnostics = [
+            Diagnostic(
+                shown, problem.line, problem.column, Severity.ERROR, problem.code, problem.message
+            )
+            for problem in stopped.every()
+        ]
+        return LoadedBank(path, None, diagnostics)
+    validated = validate_bank(shown, parsed)
     line, column = parsed.locate(("id",))
-    return LoadedBank(path, bank, diagnostics, line, column)
+    return LoadedBank(path, validated.bank, validated.diagnostics, line, column, validated.skipped)
 
 
 def _file_diagnostic(path: str, code: str, message: str) -> Diagnostic:
@@ -202,7 +248,7 @@ def load_library(files: Iterable[Path], cache: ParseCache | None = None) -> Libr
     library = Library()
     for path in files:
         loaded = load_bank_file(path, cache)
-        if not loaded.ok:
+        if loaded.bank is None:
             library.skipped.append(loaded)
             continue
         assert loaded.bank is not None
