@@ -9,7 +9,9 @@ for the whole library, :attr:`Library.skipped_questions`).
 
 from __future__ import annotations
 
+import errno
 import gc
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +27,7 @@ from quiz.banks.diagnostics import (
     SkippedQuestion,
     YamlProblem,
     check_size,
+    clip,
 )
 from quiz.domain.model import Bank
 
@@ -112,27 +115,114 @@ def bank_dirs(extra: Sequence[Path] = ()) -> list[Path]:
 def find_bank_files(locations: Iterable[Path]) -> list[Path]:
     """Bank files under ``locations`` (files are taken as given; folders are searched).
 
-    Each file appears once even when two locations overlap; hidden folders are skipped.
+    Each file appears once even when two locations overlap; hidden folders and files are
+    skipped. Symbolic links are followed, except round a loop. Never raises: a path that cannot
+    be searched or read (a folder without permission, a dangling link, a link loop) is listed
+    too, so that loading it reports why (``file-unreadable``) instead of dropping it unseen.
     """
     found: list[Path] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
+    searched: set[tuple[int, int]] = set()
     for location in locations:
-        if location.is_dir():
-            candidates = sorted(
-                candidate
-                for candidate in location.rglob("*")
-                if candidate.suffix.lower() in BANK_SUFFIXES
-                and candidate.is_file()
-                and not any(part.startswith(".") for part in candidate.relative_to(location).parts)
-            )
+        try:
+            is_dir = S_ISDIR(location.stat().st_mode)
+        except OSError:
+            is_dir = False  # loading it says why it cannot be read
+        candidates: list[Path] = []
+        if is_dir:
+            _search(location, candidates, searched, [])
+            candidates.sort()
         else:
             candidates = [location]
         for candidate in candidates:
-            resolved = candidate.resolve()
-            if resolved not in seen:
-                seen.add(resolved)
+            key = _dedup_key(candidate)
+            if key not in seen:
+                seen.add(key)
                 found.append(candidate)
     return found
+
+
+def _dedup_key(path: Path) -> str:
+    """A file by its real path (two links to one bank load it once); anything else that was
+    listed (to be reported) by its own path, so that each bad link is reported."""
+    try:
+        if S_ISREG(path.stat().st_mode):
+            return os.path.realpath(path)
+    except OSError:
+        pass
+    return str(path.absolute())
+
+
+def _search(
+    folder: Path,
+    found: list[Path],
+    searched: set[tuple[int, int]],
+    ancestors: list[tuple[int, int]],
+) -> None:
+    """Add the bank files under ``folder`` to ``found``, and any path that cannot be searched."""
+    try:
+        identity = _identity(folder.stat())
+        with os.scandir(folder) as listing:
+            # Real folders before links, so that a bank is shown under its own folder's name.
+            entries = sorted(listing, key=lambda entry: (entry.is_symlink(), entry.name))
+    except OSError:
+        found.append(folder)  # loading it reports the reason
+        return
+    if identity in searched:
+        return  # reached again by another path (a link to a folder already searched)
+    searched.add(identity)
+    ancestors = [*ancestors, identity]
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = folder / entry.name
+        suffix = path.suffix.lower()
+        try:
+            stat = os.stat(entry.path)
+        except OSError:
+            # A dangling link or a link loop. One with no suffix may have been meant as a folder.
+            if suffix in BANK_SUFFIXES or (entry.is_symlink() and not suffix):
+                found.append(path)
+            continue
+        if S_ISDIR(stat.st_mode):
+            if _identity(stat) in ancestors:
+                found.append(path)  # a link back to a folder that contains it
+            else:
+                _search(path, found, searched, ancestors)
+        elif suffix in BANK_SUFFIXES:
+            found.append(path)
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int]:
+    return stat.st_dev, stat.st_ino
+
+
+def unreadable_reason(path: Path, error: OSError | None = None) -> str:
+    """Why ``path`` cannot be loaded as a bank, in a user's words.
+
+    ``error`` is what reading it raised, or ``None`` when it was found to be something other
+    than a file.
+    """
+    if error is not None:
+        if error.errno == errno.ELOOP:
+            return "a symbolic link loop: the link leads back to itself, through other links"
+        if error.errno == errno.ENOENT and path.is_symlink():
+            try:
+                target = os.readlink(path)
+            except OSError:
+                target = "?"
+            return f"a symbolic link to '{clip(target)}', which does not exist"
+        return error.strerror or type(error).__name__
+    real = os.path.realpath(path)
+    parent = os.path.realpath(path.parent)
+    if path.is_symlink() and (parent == real or parent.startswith(real.rstrip(os.sep) + os.sep)):
+        return f"a symbolic link loop: it leads back to '{clip(real)}', a folder that contains it"
+    try:
+        with os.scandir(path):
+            pass
+    except OSError as listing:
+        return f"a folder that cannot be read: {listing.strerror or type(listing).__name__}"
+    return "a folder, not a file"
 
 
 @contextmanager
@@ -168,17 +258,17 @@ def _load_file(path: Path, cache: ParseCache | None) -> LoadedBank:
         stat = path.stat()
         if not S_ISREG(stat.st_mode):
             # A folder, a pipe or a device: reading it could block or never end.
-            reason = "a folder, not a file" if S_ISDIR(stat.st_mode) else "not a regular file"
+            reason = unreadable_reason(path) if S_ISDIR(stat.st_mode) else "not a regular file"
             return LoadedBank(path, None, [_file_diagnostic(shown, "file-unreadable", reason)])
         check_size(stat.st_size)  # before reading a huge file into memory
         raw = path.read_bytes()
     except OSError as error:
-        reason = error.strerror or type(error).__name__
+        reason = unreadable_reason(path, error)
         return LoadedBank(path, None, [_file_diagnostic(shown, "file-unreadable", reason)])
     except YamlProblem as problem:
         return LoadedBank(path, None, [_file_diagnostic(shown, problem.code, problem.message)])
     content = digest(raw)
-    resolved = path.resolve()
+    resolved = Path(os.path.realpath(path))
     if cache is not None:
         entry = cache.get(resolved, stat.st_size, stat.st_mtime_ns, content)
         if entry is not None:
