@@ -240,7 +240,7 @@ def _flow_comma_hint(parsed: ParsedYaml, where: Path) -> str:
         if position == 0 or not (isinstance(value_node, ScalarNode) and value_node.value == ""):
             return ""
         before_key, before_value = pairs[position - 1]
-        if not isinstance(before_value, ScalarNode) or before_value.style is not None:
+        if not isinstance(before_value, ScalarNode) or before_value.style not in (None, ""):
             return ""
         text = f"{before_value.value}, {key_node.value}"
         return (
@@ -399,11 +399,10 @@ def _classify(message: str, field: str) -> tuple[str, str]:
         expected, _, got = message.removeprefix("Expected ").partition(", got ")
         wanted, found = _type_words(expected), _type_words(got)
         hint = ""
-        if "text" in wanted and found in ("true or false", "a number", "a whole number"):
-            hint = (
-                " (put it in quotes: YAML reads a bare yes, no, on or off as true or false, "
-                "and 1.10 as the number 1.1)"
-            )
+        if wanted == "true or false" and found == "text":
+            hint = " (write true or false, or yes or no, without quotes)"
+        elif wanted in ("a whole number", "a number") and found == "text":
+            hint = " (write the number without quotes)"
         return "wrong-type", f"expected {wanted}, got {found}{hint}"
     return "invalid-value", lowered
 
