@@ -92,10 +92,6 @@ class Diagnostic(msgspec.Struct, frozen=True, omit_defaults=True):
             f"{self.severity.value}[{self.code}]: {visible(self.message)}{where}"
         )
 
-    def location(self) -> dict[str, int] | None:
-        """``{"line": ..., "column": ...}``, or ``None`` for the file as a whole (for JSON)."""
-        return {"line": self.line, "column": self.column} if self.line > 0 else None
-
     def promoted(self) -> Diagnostic:
         """This diagnostic as an error (for ``--strict``)."""
         return msgspec.structs.replace(self, severity=Severity.ERROR)

@@ -30,6 +30,7 @@ from quiz.banks.diagnostics import (
     clip,
 )
 from quiz.domain.model import Bank
+from quiz.domain.text import visible
 
 BANK_SUFFIXES = (".yaml", ".yml")
 
@@ -312,7 +313,12 @@ def _load_bytes(path: Path, raw: bytes) -> LoadedBank:
     except YamlProblem as stopped:
         diagnostics = [
             Diagnostic(
-                shown, problem.line, problem.column, Severity.ERROR, problem.code, problem.message
+                shown,
+                problem.line,
+                problem.column,
+                Severity.ERROR,
+                problem.code,
+                visible(problem.message),
             )
             for problem in stopped.every()
         ]
@@ -323,7 +329,7 @@ def _load_bytes(path: Path, raw: bytes) -> LoadedBank:
 
 
 def _file_diagnostic(path: str, code: str, message: str) -> Diagnostic:
-    return Diagnostic(path, 0, 0, Severity.ERROR, code, message)
+    return Diagnostic(path, 0, 0, Severity.ERROR, code, visible(message))
 
 
 def _relocated(diagnostic: Diagnostic, path: str) -> Diagnostic:
@@ -351,7 +357,8 @@ def load_library(files: Iterable[Path], cache: ParseCache | None = None) -> Libr
                     loaded.id_column,
                     Severity.ERROR,
                     "duplicate-bank-id",
-                    f"bank id '{loaded.bank.id}' is already used by {first.path}; "
+                    f"bank id '{clip(loaded.bank.id)}' is already used by "
+                    f"{clip(str(first.path), 200)}; "
                     "bank ids must be unique across all loaded banks",
                 )
             )

@@ -168,7 +168,7 @@ def _child(node: Node, step: str | int) -> tuple[Node | None, Node | None]:
 
 
 def decode(raw: bytes) -> str:
-    """UTF-8 text of a bank file, without a byte-order mark and with LF line ends."""
+    """UTF-8 text of a bank file, without a byte-order mark and with LF line ends only."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -182,7 +182,8 @@ def decode(raw: bytes) -> str:
             line,
             column,
         ) from None
-    return text.replace("\r\n", "\n") if "\r" in text else text
+    # A lone CR (old Mac files) is a line break to YAML and to editors alike.
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 _BRACKETS = re.compile(r"[\[\]{}]")
@@ -236,8 +237,10 @@ def parse(raw: bytes, shape: Shape = BANK) -> ParsedYaml:
     text = decode(raw)
     _check_text_nesting(text)
     problems: list[YamlProblem] = []
-    ascii_only = text.isascii()  # then libyaml itself refuses every control character
-    if not ascii_only and FORBIDDEN.search(text) is not None:
+    # ASCII text: libyaml itself refuses every control character, and there is no other
+    # character to look for. Otherwise one pass finds the first of either kind, if any.
+    first = None if text.isascii() else _HIDDEN.search(text)
+    if first is not None and FORBIDDEN.search(text, first.start()) is not None:
         text, problems = _stand_in(text)
     try:
         root = _compose(text)
@@ -263,7 +266,7 @@ def parse(raw: bytes, shape: Shape = BANK) -> ParsedYaml:
         problem.also = problems
         raise
     if ("\\" in text and _ESCAPE.search(text) is not None) or (
-        not ascii_only and ZERO_WIDTH.search(text) is not None
+        first is not None and ZERO_WIDTH.search(text, first.start()) is not None
     ):
         problems.extend(_hidden_characters(text, root))
     return ParsedYaml(data, root, (*problems, *builder.problems))
@@ -324,6 +327,9 @@ def _control_problem(text: str, offset: int, character: str, escape: bool = Fals
         column,
     )
 
+
+_HIDDEN: Final = re.compile(f"{FORBIDDEN.pattern}|{ZERO_WIDTH.pattern}")
+"""A character that may not appear (:data:`FORBIDDEN`) or should not (:data:`ZERO_WIDTH`)."""
 
 _ESCAPE: Final = re.compile(r"\\(?:[0abvfreN]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})")
 """A double-quoted escape that might write a forbidden or zero-width character."""

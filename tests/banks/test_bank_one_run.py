@@ -261,3 +261,30 @@ def test_any_text_is_valid_and_inert_or_gets_a_located_diagnostic(
         if FORBIDDEN.search(text):
             codes = {d.code for d in errors}
             assert codes & {"control-character", "yaml-syntax", "encoding"}, codes
+
+
+# --- keys, line ends ---------------------------------------------------------------------------
+
+
+def test_control_characters_in_keys(tmp_path: Path) -> None:
+    text = VALID_BANK.replace("  myotomes: Myotomes", '  myotomes: Myotomes\n  "ok\\e[2J": Other')
+    loaded = load_text(tmp_path, text)
+    assert brief(loaded.diagnostics) == [("control-character", 6, 6, None)]
+    assert loaded.bank is None  # the bank's own keys: the bank is skipped
+
+
+def test_zero_width_characters_in_a_topic_key_and_its_uses(tmp_path: Path) -> None:
+    text = VALID_BANK.replace("myotomes", "myo\u200btomes")
+    loaded = load_text(tmp_path, text)
+    assert [(d.code, d.line) for d in loaded.diagnostics] == [
+        ("zero-width-id", 5),
+        ("zero-width-id", 11),
+        ("zero-width-id", 24),
+    ]
+    assert all(d.severity.value == "error" for d in loaded.diagnostics)
+
+
+def test_old_mac_line_ends_are_line_ends(tmp_path: Path) -> None:
+    text = VALID_BANK.replace("\n", "\r").replace("Which movement", "Which movement é")
+    loaded = load_text(tmp_path, text)
+    assert loaded.ok and not loaded.diagnostics, [d.format() for d in loaded.diagnostics]
