@@ -131,7 +131,7 @@ def find_bank_files(locations: Iterable[Path]) -> list[Path]:
             is_dir = False  # loading it says why it cannot be read
         candidates: list[Path] = []
         if is_dir:
-            _search(location, candidates, searched, [])
+            _search(location, candidates, searched)
             candidates.sort()
         else:
             candidates = [location]
@@ -155,43 +155,51 @@ def _dedup_key(path: Path) -> str:
 
 
 def _search(
-    folder: Path,
+    top: Path,
     found: list[Path],
     searched: set[tuple[int, int]],
-    ancestors: list[tuple[int, int]],
 ) -> None:
-    """Add the bank files under ``folder`` to ``found``, and any path that cannot be searched."""
-    try:
-        identity = _identity(folder.stat())
-        with os.scandir(folder) as listing:
-            # Real folders before links, so that a bank is shown under its own folder's name.
-            entries = sorted(listing, key=lambda entry: (entry.is_symlink(), entry.name))
-    except OSError:
-        found.append(folder)  # loading it reports the reason
-        return
-    if identity in searched:
-        return  # reached again by another path (a link to a folder already searched)
-    searched.add(identity)
-    ancestors = [*ancestors, identity]
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        path = folder / entry.name
-        suffix = path.suffix.lower()
+    """Add the bank files under ``top`` to ``found``, and any path that cannot be searched.
+
+    Depth first, without recursion (a folder tree can be deeper than Python's stack), real
+    folders before links to them.
+    """
+    stack: list[tuple[Path, tuple[tuple[int, int], ...]]] = [(top, ())]
+    while stack:
+        folder, ancestors = stack.pop()
         try:
-            stat = os.stat(entry.path)
+            identity = _identity(folder.stat())
+            with os.scandir(folder) as listing:
+                # Real folders before links, so that a bank is shown under its own folder.
+                entries = sorted(listing, key=lambda entry: (entry.is_symlink(), entry.name))
         except OSError:
-            # A dangling link or a link loop. One with no suffix may have been meant as a folder.
-            if suffix in BANK_SUFFIXES or (entry.is_symlink() and not suffix):
-                found.append(path)
+            found.append(folder)  # loading it reports the reason
             continue
-        if S_ISDIR(stat.st_mode):
-            if _identity(stat) in ancestors:
-                found.append(path)  # a link back to a folder that contains it
-            else:
-                _search(path, found, searched, ancestors)
-        elif suffix in BANK_SUFFIXES:
-            found.append(path)
+        if identity in searched:
+            continue  # reached again by another path (a link to a folder already searched)
+        searched.add(identity)
+        inside = (*ancestors, identity)
+        folders: list[Path] = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = folder / entry.name
+            suffix = path.suffix.lower()
+            try:
+                stat = os.stat(entry.path)
+            except OSError:
+                # A dangling link or a link loop; one with no suffix may have meant a folder.
+                if suffix in BANK_SUFFIXES or (entry.is_symlink() and not suffix):
+                    found.append(path)
+                continue
+            if S_ISDIR(stat.st_mode):
+                if _identity(stat) in inside:
+                    found.append(path)  # a link back to a folder that contains it
+                else:
+                    folders.append(path)
+            elif suffix in BANK_SUFFIXES:
+                found.append(path)
+        stack.extend((path, inside) for path in reversed(folders))
 
 
 def _identity(stat: os.stat_result) -> tuple[int, int]:

@@ -246,3 +246,25 @@ def test_a_folder_that_cannot_be_read(tmp_path: Path) -> None:
     assert _unreadable(library.diagnostics) == {
         "locked": "a folder that cannot be read: Permission denied"
     }
+
+
+def test_discovery_with_a_looping_bank_dir_loads_the_other_banks(
+    shipped: Path, linked: Path
+) -> None:
+    library = discover([linked, linked / "self.yaml"], use_cache=False)
+    assert set(library.banks) == {"shipped-one", "good", "nested"}
+    assert len(_unreadable(library.diagnostics)) == 6
+
+
+def test_a_very_deep_folder_tree_is_searched_without_recursion(tmp_path: Path) -> None:
+    folder = tmp_path / "deep"
+    path = folder
+    try:
+        for _ in range(1200):  # deeper than Python's default recursion limit
+            path.mkdir()
+            path = path / "d"
+        path.mkdir()
+    except OSError:
+        pytest.skip("the file system refuses a path this long")
+    write_bank(path, "bottom.yaml", bank_text("bottom"))
+    assert [p.name for p in find_bank_files([folder])] == ["bottom.yaml"]

@@ -288,3 +288,30 @@ def test_old_mac_line_ends_are_line_ends(tmp_path: Path) -> None:
     text = VALID_BANK.replace("\n", "\r").replace("Which movement", "Which movement é")
     loaded = load_text(tmp_path, text)
     assert loaded.ok and not loaded.diagnostics, [d.format() for d in loaded.diagnostics]
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(text=st.text(min_size=1, max_size=20), ascii_only=st.booleans())
+def test_any_key_or_id_is_valid_or_gets_a_located_diagnostic(
+    tmp_path: Path, text: str, ascii_only: bool
+) -> None:
+    scalar = _as_yaml_scalar(text, ascii_only)
+    source = VALID_BANK.replace("  myotomes: Myotomes", f"  {scalar}: Myotomes").replace(
+        "id: many-roots", f"id: {scalar}"
+    )
+    path = write_bank(tmp_path, "bank.yaml", source.encode("utf-8", "surrogatepass"))
+    loaded = load_bank_file(path)  # never raises
+    for diagnostic in loaded.diagnostics:
+        assert FORBIDDEN.search(diagnostic.format()) is None, diagnostic
+        assert diagnostic.line >= 1, diagnostic.format()
+    # A key nothing refers to, and an id that must match the id pattern: never quietly kept.
+    assert loaded.errors or (loaded.bank is not None and text in loaded.bank.topics)
+    if loaded.bank is not None:
+        for key in loaded.bank.topics:
+            assert FORBIDDEN.search(key) is None
+        for question in loaded.bank.questions:
+            assert FORBIDDEN.search(question.id) is None
