@@ -7,7 +7,12 @@ data itself instead of using a constructor, for three reasons:
   collection tags (``!!python/object``, ``!custom``...) is a diagnostic, and no tag ever runs code;
 * every mapping key is kept as the text the author typed, so ``on:`` or ``no:`` stay keys and
   unquoted dates stay strings (YAML 1.1 would turn them into ``True`` and ``datetime.date``);
-* duplicate keys, alias bombs and recursive aliases are caught instead of silently accepted.
+* every plain scalar is read as the model's field there expects (:mod:`quiz.banks.shapes`):
+  ``why: no`` is the text "no" and ``version: 1.10`` the text "1.10", as YAML 1.2 and the
+  editor read them, while ``correct: yes`` is true and ``difficulty: 2`` a number;
+* duplicate keys, alias bombs and recursive aliases are caught instead of silently accepted;
+* characters a bank may not hold (:data:`quiz.domain.text.FORBIDDEN`, typed or written as a
+  double-quoted escape) and zero-width ones are reported at their line and column.
 
 The node tree is kept so that a diagnostic about ``questions[3].choices[1].why`` can be turned
 into the line and column of that value only when a diagnostic needs it.
@@ -107,7 +112,8 @@ class ParsedYaml(msgspec.Struct, frozen=True):
     data: Any
     root: Node
     problems: tuple[YamlProblem, ...] = ()
-    """Non-fatal problems (duplicate keys, forbidden tags): the data is usable around them."""
+    """Non-fatal problems (duplicate keys, forbidden tags, control and zero-width characters):
+    the data is usable around them, and the validator decides what they cost."""
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the value at ``path``, or of its key if ``key``.

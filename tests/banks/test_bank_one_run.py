@@ -315,3 +315,83 @@ def test_any_key_or_id_is_valid_or_gets_a_located_diagnostic(
             assert FORBIDDEN.search(key) is None
         for question in loaded.bank.questions:
             assert FORBIDDEN.search(question.id) is None
+
+
+RICH = """\
+format: 1
+id: rich
+title: Rich
+description: Every kind of text field.
+version: "1"
+authors: [Ann]
+license: CC-BY-4.0
+reviewed: [{by: Ann, "on": "2026-11-24"}]
+topics:
+  t: {title: Topic, description: About it.}
+sources:
+  s: {citation: A book., url: "https://example.org"}
+cases:
+  c: {title: A case, vignette: A patient.}
+questions:
+  - id: m
+    type: matching
+    topic: t
+    case: c
+    difficulty: 1
+    prompt: Match.
+    pairs: [[C5, Deltoid], [C7, Triceps]]
+    distractors: [Soleus]
+    tags: [roots]
+    anatomy: {roots: [C5], muscles: [deltoid], regions: [shoulder]}
+    explanation: Myotomes.
+    refs: [s]
+  - id: o
+    type: ordering
+    topic: t
+    difficulty: 1
+    prompt: Order.
+    items: [C5, C6]
+    explanation: Down.
+    refs: [s]
+  - id: a
+    type: short
+    topic: t
+    difficulty: 1
+    prompt: Root?
+    answers: [C5]
+    patterns: ['^c5$']
+    explanation: C5.
+    refs: [s]
+"""
+
+RICH_FIELDS = [
+    "Every kind of text field.",
+    "Ann]",
+    "CC-BY-4.0",
+    "About it.",
+    "A book.",
+    "A patient.",
+    "Deltoid]",
+    "Soleus]",
+    "roots]",
+    "deltoid]",
+    "shoulder]",
+    "Myotomes.",
+    "C6]",
+    "Root?",
+    "C5]\n    patterns",
+]
+
+
+def test_the_rich_bank_is_valid(tmp_path: Path) -> None:
+    loaded = load_text(tmp_path, RICH)
+    assert loaded.ok and not loaded.diagnostics, [d.format() for d in loaded.diagnostics]
+
+
+@pytest.mark.parametrize("where", RICH_FIELDS)
+def test_a_control_character_in_any_text_field_is_located(tmp_path: Path, where: str) -> None:
+    assert RICH.count(where) == 1, where
+    loaded = load_text(tmp_path, RICH.replace(where, "\x9b2J" + where, 1))
+    line = RICH[: RICH.index(where)].count("\n") + 1
+    assert [(d.code, d.line) for d in loaded.errors] == [("control-character", line)]
+    assert "U+009B" in loaded.errors[0].message
