@@ -71,8 +71,9 @@ class Diagnostic(msgspec.Struct, frozen=True, omit_defaults=True):
     ``line`` and ``column`` are 1-based, as editors count; 0 means the whole file (a file that
     cannot be read, say), and :meth:`format` then shows the path alone.
 
-    ``message`` quotes bank text through :func:`clip`, so it never carries a control character;
-    :meth:`format` escapes the path and question id too, which may come from anywhere.
+    ``message`` quotes bank text through :func:`clip` and ``question`` is shown through
+    :func:`~quiz.domain.text.visible`, so neither carries a control character; :meth:`format`
+    escapes the path too, which may come from anywhere (``path`` itself stays exact).
     """
 
     path: str
@@ -107,7 +108,8 @@ class SkippedQuestion(msgspec.Struct, frozen=True):
     index: int
     """Where the question is in the file's ``questions`` list, counting from 0."""
     id: str | None
-    """The question's id as written, or ``None`` when it has no usable one."""
+    """The question's id as written (any control character in it shown as an escape, as by
+    :func:`~quiz.domain.text.visible`), or ``None`` when it has no id that is text."""
     line: int
     """The line the question starts on."""
     diagnostics: list[Diagnostic]

@@ -58,8 +58,9 @@ class _Report:
         severity: Severity = Severity.ERROR,
     ) -> None:
         line, column = self.parsed.locate(where, key=key)
+        shown = None if question is None else visible(question)
         self.items.append(
-            Diagnostic(self.path, line, column, severity, code, visible(message), question)
+            Diagnostic(self.path, line, column, severity, code, visible(message), shown)
         )
 
     def warn(self, code: str, message: str, where: Path, *, question: str | None = None) -> None:
@@ -158,7 +159,8 @@ class _Items:
 
 
 def _question_id(parsed: ParsedYaml, index: int | None) -> str | None:
-    """The id of question ``index``, if it has one that is text."""
+    """The id of question ``index``, if it has one that is text (any control character in it
+    shown as an escape: ids in diagnostics are for people to read)."""
     if index is None:
         return None
     questions = parsed.data.get("questions") if isinstance(parsed.data, dict) else None
@@ -166,7 +168,7 @@ def _question_id(parsed: ParsedYaml, index: int | None) -> str | None:
         return None
     question = questions[index]
     question_id = question.get("id") if isinstance(question, dict) else None
-    return question_id if isinstance(question_id, str) else None
+    return visible(question_id) if isinstance(question_id, str) else None
 
 
 def _validate(report: _Report, data: Any) -> tuple[Bank | None, list[tuple[int, Question]]]:

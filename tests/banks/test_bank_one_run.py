@@ -395,3 +395,10 @@ def test_a_control_character_in_any_text_field_is_located(tmp_path: Path, where:
     line = RICH[: RICH.index(where)].count("\n") + 1
     assert [(d.code, d.line) for d in loaded.errors] == [("control-character", line)]
     assert "U+009B" in loaded.errors[0].message
+
+
+def test_a_choice_without_text_is_reported_once(tmp_path: Path) -> None:
+    question = SECOND.replace("{text: C7, why:", "{why:")
+    loaded = load_text(tmp_path, with_questions(question))
+    assert brief(loaded.diagnostics) == [("missing-field", 39, 9, "second")]
+    assert loaded.diagnostics[0].message == "missing required field 'text'"
