@@ -198,8 +198,7 @@ def _validate(report: _Report, data: Any) -> tuple[Bank | None, list[tuple[int, 
     indexed: list[tuple[int, Question]] = []
     if isinstance(raw_questions, list):
         indexed = _convert_questions(report, raw_questions)
-        if header is not None:
-            _check_references(report, header, raw_questions)
+        _check_references(report, data, raw_questions)
     return header, indexed
 
 
@@ -353,16 +352,6 @@ def _strip_annotated(annotation: Any) -> Any:
 # --- conversion: types and single-field constraints -----------------------------------------
 
 _MSGSPEC_PATH = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
-
-
-def _convert(
-    report: _Report, value: Any, annotation: Any, where: Path, question: str | None
-) -> tuple[bool, Any]:
-    try:
-        return True, msgspec.convert(value, annotation, str_keys=True)
-    except msgspec.ValidationError as error:
-        _report_validation_error(report, str(error), where, question)
-        return False, None
 
 
 def _report_validation_error(report: _Report, text: str, where: Path, question: str | None) -> None:
@@ -703,9 +692,20 @@ def _check_choices(report: _Report, question: SingleChoice | MultipleChoice, whe
             )
 
 
-def _check_references(report: _Report, bank: Bank, raw_questions: list[Any]) -> None:
+def _defined(data: dict[str, Any], name: str, default: Any = None) -> dict[str, Any] | None:
+    """The keys the bank defines under ``name``, or ``None`` when they cannot be known."""
+    value = data.get(name, default)
+    return value if isinstance(value, dict) else None
+
+
+def _check_references(report: _Report, data: dict[str, Any], raw_questions: list[Any]) -> None:
     """Ids, topics, sources and cases of every question, including those that failed to convert
-    for another reason: a type error elsewhere in a question must not hide these."""
+    for another reason: a type error elsewhere in a question, or in the bank's own keys, must
+    not hide these. A reference to a mapping that is itself broken (``topics: 3``) is not
+    checked: that mapping's own error is reported."""
+    topics = _defined(data, "topics")
+    sources = _defined(data, "sources")
+    cases = _defined(data, "cases", {})
     seen: dict[str, int] = {}
     cited: set[str] = set()
     for index, raw in enumerate(raw_questions):
@@ -727,11 +727,10 @@ def _check_references(report: _Report, bank: Bank, raw_questions: list[Any]) -> 
         else:
             qid = None
         topic = raw.get("topic")
-        if isinstance(topic, str) and topic not in bank.topics:
+        if isinstance(topic, str) and topics is not None and topic not in topics:
             report.add(
                 "unknown-topic",
-                f"topic '{clip(topic)}' is not defined under topics"
-                f"{_did_you_mean(topic, bank.topics)}",
+                f"topic '{clip(topic)}' is not defined under topics{_did_you_mean(topic, topics)}",
                 (*where, "topic"),
                 question=qid,
             )
@@ -740,23 +739,23 @@ def _check_references(report: _Report, bank: Bank, raw_questions: list[Any]) -> 
             if not isinstance(ref, str):
                 continue
             cited.add(ref)
-            if ref not in bank.sources:
+            if sources is not None and ref not in sources:
                 report.add(
                     "unknown-source",
                     f"source '{clip(ref)}' is not defined under sources"
-                    f"{_did_you_mean(ref, bank.sources)}",
+                    f"{_did_you_mean(ref, sources)}",
                     (*where, "refs", ref_index),
                     question=qid,
                 )
         case = raw.get("case")
-        if isinstance(case, str) and case not in bank.cases:
+        if isinstance(case, str) and cases is not None and case not in cases:
             report.add(
                 "unknown-case",
-                f"case '{clip(case)}' is not defined under cases{_did_you_mean(case, bank.cases)}",
+                f"case '{clip(case)}' is not defined under cases{_did_you_mean(case, cases)}",
                 (*where, "case"),
                 question=qid,
             )
-    for key in bank.sources:
+    for key in sources or ():
         if key not in cited:
             report.add(
                 "unused-source",

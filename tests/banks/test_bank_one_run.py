@@ -402,3 +402,16 @@ def test_a_choice_without_text_is_reported_once(tmp_path: Path) -> None:
     loaded = load_text(tmp_path, with_questions(question))
     assert brief(loaded.diagnostics) == [("missing-field", 39, 9, "second")]
     assert loaded.diagnostics[0].message == "missing required field 'text'"
+
+
+def test_an_error_in_the_bank_s_own_keys_does_not_hide_the_questions_mistakes(
+    tmp_path: Path,
+) -> None:
+    text = VALID_BANK.replace("title: A tiny bank", "title: A tiny bank\nlicence: CC-BY")
+    text = text.replace(
+        "    topic: myotomes\n    difficulty: 1\n    prompt: Which",
+        "    topic: myotome\n    difficulty: 1\n    prompt: Which",
+    )
+    loaded = load_text(tmp_path, text)
+    assert [d.code for d in loaded.diagnostics] == ["unknown-field", "unknown-topic"]
+    assert loaded.bank is None
