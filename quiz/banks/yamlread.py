@@ -583,7 +583,8 @@ class _Builder:
                 result = None
             else:
                 items = shape.items
-                result = [self._value(child, depth, items) for child in node.value]
+                value_of = self._value
+                result = [value_of(child, depth, items) for child in node.value]
         elif node.tag != _MAP or not isinstance(node, MappingNode):
             self._forbidden(node)
             result = None
@@ -598,6 +599,8 @@ class _Builder:
         result: dict[str, Any] = {}
         fields = shape.fields
         values = shape.values
+        field_shape = None if fields is None else fields.get
+        value_of = self._value  # looked up once: this loop runs for every key of the bank
         for key_node, value_node in node.value:
             if key_node.__class__ is not ScalarNode:
                 if key_node.tag not in (_SEQ, _MAP):
@@ -620,8 +623,14 @@ class _Builder:
                     f"key '{clip(key)}' appears twice in the same mapping; "
                     "only the last one counts",
                 )
-            child = values if fields is None else fields.get(key, ANY)
-            result[key] = self._value(value_node, depth, child)
+            if value_node.__class__ is ScalarNode and value_node.tag == _STR:
+                # Text read as text wherever it is: the common case, with no shape to look up.
+                text = value_node.value
+                self.expanded += 1 + len(text)
+                result[key] = text
+                continue
+            child = values if field_shape is None else field_shape(key, ANY)
+            result[key] = value_of(value_node, depth, child)
         return result
 
     def _plain(self, node: ScalarNode, tag: str, kind: Scalar) -> Any:
