@@ -126,6 +126,33 @@ def validate_bank(path: str, parsed: ParsedYaml) -> Validated:
     return Validated(msgspec.structs.replace(header, questions=kept), report.items, skipped)
 
 
+def _never_drop_silently(
+    report: _Report, raw: list[Any], indexed: list[tuple[int, Question]]
+) -> None:
+    """A question that did not convert must have an error of its own; a defence should a
+    check above ever leave one out (it would vanish from the bank without a word)."""
+    if len(indexed) == len(raw):
+        return
+    questions = _Items(report.parsed, ("questions",))
+    converted = {index for index, _ in indexed}
+    with_errors = {
+        questions.index_at(d.line, d.column) for d in report.items if d.severity is Severity.ERROR
+    }
+    with_errors.update(
+        questions.index_at(p.line, p.column)
+        for p in report.parsed.problems
+        if p.code not in WARNING_CODES
+    )
+    for index in range(len(raw)):
+        if index not in converted and index not in with_errors:
+            report.add(
+                "invalid-value",
+                "this question cannot be read as written",
+                ("questions", index),
+                question=_question_id(report.parsed, index),
+            )
+
+
 class _Items:
     """Finds which item of a sequence (the questions) a line:column falls in, by bisection."""
 
@@ -199,6 +226,7 @@ def _validate(report: _Report, data: Any) -> tuple[Bank | None, list[tuple[int, 
     if isinstance(raw_questions, list):
         indexed = _convert_questions(report, raw_questions)
         _check_references(report, data, raw_questions)
+        _never_drop_silently(report, raw_questions, indexed)
     return header, indexed
 
 
@@ -458,19 +486,26 @@ def _report_all(
         for key, item in value.items():
             _report_all(report, item, item_type, (*where, key), question)
     if len(report.items) == reported and report.silenced == silenced:
-        if _said_elsewhere(message, value):
+        if _said_elsewhere(message, value, where):
             report.silenced += 1
         else:
             _report_validation_error(report, message, where, question)
     return False
 
 
-def _said_elsewhere(message: str, value: Any) -> bool:
-    """Whether another check reports this msgspec error already: missing and unknown keys (the
-    shape check), or an id that fails its pattern for a zero-width character (the reader)."""
+def _said_elsewhere(message: str, value: Any, where: Path) -> bool:
+    """Whether another check reports this msgspec error already, as an error: missing and
+    unknown keys (the shape check), or an id that fails its pattern for a zero-width character
+    in it (the reader's ``zero-width-id``)."""
     if message.startswith(("Object missing required field", "Object contains unknown field")):
         return True
-    return isinstance(value, str) and "regex" in message and ZERO_WIDTH.search(value) is not None
+    return (
+        bool(where)
+        and where[-1] == "id"
+        and isinstance(value, str)
+        and "regex" in message
+        and ZERO_WIDTH.search(value) is not None
+    )
 
 
 def _report_list_limits(

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from quiz.banks.diagnostics import CODES, Severity
 from quiz.banks.loader import LoadedBank, load_bank_file
 from quiz.banks.scaffold import scaffold
+from quiz.banks.yamlread import parse
 from quiz.domain.model import Bank
 from quiz.domain.text import FORBIDDEN, visible
 
@@ -53,6 +54,9 @@ def check(path: Path, content: bytes) -> LoadedBank:
         assert loaded.bank.questions, "a bank with every question skipped is itself skipped"
         kept = {question.id for question in loaded.bank.questions}
         assert len(kept) == len(loaded.bank.questions)
+        # No question vanishes without a word: each is kept or listed as skipped.
+        raw = parse(content).data["questions"]
+        assert len(loaded.bank.questions) + len(loaded.skipped_questions) == len(raw)
     else:
         assert errors, "refused without saying why"
     for diagnostic in loaded.diagnostics:

@@ -415,3 +415,26 @@ def test_an_error_in_the_bank_s_own_keys_does_not_hide_the_questions_mistakes(
     loaded = load_text(tmp_path, text)
     assert [d.code for d in loaded.diagnostics] == ["unknown-field", "unknown-topic"]
     assert loaded.bank is None
+
+
+def test_a_zero_width_character_in_a_root_is_a_warning_and_the_root_an_error(
+    tmp_path: Path,
+) -> None:
+    text = RICH.replace("roots: [C5]", "roots: [C\u200b5]")
+    loaded = load_text(tmp_path, text)
+    assert [(d.code, d.severity.value) for d in loaded.diagnostics] == [
+        ("invalid-value", "error"),
+        ("zero-width-text", "warning"),
+    ]
+    assert [q.id for q in loaded.skipped_questions] == ["m"]
+
+
+def test_no_question_is_ever_dropped_without_an_error(tmp_path: Path) -> None:
+    # Whatever is wrong with a question, it is either kept or listed as skipped with an error.
+    text = RICH.replace("id: o\n", "id: o\u200b\n")
+    loaded = load_text(tmp_path, text)
+    assert loaded.bank is not None
+    kept = [q.id for q in loaded.bank.questions]
+    skipped = [q for q in loaded.skipped_questions]
+    assert kept == ["m", "a"] and [q.id for q in skipped] == ["o\u200b"]
+    assert [d.code for d in skipped[0].errors] == ["zero-width-id"]
