@@ -262,7 +262,8 @@ def parse(raw: bytes, shape: Shape = BANK) -> ParsedYaml:
             again.also = problems
             raise
     if root is None:
-        if problems:
+        if problems:  # only comments, with characters a bank may not hold
+            problems[0].also = problems[1:]
             raise problems[0]
         raise YamlProblem("empty-file", "the file is empty; start from `ims-quiz new-bank`")
     builder = _Builder(MAX_EXPANSION_FACTOR * len(text) + MAX_EXPANSION_SLACK)

@@ -438,3 +438,11 @@ def test_no_question_is_ever_dropped_without_an_error(tmp_path: Path) -> None:
     skipped = [q for q in loaded.skipped_questions]
     assert kept == ["m", "a"] and [q.id for q in skipped] == ["o\u200b"]
     assert [d.code for d in skipped[0].errors] == ["zero-width-id"]
+
+
+def test_control_characters_in_a_file_of_comments_are_each_reported(tmp_path: Path) -> None:
+    loaded = load_text(tmp_path, "# one \x1b here\n# and \x07 here\n")
+    assert brief(loaded.diagnostics) == [
+        ("control-character", 1, 7, None),
+        ("control-character", 2, 7, None),
+    ]
