@@ -17,7 +17,9 @@ from quiz.cli import main
 
 BROKEN = Path(__file__).resolve().parent / "fixtures" / "banks" / "broken"
 LINE = re.compile(
-    r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning)\[(?P<code>[a-z-]+)\]: .+$"
+    # path:line:col: for a place in a file, path: alone for the file as a whole
+    r"^(?P<path>.+?)(?::(?P<line>\d+):(?P<col>\d+))?: "
+    r"(?P<sev>error|warning)\[(?P<code>[a-z-]+)\]: .+$"
 )
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import msgspec
 
 from quiz import __version__
-from quiz.banks.diagnostics import Diagnostic
+from quiz.banks.diagnostics import Diagnostic, SkippedQuestion
 from quiz.domain.model import Bank
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 class CacheEntry(msgspec.Struct, array_like=True):
@@ -33,6 +33,7 @@ class CacheEntry(msgspec.Struct, array_like=True):
     diagnostics: list[Diagnostic]
     id_line: int = 0
     id_column: int = 0
+    skipped_questions: list[SkippedQuestion] = []
 
 
 _encoder = msgspec.msgpack.Encoder()
@@ -50,7 +51,11 @@ def code_stamp() -> str:
     files = [
         here / "validate.py",
         here / "yamlread.py",
+        here / "shapes.py",
+        here / "diagnostics.py",
+        here / "loader.py",
         here / "cache.py",
+        here.parent / "domain" / "text.py",
         here.parent / "domain" / "model.py",
     ]
     stamps = [str(CACHE_FORMAT), __version__]

@@ -8,16 +8,18 @@ then checked for the rules that span fields (answer keys, references, duplicates
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import re
 import typing
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Final
 
 import msgspec
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from quiz.banks.diagnostics import Diagnostic, Severity, clip
+from quiz.banks.diagnostics import WARNING_CODES, Diagnostic, Severity, SkippedQuestion, clip
 from quiz.banks.yamlread import ParsedYaml, Path
 from quiz.domain.grading import pattern_problem
 from quiz.domain.model import (
@@ -33,6 +35,7 @@ from quiz.domain.model import (
     SingleChoice,
     TrueFalse,
 )
+from quiz.domain.text import ZERO_WIDTH, visible
 
 
 class _Report:
@@ -42,6 +45,8 @@ class _Report:
         self.path = path
         self.parsed = parsed
         self.items: list[Diagnostic] = []
+        self.silenced = 0
+        """How many errors were left unreported because another check reports them."""
 
     def add(
         self,
@@ -54,41 +59,136 @@ class _Report:
         severity: Severity = Severity.ERROR,
     ) -> None:
         line, column = self.parsed.locate(where, key=key)
-        self.items.append(Diagnostic(self.path, line, column, severity, code, message, question))
+        shown = None if question is None else visible(question)
+        self.items.append(
+            Diagnostic(self.path, line, column, severity, code, visible(message), shown)
+        )
 
     def warn(self, code: str, message: str, where: Path, *, question: str | None = None) -> None:
         self.add(code, message, where, question=question, severity=Severity.WARNING)
 
 
-def validate_bank(path: str, parsed: ParsedYaml) -> tuple[Bank | None, list[Diagnostic]]:
-    """Check one parsed bank file.
+class Validated(msgspec.Struct):
+    """What validating one file found."""
 
-    Returns:
-        The bank, or ``None`` when any error was found, and every diagnostic (errors and
-        warnings) in file order.
-    """
+    bank: Bank | None
+    """The bank with its valid questions, or ``None`` when the bank itself is unusable: an
+    error outside every question (YAML, ``format``, the bank's own keys), or no valid question
+    left."""
+    diagnostics: list[Diagnostic]
+    """Every diagnostic (errors and warnings), in file order."""
+    skipped: list[SkippedQuestion]
+    """The questions left out of ``bank`` for their errors, in file order."""
+
+
+def validate_bank(path: str, parsed: ParsedYaml) -> Validated:
+    """Check one parsed bank file; see :class:`Validated` for what comes back."""
     report = _Report(path, parsed)
+    questions = _Items(parsed, ("questions",))  # measured lazily: most banks have no diagnostic
     for problem in parsed.problems:
+        severity = Severity.WARNING if problem.code in WARNING_CODES else Severity.ERROR
+        index = questions.index_at(problem.line, problem.column)
         report.items.append(
             Diagnostic(
                 path,
                 problem.line,
                 problem.column,
-                Severity.ERROR,
+                severity,
                 problem.code,
-                problem.message,
-                _question_around(parsed, problem.line, problem.column),
+                visible(problem.message),
+                _question_id(parsed, index),
             )
         )
-    bank = _validate(report, parsed.data)
+    header, indexed = _validate(report, parsed.data)
     report.items.sort(key=lambda d: (d.line, d.column))
-    has_errors = any(d.severity is Severity.ERROR for d in report.items)
-    return (None if has_errors else bank), report.items
+    owners = [questions.index_at(d.line, d.column) for d in report.items]
+    if header is None or any(
+        d.severity is Severity.ERROR and owner is None
+        for d, owner in zip(report.items, owners, strict=True)
+    ):
+        return Validated(None, report.items, [])
+    broken = {
+        owner
+        for d, owner in zip(report.items, owners, strict=True)
+        if owner is not None and d.severity is Severity.ERROR
+    }
+    skipped = [
+        SkippedQuestion(
+            index,
+            _question_id(parsed, index),
+            questions.line(index),
+            [d for d, owner in zip(report.items, owners, strict=True) if owner == index],
+        )
+        for index in sorted(broken)
+    ]
+    kept = [question for index, question in indexed if index not in broken]
+    if broken and not kept:
+        return Validated(None, report.items, skipped)
+    return Validated(msgspec.structs.replace(header, questions=kept), report.items, skipped)
 
 
-def _question_around(parsed: ParsedYaml, line: int, column: int) -> str | None:
-    """The id of the question written around ``line``:``column``, if there is one."""
-    index = parsed.index_at(("questions",), line, column)
+def _never_drop_silently(
+    report: _Report, raw: list[Any], indexed: list[tuple[int, Question]]
+) -> None:
+    """A question that did not convert must have an error of its own; a defence should a
+    check above ever leave one out (it would vanish from the bank without a word)."""
+    if len(indexed) == len(raw):
+        return
+    questions = _Items(report.parsed, ("questions",))
+    converted = {index for index, _ in indexed}
+    with_errors = {
+        questions.index_at(d.line, d.column) for d in report.items if d.severity is Severity.ERROR
+    }
+    with_errors.update(
+        questions.index_at(p.line, p.column)
+        for p in report.parsed.problems
+        if p.code not in WARNING_CODES
+    )
+    for index in range(len(raw)):
+        if index not in converted and index not in with_errors:
+            report.add(
+                "invalid-value",
+                "this question cannot be read as written",
+                ("questions", index),
+                question=_question_id(report.parsed, index),
+            )
+
+
+class _Items:
+    """Finds which item of a sequence (the questions) a line:column falls in, by bisection."""
+
+    def __init__(self, parsed: ParsedYaml, path: Path) -> None:
+        self.parsed = parsed
+        self.path = path
+        self.starts: list[tuple[int, int]] = []
+        self.ends: list[tuple[int, int]] = []
+        self.measured = False
+
+    def _measure(self) -> None:
+        node = self.parsed.node_at(self.path)
+        items = node.value if isinstance(node, SequenceNode) else []
+        self.starts = [(item.start_mark.line + 1, item.start_mark.column + 1) for item in items]
+        self.ends = [(item.end_mark.line + 1, item.end_mark.column + 1) for item in items]
+        self.measured = True
+
+    def index_at(self, line: int, column: int) -> int | None:
+        if not self.measured:
+            self._measure()
+        where = (line, column)
+        index = bisect.bisect_right(self.starts, where) - 1
+        if index < 0 or not where < self.ends[index]:
+            return None
+        return index
+
+    def line(self, index: int) -> int:
+        if not self.measured:
+            self._measure()
+        return self.starts[index][0]
+
+
+def _question_id(parsed: ParsedYaml, index: int | None) -> str | None:
+    """The id of question ``index``, if it has one that is text (any control character in it
+    shown as an escape: ids in diagnostics are for people to read)."""
     if index is None:
         return None
     questions = parsed.data.get("questions") if isinstance(parsed.data, dict) else None
@@ -96,17 +196,18 @@ def _question_around(parsed: ParsedYaml, line: int, column: int) -> str | None:
         return None
     question = questions[index]
     question_id = question.get("id") if isinstance(question, dict) else None
-    return question_id if isinstance(question_id, str) else None
+    return visible(question_id) if isinstance(question_id, str) else None
 
 
-def _validate(report: _Report, data: Any) -> Bank | None:
+def _validate(report: _Report, data: Any) -> tuple[Bank | None, list[tuple[int, Question]]]:
+    """The bank's header (without questions, ``None`` if unusable) and each valid question."""
     if not isinstance(data, dict):
         report.add(
             "not-mapping",
             f"the top level must be a mapping of keys (format, id, title, ...), not {_kind(data)}",
             (),
         )
-        return None
+        return None, []
     version = data.get("format")
     if version != FORMAT_VERSION or isinstance(version, bool):
         if "format" not in data:
@@ -118,18 +219,16 @@ def _validate(report: _Report, data: Any) -> Bank | None:
                 "(this version of ims-quiz reads format 1)",
                 ("format",),
             )
-        return None
+        return None, []
 
     header = _convert_header(report, data)
     raw_questions = data.get("questions")
     indexed: list[tuple[int, Question]] = []
     if isinstance(raw_questions, list):
         indexed = _convert_questions(report, raw_questions)
-    if header is None:
-        return None
-    bank = msgspec.structs.replace(header, questions=[question for _, question in indexed])
-    _check_references(report, bank, indexed, raw_questions)
-    return bank
+        _check_references(report, data, raw_questions)
+        _never_drop_silently(report, raw_questions, indexed)
+    return header, indexed
 
 
 # --- shape: unknown and missing keys -------------------------------------------------------
@@ -144,6 +243,42 @@ def _unknown_field(key: str, known: Iterable[str]) -> str:
     if key == "<<":
         return "YAML merge keys (`<<: *anchor`) are not supported; write the keys out"
     return f"unknown field '{clip(key)}'{_did_you_mean(key, known)}"
+
+
+def _report_unknown_key(
+    report: _Report, key: str, known: Iterable[str], where: Path, question: str | None
+) -> None:
+    report.add(
+        "unknown-field",
+        _unknown_field(key, known) + _flow_comma_hint(report.parsed, where),
+        where,
+        question=question,
+        key=True,
+    )
+
+
+def _flow_comma_hint(parsed: ParsedYaml, where: Path) -> str:
+    """For ``{text: A, why: Plantarflexors, S1.}``: the comma ended the text, and ``S1.`` became
+    a key of its own. Suggest quoting the text, as it was meant."""
+    mapping = parsed.parent_mapping(where)
+    if not isinstance(mapping, MappingNode) or not mapping.flow_style:
+        return ""
+    pairs = mapping.value
+    for position, (key_node, value_node) in enumerate(pairs):
+        if not (isinstance(key_node, ScalarNode) and key_node.value == where[-1]):
+            continue
+        if position == 0 or not (isinstance(value_node, ScalarNode) and value_node.value == ""):
+            return ""
+        before_key, before_value = pairs[position - 1]
+        if not isinstance(before_value, ScalarNode) or before_value.style not in (None, ""):
+            return ""
+        text = f"{before_value.value}, {key_node.value}"
+        return (
+            f"; in {{...}} a comma ends the value, so '{clip(key_node.value)}' became a key: "
+            f"if it belongs to the text before it, quote that text: "
+            f'{clip(str(before_key.value))}: "{clip(text)}"'
+        )
+    return ""
 
 
 _ShapeCheck = Callable[[_Report, Any, Path, str | None], Any]
@@ -225,13 +360,7 @@ def _struct_check(cls: type[msgspec.Struct]) -> _ShapeCheck:
         cleaned: dict[str, Any] = {}
         for key, item in value.items():
             if key not in allowed:
-                report.add(
-                    "unknown-field",
-                    _unknown_field(key, names),
-                    (*where, key),
-                    question=question,
-                    key=True,
-                )
+                _report_unknown_key(report, key, names, (*where, key), question)
                 continue
             check = nested.get(key)
             cleaned[key] = item if check is None else check(report, item, (*where, key), question)
@@ -252,16 +381,6 @@ def _strip_annotated(annotation: Any) -> Any:
 # --- conversion: types and single-field constraints -----------------------------------------
 
 _MSGSPEC_PATH = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
-
-
-def _convert(
-    report: _Report, value: Any, annotation: Any, where: Path, question: str | None
-) -> tuple[bool, Any]:
-    try:
-        return True, msgspec.convert(value, annotation, str_keys=True)
-    except msgspec.ValidationError as error:
-        _report_validation_error(report, str(error), where, question)
-        return False, None
 
 
 def _report_validation_error(report: _Report, text: str, where: Path, question: str | None) -> None:
@@ -300,11 +419,10 @@ def _classify(message: str, field: str) -> tuple[str, str]:
         expected, _, got = message.removeprefix("Expected ").partition(", got ")
         wanted, found = _type_words(expected), _type_words(got)
         hint = ""
-        if "text" in wanted and found in ("true or false", "a number", "a whole number"):
-            hint = (
-                " (put it in quotes: YAML reads a bare yes, no, on or off as true or false, "
-                "and 1.10 as the number 1.1)"
-            )
+        if wanted == "true or false" and found == "text":
+            hint = " (write true or false, or yes or no, without quotes)"
+        elif wanted in ("a whole number", "a number") and found == "text":
+            hint = " (write the number without quotes)"
         return "wrong-type", f"expected {wanted}, got {found}{hint}"
     return "invalid-value", lowered
 
@@ -333,13 +451,81 @@ def _label(steps: Iterable[str | int]) -> str:
     return label
 
 
-def _report_each_field(
-    report: _Report, value: dict[str, Any], cls: type, where: Path, question: str | None
+def _report_all(
+    report: _Report, value: Any, annotation: Any, where: Path, question: str | None
+) -> bool:
+    """Convert ``value`` to ``annotation``, reporting every error inside it, not just the first.
+
+    msgspec stops at the first error; this converts field by field and item by item where the
+    first attempt fails, so eight bad ``why``s give eight diagnostics. Returns whether ``value``
+    converts.
+    """
+    try:
+        msgspec.convert(value, annotation, str_keys=True)
+        return True
+    except msgspec.ValidationError as error:
+        message = str(error)
+    reported, silenced = len(report.items), report.silenced
+    inner = _strip_annotated(annotation)
+    origin = typing.get_origin(inner)
+    if origin in (typing.Union, _UnionType) and isinstance(value, dict):
+        structs = [m for m in typing.get_args(inner) if _is_struct(m)]
+        inner = structs[0] if structs else inner
+    if _is_struct(inner) and isinstance(value, dict):
+        for field in msgspec.structs.fields(inner):
+            if field.name in value:
+                _report_all(report, value[field.name], field.type, (*where, field.name), question)
+    elif origin is list and isinstance(value, list):
+        (item_type,) = typing.get_args(inner)
+        for index, item in enumerate(value):
+            _report_all(report, item, item_type, (*where, index), question)
+        if len(report.items) > reported:
+            # The items are reported; the list's own limits (2 to 8 choices) are checked apart.
+            _report_list_limits(report, value, annotation, where, question)
+    elif origin is dict and isinstance(value, dict):
+        _, item_type = typing.get_args(inner)
+        for key, item in value.items():
+            _report_all(report, item, item_type, (*where, key), question)
+    if len(report.items) == reported and report.silenced == silenced:
+        if _said_elsewhere(message, value, where):
+            report.silenced += 1
+        else:
+            _report_validation_error(report, message, where, question)
+    return False
+
+
+def _said_elsewhere(message: str, value: Any, where: Path) -> bool:
+    """Whether another check reports this msgspec error already, as an error: missing and
+    unknown keys (the shape check), or an id that fails its pattern for a zero-width character
+    in it (the reader's ``zero-width-id``)."""
+    if message.startswith(("Object missing required field", "Object contains unknown field")):
+        return True
+    return (
+        bool(where)
+        and where[-1] == "id"
+        and isinstance(value, str)
+        and "regex" in message
+        and ZERO_WIDTH.search(value) is not None
+    )
+
+
+def _report_list_limits(
+    report: _Report, value: list[Any], annotation: Any, where: Path, question: str | None
 ) -> None:
-    """Convert field by field, so that every bad field of a question is reported at once."""
-    for field in msgspec.structs.fields(cls):
-        if field.name in value:
-            _convert(report, value[field.name], field.type, (*where, field.name), question)
+    metas = [
+        meta
+        for meta in typing.get_args(annotation)[1:]
+        if typing.get_origin(annotation) is typing.Annotated and isinstance(meta, msgspec.Meta)
+    ]
+    if metas:
+        try:
+            msgspec.convert(value, typing.Annotated[list[Any], *metas])
+        except msgspec.ValidationError as error:
+            _report_validation_error(report, str(error), where, question)
+
+
+def _is_struct(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, msgspec.Struct)
 
 
 def _header_fields() -> dict[str, Any]:
@@ -364,17 +550,8 @@ def _convert_header(report: _Report, data: dict[str, Any]) -> Bank | None:
             continue
         annotation = header_types[key]
         value = _check_shape(report, value, annotation, (key,), None)
-        inner = _strip_annotated(annotation)
-        entries_ok = True
-        if typing.get_origin(inner) is dict and isinstance(value, dict):
-            # Convert entry by entry so that an error names its key, and all are reported.
-            _, item_type = typing.get_args(inner)
-            for item_key, item in value.items():
-                converted, _ = _convert(report, item, item_type, (key, item_key), None)
-                entries_ok = entries_ok and converted
-        if entries_ok:
-            converted, values[key] = _convert(report, value, annotation, (key,), None)
-            ok = ok and converted
+        if _report_all(report, value, annotation, (key,), None):
+            values[key] = msgspec.convert(value, annotation, str_keys=True)
         else:
             ok = False
     for name, field in ((f.name, f) for f in msgspec.structs.fields(Bank)):
@@ -384,6 +561,12 @@ def _convert_header(report: _Report, data: dict[str, Any]) -> Bank | None:
     if not ok:
         return None
     return Bank(**values, questions=[])
+
+
+_QUESTION_KEYS: Final = sorted(
+    {"type"}
+    | {field.name for cls in QUESTION_CLASSES.values() for field in msgspec.structs.fields(cls)}
+)
 
 
 def _convert_questions(report: _Report, raw_questions: list[Any]) -> list[tuple[int, Question]]:
@@ -398,34 +581,38 @@ def _convert_questions(report: _Report, raw_questions: list[Any]) -> list[tuple[
             continue
         question_id = raw.get("id") if isinstance(raw.get("id"), str) else None
         kind = raw.get("type")
-        if kind is None:
-            report.add(
-                "missing-field",
-                f"missing 'type' (one of: {', '.join(QUESTION_CLASSES)})",
-                where,
-                question=question_id,
-            )
+        if kind is None or not isinstance(kind, str) or kind not in QUESTION_CLASSES:
+            if kind is None:
+                report.add(
+                    "missing-field",
+                    f"missing 'type' (one of: {', '.join(QUESTION_CLASSES)})",
+                    where,
+                    question=question_id,
+                )
+            else:
+                wrote = (
+                    f"'{clip(kind)}'{_did_you_mean(kind, QUESTION_CLASSES)}"
+                    if isinstance(kind, str)
+                    else _kind(kind)
+                )
+                report.add(
+                    "unknown-type",
+                    f"unknown question type {wrote}; types are {', '.join(QUESTION_CLASSES)}",
+                    (*where, "type"),
+                    question=question_id,
+                )
+            # Without a type, at least the keys no type has (`tpye:`) can be named.
+            for key in raw:
+                if key not in _QUESTION_KEYS:
+                    _report_unknown_key(report, key, _QUESTION_KEYS, (*where, key), question_id)
             continue
-        if not isinstance(kind, str) or kind not in QUESTION_CLASSES:
-            wrote = (
-                f"'{clip(kind)}'{_did_you_mean(kind, QUESTION_CLASSES)}"
-                if isinstance(kind, str)
-                else _kind(kind)
-            )
-            report.add(
-                "unknown-type",
-                f"unknown question type {wrote}; types are {', '.join(QUESTION_CLASSES)}",
-                (*where, "type"),
-                question=question_id,
-            )
-            continue
-        reported = len(report.items)
+        reported, silenced = len(report.items), report.silenced
         cleaned = _check_shape(report, raw, QUESTION_CLASSES[kind], where, question_id)
         try:
             question = msgspec.convert(cleaned, Question, str_keys=True)
         except msgspec.ValidationError as error:
-            _report_each_field(report, cleaned, QUESTION_CLASSES[kind], where, question_id)
-            if len(report.items) == reported:
+            _report_all(report, cleaned, QUESTION_CLASSES[kind], where, question_id)
+            if len(report.items) == reported and report.silenced == silenced:
                 # Never drop a question silently: report the error as msgspec words it.
                 _report_validation_error(report, str(error), where, question_id)
         else:
@@ -539,61 +726,74 @@ def _check_choices(report: _Report, question: SingleChoice | MultipleChoice, whe
             )
 
 
-def _check_references(
-    report: _Report, bank: Bank, indexed: list[tuple[int, Question]], raw_questions: list[Any]
-) -> None:
+def _defined(data: dict[str, Any], name: str, default: Any = None) -> dict[str, Any] | None:
+    """The keys the bank defines under ``name``, or ``None`` when they cannot be known."""
+    value = data.get(name, default)
+    return value if isinstance(value, dict) else None
+
+
+def _check_references(report: _Report, data: dict[str, Any], raw_questions: list[Any]) -> None:
+    """Ids, topics, sources and cases of every question, including those that failed to convert
+    for another reason: a type error elsewhere in a question, or in the bank's own keys, must
+    not hide these. A reference to a mapping that is itself broken (``topics: 3``) is not
+    checked: that mapping's own error is reported."""
+    topics = _defined(data, "topics")
+    sources = _defined(data, "sources")
+    cases = _defined(data, "cases", {})
     seen: dict[str, int] = {}
-    for index, question in indexed:
+    cited: set[str] = set()
+    for index, raw in enumerate(raw_questions):
+        if not isinstance(raw, dict):
+            continue
         where: Path = ("questions", index)
-        qid = question.id
-        if qid in seen:
-            first_line, _ = report.parsed.locate(("questions", seen[qid]))
-            report.add(
-                "duplicate-id",
-                f"id '{qid}' is already used by the question at line {first_line}",
-                (*where, "id"),
-                question=qid,
-            )
+        qid = raw.get("id")
+        if isinstance(qid, str):
+            if qid in seen:
+                first_line, _ = report.parsed.locate(("questions", seen[qid]))
+                report.add(
+                    "duplicate-id",
+                    f"id '{clip(qid)}' is already used by the question at line {first_line}",
+                    (*where, "id"),
+                    question=qid,
+                )
+            else:
+                seen[qid] = index
         else:
-            seen[qid] = index
-        if question.topic not in bank.topics:
+            qid = None
+        topic = raw.get("topic")
+        if isinstance(topic, str) and topics is not None and topic not in topics:
             report.add(
                 "unknown-topic",
-                f"topic '{clip(question.topic)}' is not defined under topics"
-                f"{_did_you_mean(question.topic, bank.topics)}",
+                f"topic '{clip(topic)}' is not defined under topics{_did_you_mean(topic, topics)}",
                 (*where, "topic"),
                 question=qid,
             )
-        for ref_index, ref in enumerate(question.refs):
-            if ref not in bank.sources:
+        refs = raw.get("refs")
+        for ref_index, ref in enumerate(refs if isinstance(refs, list) else ()):
+            if not isinstance(ref, str):
+                continue
+            cited.add(ref)
+            if sources is not None and ref not in sources:
                 report.add(
                     "unknown-source",
                     f"source '{clip(ref)}' is not defined under sources"
-                    f"{_did_you_mean(ref, bank.sources)}",
+                    f"{_did_you_mean(ref, sources)}",
                     (*where, "refs", ref_index),
                     question=qid,
                 )
-        if question.case is not None and question.case not in bank.cases:
+        case = raw.get("case")
+        if isinstance(case, str) and cases is not None and case not in cases:
             report.add(
                 "unknown-case",
-                f"case '{clip(question.case)}' is not defined under cases"
-                f"{_did_you_mean(question.case, bank.cases)}",
+                f"case '{clip(case)}' is not defined under cases{_did_you_mean(case, cases)}",
                 (*where, "case"),
                 question=qid,
             )
-    # Refs of questions that failed to convert count too: their error is reported already.
-    cited = {
-        ref
-        for raw in raw_questions
-        if isinstance(raw, dict) and isinstance(raw.get("refs"), list)
-        for ref in raw["refs"]
-        if isinstance(ref, str)
-    }
-    for key in bank.sources:
+    for key in sources or ():
         if key not in cited:
             report.add(
                 "unused-source",
-                f"source '{key}' is never cited by a question",
+                f"source '{clip(key)}' is never cited by a question",
                 ("sources", key),
                 key=True,
                 severity=Severity.WARNING,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from bank_helpers import BROKEN, REPO, brief, load_text
 
-from quiz.banks.diagnostics import CODES, Severity
+from quiz.banks.diagnostics import CODES, WARNING_CODES, Severity
 from quiz.banks.loader import find_bank_files, load_bank_file, load_library
 
 # code: (line, column, question id or None). Line 0 means the file as a whole.
@@ -22,12 +22,14 @@ EXPECTED: dict[str, tuple[int, int, str | None]] = {
     "encoding": (4, 11, None),
     "empty-file": (0, 0, None),
     "yaml-syntax": (14, 13, None),
-    "multiple-documents": (21, 1, None),
+    "multiple-documents": (20, 1, None),
     "too-deep": (4, 1007, None),
     "alias-bomb": (6, 4, None),
     "forbidden-tag": (14, 11, "q1"),
     "not-mapping": (2, 1, None),
     "duplicate-key": (14, 5, "q1"),
+    "control-character": (14, 31, "q1"),
+    "zero-width-id": (10, 10, "q\u200b1"),
     "unsupported-format": (2, 9, None),
     "unknown-field": (14, 5, "q1"),
     "missing-field": (10, 5, "q1"),
@@ -52,9 +54,10 @@ EXPECTED: dict[str, tuple[int, int, str | None]] = {
     "missing-why": (19, 9, "c5-key"),
     "empty-explanation": (10, 5, "q1"),
     "unused-source": (8, 3, None),
+    "zero-width-text": (18, 32, "q1"),
 }
 
-WARNINGS = {"missing-why", "empty-explanation", "unused-source"}
+WARNINGS = WARNING_CODES
 
 
 def fixture_path(code: str) -> Path:
@@ -195,7 +198,17 @@ questions:
 
 def test_several_broken_questions_give_one_diagnostic_each_in_one_run(tmp_path: Path) -> None:
     loaded = load_text(tmp_path, SEVERAL_BROKEN)
-    assert loaded.bank is None
+    # The bank loads with its one valid question; the others are listed with their errors.
+    assert loaded.bank is not None and [q.id for q in loaded.bank.questions] == ["fine"]
+    assert [(q.index, q.id, q.line) for q in loaded.skipped_questions] == [
+        (1, "two-correct", 19),
+        (2, "bad-topic", 29),
+        (3, "too-hard", 39),
+        (4, "typo", 47),
+        (5, None, 56),
+        (6, "no-pairs", 57),
+        (7, "fine", 65),
+    ]
     assert brief(loaded.diagnostics) == [
         ("correct-count", 25, 7, "two-correct"),
         ("unknown-topic", 31, 12, "bad-topic"),

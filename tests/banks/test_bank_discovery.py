@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
 import os
+import sys
 from pathlib import Path
 
 import pytest
 from bank_helpers import VALID_BANK, write_bank
 
 from quiz import paths
+from quiz.banks.diagnostics import Diagnostic
 from quiz.banks.loader import bank_dirs, discover, find_bank_files, load_library
 
 
@@ -149,3 +152,125 @@ def test_warnings_do_not_skip_a_bank(tmp_path: Path) -> None:
     library = load_library([write_bank(tmp_path, "w.yaml", text)])
     assert set(library.banks) == {"warned"}
     assert [d.code for d in library.diagnostics] == ["missing-why"]
+
+
+# --- paths that cannot be read: links that lead nowhere or round in a loop ----------------------
+
+
+def _unreadable(library_diagnostics: list[Diagnostic]) -> dict[str, str]:
+    """``{file name: message}`` of every file-unreadable diagnostic."""
+    return {
+        Path(d.path).name: d.message for d in library_diagnostics if d.code == "file-unreadable"
+    }
+
+
+@pytest.fixture
+def linked(tmp_path: Path) -> Path:
+    """A bank folder with one good bank and every kind of bad link."""
+    folder = tmp_path / "banks"
+    write_bank(folder, "good.yaml", bank_text("good"))
+    write_bank(folder, "sub/nested.yaml", bank_text("nested"))
+    (folder / "self.yaml").symlink_to("self.yaml")  # a file link loop
+    (folder / "ping.yaml").symlink_to("pong.yaml")
+    (folder / "pong.yaml").symlink_to("ping.yaml")
+    (folder / "gone.yaml").symlink_to("nowhere/gone.yaml")  # dangling
+    (folder / "loop").symlink_to(".")  # a folder link back to its own folder
+    (folder / "sub" / "up").symlink_to("..")  # and to its parent
+    (folder / "again").symlink_to("sub")  # a second way into a folder: not an error
+    (folder / "notes.txt").symlink_to("missing.txt")  # not a bank: ignored
+    return folder
+
+
+def test_links_that_cannot_be_read_are_reported_and_hide_nothing(linked: Path) -> None:
+    files = find_bank_files([linked])  # must not raise
+    library = load_library(files)
+    assert set(library.banks) == {"good", "nested"}
+    reasons = _unreadable(library.diagnostics)
+    assert set(reasons) == {"self.yaml", "ping.yaml", "pong.yaml", "gone.yaml", "loop", "up"}
+    assert reasons["self.yaml"].startswith("a symbolic link loop")
+    assert reasons["ping.yaml"].startswith("a symbolic link loop")
+    assert reasons["gone.yaml"] == "a symbolic link to 'nowhere/gone.yaml', which does not exist"
+    assert reasons["loop"].startswith("a symbolic link loop: it leads back to")
+    assert reasons["up"].startswith("a symbolic link loop: it leads back to")
+    for diagnostic in library.diagnostics:
+        assert (diagnostic.line, diagnostic.column) == (0, 0)
+        assert (
+            diagnostic.format()
+            == f"{diagnostic.path}: error[file-unreadable]: {diagnostic.message}"
+        )
+
+
+@pytest.mark.parametrize("name", ["self.yaml", "ping.yaml", "gone.yaml"])
+def test_a_bad_link_named_on_the_command_line(linked: Path, name: str) -> None:
+    path = linked / name
+    library = load_library(find_bank_files([path, linked / "good.yaml"]))
+    assert set(library.banks) == {"good"}
+    assert [d.code for d in library.diagnostics] == ["file-unreadable"]
+    assert library.diagnostics[0].path == str(path)
+
+
+def test_a_link_to_a_folder_named_on_the_command_line_is_searched(linked: Path) -> None:
+    # Named directly, `loop` is just another name for the bank folder.
+    library = load_library(find_bank_files([linked / "loop"]))
+    assert set(library.banks) == {"good", "nested"}
+
+
+@pytest.mark.parametrize("command", ["validate", "banks"])
+def test_commands_report_bad_links_without_a_traceback(linked: Path, command: str) -> None:
+    from click.testing import CliRunner
+
+    from quiz.cli import main
+
+    args = [command, str(linked)] if command == "validate" else ["--bank-dir", str(linked), command]
+    result = CliRunner().invoke(main, [*args, "--json"] if command == "banks" else args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    if command == "validate":
+        assert result.exit_code == 1
+        assert result.output.count("error[file-unreadable]") == 6
+        assert (
+            f"{linked / 'gone.yaml'}: error[file-unreadable]: a symbolic link to" in result.output
+        )
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores modes")
+def test_a_folder_that_cannot_be_read(tmp_path: Path) -> None:
+    folder = tmp_path / "banks"
+    write_bank(folder, "good.yaml", bank_text("good"))
+    locked = folder / "locked"
+    write_bank(locked, "hidden.yaml", bank_text("hidden"))
+    locked.chmod(0)
+    try:
+        library = load_library(find_bank_files([folder]))
+    finally:
+        locked.chmod(0o755)
+    assert set(library.banks) == {"good"}
+    assert _unreadable(library.diagnostics) == {
+        "locked": "a folder that cannot be read: Permission denied"
+    }
+
+
+def test_discovery_with_a_looping_bank_dir_loads_the_other_banks(
+    shipped: Path, linked: Path
+) -> None:
+    library = discover([linked, linked / "self.yaml"], use_cache=False)
+    assert set(library.banks) == {"shipped-one", "good", "nested"}
+    assert len(_unreadable(library.diagnostics)) == 6
+
+
+def test_a_very_deep_folder_tree_is_searched_without_recursion(tmp_path: Path) -> None:
+    folder = tmp_path / "deep"
+    path = folder
+    for _ in range(300):
+        path.mkdir()
+        path = path / "d"
+    write_bank(path, "bottom.yaml", bank_text("bottom"))
+    # Deeper than the stack allows: a recursive search would raise RecursionError. (The tree is
+    # kept shallow enough for pytest's own clean-up, which recurses.)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 150)
+    try:
+        found = find_bank_files([folder])
+    finally:
+        sys.setrecursionlimit(limit)
+    assert [p.name for p in found] == ["bottom.yaml"]

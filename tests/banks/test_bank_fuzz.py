@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 from quiz.banks.diagnostics import CODES, Severity
 from quiz.banks.loader import LoadedBank, load_bank_file
 from quiz.banks.scaffold import scaffold
+from quiz.banks.yamlread import parse
 from quiz.domain.model import Bank
+from quiz.domain.text import FORBIDDEN, visible
 
 FUZZ = settings(
     # IMS_QUIZ_FUZZ_EXAMPLES=5000 for a long hunt; the default keeps the suite fast.
@@ -44,13 +46,25 @@ def check(path: Path, content: bytes) -> LoadedBank:
     if loaded.ok:
         assert isinstance(loaded.bank, Bank)
         assert not errors
+    elif loaded.bank is not None:
+        # Loaded without some questions: every error is one of theirs, and what is kept is sound.
+        assert loaded.skipped_questions, "errors but nothing skipped"
+        theirs = [d for skipped in loaded.skipped_questions for d in skipped.errors]
+        assert sorted(theirs, key=str) == sorted(errors, key=str)
+        assert loaded.bank.questions, "a bank with every question skipped is itself skipped"
+        kept = {question.id for question in loaded.bank.questions}
+        assert len(kept) == len(loaded.bank.questions)
+        # No question vanishes without a word: each is kept or listed as skipped.
+        raw = parse(content).data["questions"]
+        assert len(loaded.bank.questions) + len(loaded.skipped_questions) == len(raw)
     else:
-        assert loaded.bank is None and errors, "refused without saying why"
+        assert errors, "refused without saying why"
     for diagnostic in loaded.diagnostics:
         assert diagnostic.code in CODES
         assert diagnostic.message
+        assert FORBIDDEN.search(diagnostic.format()) is None, diagnostic
         assert diagnostic.line >= 1 or diagnostic.code in FILE_LEVEL, diagnostic
-        assert diagnostic.format().startswith(f"{path}:")
+        assert diagnostic.format().startswith(f"{visible(str(path))}")
     return loaded
 
 

@@ -17,6 +17,7 @@ from bank_helpers import VALID_BANK, assert_refused, brief, codes, load_text
 from quiz.banks import diagnostics, yamlread
 from quiz.banks.loader import load_bank_file
 from quiz.banks.yamlread import MAX_NODE_DEPTH
+from quiz.domain.model import SingleChoice, TrueFalse
 
 # --- tags that would build Python objects ------------------------------------------------------
 
@@ -285,7 +286,7 @@ def test_top_level_that_is_not_a_mapping(tmp_path: Path, text: str, line: int, k
 def test_multiple_documents(tmp_path: Path) -> None:
     text = VALID_BANK + "---\n" + VALID_BANK
     loaded = load_text(tmp_path, text)
-    assert brief(loaded.diagnostics) == [("multiple-documents", 33, 1, None)]
+    assert brief(loaded.diagnostics) == [("multiple-documents", 32, 1, None)]  # at the `---`
 
 
 def test_duplicate_keys_at_top_level_and_in_a_question(tmp_path: Path) -> None:
@@ -299,11 +300,23 @@ def test_duplicate_keys_at_top_level_and_in_a_question(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\ufffe"])
-def test_control_characters_are_a_located_syntax_error(tmp_path: Path, char: str) -> None:
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\x9b", "\u202e", "\u2066"])
+def test_control_characters_are_located_and_cost_only_their_question(
+    tmp_path: Path, char: str
+) -> None:
     text = VALID_BANK.replace("Which movement", f"Which é{char}movement")
+    loaded = load_text(tmp_path, text)
+    # columns count characters, not bytes
+    assert brief(loaded.diagnostics) == [("control-character", 13, 20, "c5-key")]
+    assert f"U+{ord(char):04X}" in loaded.diagnostics[0].message
+    assert loaded.bank is not None and [q.id for q in loaded.bank.questions] == ["many-roots"]
+    assert [q.id for q in loaded.skipped_questions] == ["c5-key"]
+
+
+def test_characters_yaml_itself_refuses_are_a_located_syntax_error(tmp_path: Path) -> None:
+    text = VALID_BANK.replace("Which movement", "Which é\ufffemovement")
     problem = assert_refused(load_text(tmp_path, text), "yaml-syntax")
-    assert (problem.line, problem.column) == (13, 20)  # columns count characters, not bytes
+    assert (problem.line, problem.column) == (13, 20)
 
 
 # --- scalars that are costly or impossible to convert -----------------------------------------
@@ -333,14 +346,54 @@ def test_explicit_scalar_tags_that_do_not_fit(tmp_path: Path, tagged: str) -> No
     assert brief(loaded.diagnostics)[0] == ("wrong-type", 12, 17, "c5-key")
 
 
-def test_yaml_11_booleans_and_dates_in_values(tmp_path: Path) -> None:
-    text = VALID_BANK.replace("text: Finger abduction", "text: No").replace(
-        "title: A tiny bank", "title: A tiny bank\nreviewed: [{by: Ann, on: 2026-11-24}]"
+def test_a_text_field_keeps_what_yaml_11_would_read_as_true_false_or_a_number(
+    tmp_path: Path,
+) -> None:
+    text = (
+        VALID_BANK.replace("text: Finger abduction", "text: No")
+        .replace("why: That tests T1.", "why: no")
+        .replace("title: A tiny bank", "title: A tiny bank\nversion: 1.10\nauthors: [yes, 2026]")
+        .replace(
+            "    refs: [moore]\n  - id: many-roots",
+            "    refs: [moore]\n    tags: [on, 1e3, 0x1F]\n  - id: many-roots",
+        )
     )
     loaded = load_text(tmp_path, text)
-    assert brief(loaded.diagnostics) == [("wrong-type", 19, 15, "c5-key")]
-    message = loaded.diagnostics[0].message  # the classic "No" pitfall
-    assert "expected text, got true or false (put it in quotes" in message
+    assert loaded.ok and loaded.bank is not None, [d.format() for d in loaded.diagnostics]
+    assert loaded.bank.version == "1.10"
+    assert loaded.bank.authors == ["yes", "2026"]
+    question = loaded.bank.questions[0]
+    assert isinstance(question, SingleChoice)
+    assert (question.choices[1].text, question.choices[1].why) == ("No", "no")
+    assert question.tags == ["on", "1e3", "0x1F"]
+
+
+@pytest.mark.parametrize(
+    ("written", "value"), [("true", True), ("yes", True), ("No", False), ("FALSE", False)]
+)
+def test_a_true_false_field_takes_true_false_and_yes_no(
+    tmp_path: Path, written: str, value: bool
+) -> None:
+    text = VALID_BANK.replace("answer: true", f"answer: {written}")
+    loaded = load_text(tmp_path, text)
+    assert loaded.ok and loaded.bank is not None
+    question = loaded.bank.questions[1]
+    assert isinstance(question, TrueFalse) and question.answer is value
+
+
+@pytest.mark.parametrize("written", ["on", "1", '"yes"', "maybe"])
+def test_a_true_false_field_refuses_anything_else(tmp_path: Path, written: str) -> None:
+    text = VALID_BANK.replace("answer: true", f"answer: {written}")
+    loaded = load_text(tmp_path, text)
+    assert brief(loaded.diagnostics) == [("wrong-type", 27, 13, "many-roots")]
+    assert "expected true or false" in loaded.diagnostics[0].message
+
+
+@pytest.mark.parametrize("written", ["yes", "one", '"1"', "1.5"])
+def test_numbers_only_where_numbers_belong(tmp_path: Path, written: str) -> None:
+    text = VALID_BANK.replace("difficulty: 1", f"difficulty: {written}", 1)
+    loaded = load_text(tmp_path, text)
+    assert brief(loaded.diagnostics) == [("wrong-type", 12, 17, "c5-key")]
 
 
 def test_dates_and_on_keys_stay_text(tmp_path: Path) -> None:
@@ -400,6 +453,11 @@ def test_fast_resolver_gives_the_same_tags_as_pyyaml() -> None:
 
     def tags(loader: type) -> list[tuple[str, str]]:
         root = yaml.compose(text, Loader=loader)
-        return [(node.tag, str(node.value)) for node in root.value]
+        return [
+            (node.tag.removeprefix(yamlread._IMPLICIT), str(node.value))
+            for node in root.value
+            if isinstance(node, yaml.ScalarNode)
+        ] + [(node.tag, "") for node in root.value if not isinstance(node, yaml.ScalarNode)]
 
+    # The same tags, once the mark on those guessed from a plain scalar's spelling is removed.
     assert tags(yamlread._BankLoader) == tags(yaml.SafeLoader)
