@@ -76,6 +76,13 @@ def test_validate_missing_path_is_an_error(tmp_path: Path) -> None:
     assert "error[file-unreadable]" in result.output
 
 
+def test_validate_json_gives_a_whole_file_problem_no_line(tmp_path: Path) -> None:
+    result = run("validate", "--format", "json", str(tmp_path / "missing.yaml"))
+    (diagnostic,) = json.loads(result.output)["diagnostics"]
+    assert diagnostic["code"] == "file-unreadable"
+    assert diagnostic["line"] is None and diagnostic["column"] is None
+
+
 @pytest.mark.parametrize(
     "args", [["validate", "--format", "xml"], ["validate", "--nope"], ["nonsense-command"]]
 )
@@ -220,6 +227,26 @@ def test_banks_table(tmp_path: Path, no_shipped: None, wide: None) -> None:
     assert re.search(cells, row), row
     assert "Skipped 1 broken bank(s)" in result.output
     assert "error[bad-pattern]" in result.output
+
+
+def test_banks_lists_the_questions_left_out_of_a_bank(
+    tmp_path: Path, no_shipped: None, wide: None
+) -> None:
+    folder = tmp_path / "banks"
+    path = good_bank(folder, bank_id="mostly-good")
+    text = path.read_text()
+    first_topic = re.search(r"^    topic: (\S+)", text, flags=re.MULTILINE)
+    assert first_topic is not None
+    path.write_text(text.replace(first_topic.group(0), "    topic: no-such-topic", 1))
+    table = run("banks", "--bank-dir", str(folder))
+    assert table.exit_code == 0
+    assert re.search(r"mostly-good\s+│\s+Good\s+│\s+5\s+│", table.output), table.output
+    assert "Left out 1 broken question(s):" in table.output
+    assert "error[unknown-topic]" in table.output
+    payload = json.loads(run("banks", "--json", "--bank-dir", str(folder)).output)
+    (left_out,) = payload["skipped_questions"]
+    assert left_out["bank"] == "mostly-good" and left_out["errors"] == 1
+    assert "error[unknown-topic]" in left_out["first"] and left_out["question"]
 
 
 def test_banks_text_is_never_read_as_markup(tmp_path: Path, no_shipped: None, wide: None) -> None:

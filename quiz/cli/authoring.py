@@ -60,7 +60,11 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], output_format: str, st
             errors=errors,
             warnings=warnings,
             # asdict, not to_builtins: a diagnostic omits its defaults, the report shows them.
-            diagnostics=[msgspec.structs.asdict(d) for d in diagnostics],
+            # A diagnostic about a whole file (missing, unreadable) has no line: null, not 0.
+            diagnostics=[
+                {**msgspec.structs.asdict(d), "line": d.line or None, "column": d.column or None}
+                for d in diagnostics
+            ],
         )
         echo_json(msgspec.to_builtins(report))
     else:
@@ -83,12 +87,13 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], output_format: str, st
 @global_options
 @click.pass_context
 def banks(ctx: click.Context, as_json: bool) -> None:
-    """List discovered banks, and the ones skipped as broken with their first problem."""
+    """List discovered banks, the questions left out of them and the banks skipped as broken,
+    each with its first problem."""
     import msgspec
 
     from quiz import paths
     from quiz.banks.loader import bank_dirs, discover
-    from quiz.cli.reports import BankRow, BanksReport, SkippedBank
+    from quiz.cli.reports import BankRow, BanksReport, SkippedBank, SkippedQuestionRow
 
     settings = settings_of(ctx)
     library = discover(settings.bank_dirs)
@@ -112,6 +117,16 @@ def banks(ctx: click.Context, as_json: bool) -> None:
             )
             for loaded in library.skipped
         ],
+        skipped_questions=[
+            SkippedQuestionRow(
+                bank=loaded.bank.id if loaded.bank is not None else str(loaded.path),
+                question=skipped.id,
+                line=skipped.line,
+                errors=len(skipped.errors),
+                first=skipped.errors[0].format() if skipped.errors else "",
+            )
+            for loaded, skipped in library.skipped_questions
+        ],
         searched=[str(folder) for folder in bank_dirs(settings.bank_dirs)],
         user_bank_dir=str(paths.user_bank_dir()),
     )
@@ -134,11 +149,18 @@ def banks(ctx: click.Context, as_json: bool) -> None:
     out.print(table)
     if not report.banks:
         out.print("No usable banks found.")
+    if report.skipped_questions:
+        count = len(report.skipped_questions)
+        out.print(inert(f"Left out {count} broken question(s):", style="bold yellow"))
+        for question in report.skipped_questions:
+            more = f"  (+{question.errors - 1} more)" if question.errors > 1 else ""
+            out.print(inert(f"  {question.first}{more}"))
     if report.skipped:
         out.print(inert(f"Skipped {len(report.skipped)} broken bank(s):", style="bold red"))
         for skipped in report.skipped:
             more = f"  (+{skipped.errors - 1} more)" if skipped.errors > 1 else ""
             out.print(inert(f"  {skipped.first}{more}"))
+    if report.skipped or report.skipped_questions:
         out.print("Run `ims-quiz validate PATH` for every problem.")
     out.print(inert(f"Searched: {', '.join(report.searched)}", style="dim"))
     out.print(inert(f"Put your own banks in {report.user_bank_dir}", style="dim"))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from quiz import __version__
-from quiz.domain.text import FORBIDDEN, visible
+from quiz.domain.text import inert_json, visible
 from quiz.settings import Settings
 
 if TYPE_CHECKING:
@@ -114,10 +114,6 @@ def console() -> Console:
     return Console(highlight=False)
 
 
-def _json_escape(match: Any) -> str:
-    return f"\\u{ord(match.group()):04x}"
-
-
 def json_text(value: Any, *, indent: int | None = 2) -> str:
     """``value`` (plain builtins, e.g. from ``msgspec.to_builtins``) as JSON text.
 
@@ -128,7 +124,7 @@ def json_text(value: Any, *, indent: int | None = 2) -> str:
     """
     import json
 
-    return FORBIDDEN.sub(_json_escape, json.dumps(value, indent=indent, ensure_ascii=False))
+    return inert_json(json.dumps(value, indent=indent, ensure_ascii=False))
 
 
 def echo_json(value: Any) -> None:

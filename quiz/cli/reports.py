@@ -47,11 +47,22 @@ class SkippedBank(msgspec.Struct):
     first: str
 
 
+class SkippedQuestionRow(msgspec.Struct):
+    """One question left out of a bank that loaded without it: where, and its first error."""
+
+    bank: str
+    question: str | None
+    line: int
+    errors: int
+    first: str
+
+
 class BanksReport(msgspec.Struct):
     """What ``banks --json`` prints."""
 
     banks: list[BankRow]
     skipped: list[SkippedBank]
+    skipped_questions: list[SkippedQuestionRow]
     searched: list[str]
     user_bank_dir: str
 

@@ -277,7 +277,9 @@ class Bank(_Model, kw_only=True):
     id: Identifier
     title: Annotated[NonEmptyText, Meta(description="The bank's name, as trainees see it.")]
     description: Annotated[str, Meta(description="A sentence or two on what the bank covers.")] = ""
-    version: Annotated[str, Meta(description="The author's own version string; quote it.")] = ""
+    version: Annotated[
+        str, Meta(description='The author\'s own version string, read as text: 1.10 is "1.10".')
+    ] = ""
     authors: Annotated[
         list[str], Meta(description="The authors' names, e.g. `[Ann Example]`.")
     ] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -19,6 +21,9 @@ from quiz.tui.widgets.answer import AnswerWidget, answer_widget_for
 from quiz.tui.widgets.bank_text import BankMarkdown, bank_text, visible_text
 from quiz.tui.widgets.feedback import FeedbackPanel
 from quiz.tui.widgets.footer import Footer
+
+if TYPE_CHECKING:
+    from quiz.banks.diagnostics import Diagnostic
 
 
 class BanksScreen(QuizScreen):
@@ -64,13 +69,16 @@ class BanksScreen(QuizScreen):
         questions = self.query_one("#questions-table", DataTable)
         questions.add_columns("Id", "Type", "Diff.", "Topic")
         skipped = self.query_one("#skipped-details", Static)
-        if library.skipped:
-            text = Text(f"Skipped {len(library.skipped)} broken bank(s):\n", style="bold yellow")
+        if library.skipped or library.skipped_questions:
+            text = Text(style="bold yellow")  # the lines below are yellow on it, and bold too
+            if library.skipped:
+                text.append(f"Skipped {len(library.skipped)} broken bank(s):\n")
             for loaded in library.skipped:
-                for diagnostic in loaded.errors[:20]:
-                    text.append(f"{visible(diagnostic.format())}\n", style="yellow")
-                if len(loaded.errors) > 20:
-                    text.append(f"… and {len(loaded.errors) - 20} more: run ims-quiz validate\n")
+                _append_errors(text, loaded.errors)
+            if left_out := library.skipped_questions:
+                text.append(f"Left out {len(left_out)} broken question(s):\n")
+                for _, question in left_out:
+                    _append_errors(text, question.errors)
             skipped.update(text)
         else:
             skipped.display = False
@@ -185,3 +193,11 @@ class PreviewScreen(QuizScreen):
     def action_close(self) -> None:
         """Back to the bank."""
         self.app.pop_screen()
+
+
+def _append_errors(text: Text, errors: list[Diagnostic], limit: int = 20) -> None:
+    """Add ``errors`` to ``text``, one a line, the first ``limit`` of them."""
+    for diagnostic in errors[:limit]:
+        text.append(f"{visible(diagnostic.format())}\n", style="yellow")
+    if len(errors) > limit:
+        text.append(f"… and {len(errors) - limit} more: run ims-quiz validate\n")

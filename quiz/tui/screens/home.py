@@ -50,6 +50,10 @@ def _menu_binding(key: str, choice: str, label: str) -> Binding:
     return Binding(key, f"choose('{choice}')", label, show=False, group=group)
 
 
+SKIPPED_SHOWN = 5
+"""Broken questions named on home; the Banks screen lists them all."""
+
+
 class HomeScreen(QuizScreen):
     """The first screen: summary, mastery per topic and the action menu."""
 
@@ -162,15 +166,28 @@ class HomeScreen(QuizScreen):
         self.query_one("#topics", MasteryBars).show(summary.topics)
 
     def _show_skipped(self) -> None:
+        """Name the banks skipped as broken and the questions left out of the others."""
         library = self.quiz.library
         notice = self.query_one("#skipped", Static)
-        if library is None or not library.skipped:
+        if library is None or not (library.skipped or library.skipped_questions):
             notice.display = False
             return
-        text = Text(f"{len(library.skipped)} bank(s) skipped as broken:\n", style="bold yellow")
-        for loaded in library.skipped:
-            first = loaded.errors[0].format() if loaded.errors else str(loaded.path)
-            text.append(f"• {visible(first)}\n", style="yellow")
+        text = Text(style="bold yellow")  # the lines below are yellow on it, and bold too
+        if library.skipped:
+            text.append(f"{len(library.skipped)} bank(s) skipped as broken:\n")
+            for loaded in library.skipped:
+                first = loaded.errors[0].format() if loaded.errors else str(loaded.path)
+                text.append(f"• {visible(first)}\n", style="yellow")
+        if left_out := library.skipped_questions:
+            text.append(
+                f"{len(left_out)} broken question(s) left out of their banks:\n",
+                style="bold yellow",
+            )
+            for _, question in left_out[:SKIPPED_SHOWN]:
+                first = question.errors[0].format() if question.errors else f"line {question.line}"
+                text.append(f"• {visible(first)}\n", style="yellow")
+            if len(left_out) > SKIPPED_SHOWN:
+                text.append(f"• … and {len(left_out) - SKIPPED_SHOWN} more\n", style="yellow")
         text.append("Press b for every problem.", style="dim")
         notice.update(text)
         notice.display = True
