@@ -32,8 +32,9 @@ def library(tmp_path: Path) -> Library:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(profile="ann", db_url=str(tmp_path / "progress.sqlite3"))
+def settings(db_url: str) -> Settings:
+    """On SQLite and on PostgreSQL (tests/conftest.py)."""
+    return Settings(profile="ann", db_url=db_url)
 
 
 @pytest.fixture

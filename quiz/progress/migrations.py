@@ -158,6 +158,14 @@ def migrate(connection: Connection, current: int) -> int:
     return current
 
 
+def is_up_to_date(connection: Connection) -> bool:
+    """Whether the database is ims-quiz's at :data:`LATEST_VERSION` (read only, no lock)."""
+    if VERSION_TABLE not in inspect(connection).get_table_names():
+        return False
+    versions = connection.execute(select(schema_version.c.version)).scalars().all()
+    return versions == [LATEST_VERSION]
+
+
 def recognise_and_migrate(connection: Connection, where: str) -> None:
     """Check that ``connection``'s database is ims-quiz's (or empty) and bring it up to date.
 

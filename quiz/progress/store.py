@@ -8,6 +8,13 @@ Guarantees:
 - SQLite runs in WAL mode with a busy timeout, and write transactions start with
   ``BEGIN IMMEDIATE``, so two apps on one file both record instead of failing with "database
   is locked".
+- On PostgreSQL (psycopg 3; ``postgresql://`` URLs), migrations run under an advisory lock,
+  recording answers locks the profile and its card rows, new rows are inserted with
+  ``ON CONFLICT``, and lock/statement timeouts stand in for the busy timeout
+  (:mod:`quiz.progress.postgres`). Connections are pinged before use, so a restarted server
+  costs no answer.
+- Opening takes no write lock when the schema is already up to date, so read-only commands
+  work while another app is writing.
 - A file that is not an ims-quiz database (not SQLite, or another program's) raises
   :class:`~quiz.progress.StoreError` and is never written to: nothing, not even WAL mode, is
   set before the file has been recognised.
@@ -15,7 +22,9 @@ Guarantees:
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
@@ -23,7 +32,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, CursorResult, Engine, delete, insert, select, update
-from sqlalchemy.engine import make_url
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
@@ -31,7 +42,7 @@ from quiz.domain.grading import Response
 from quiz.domain.keys import question_key
 from quiz.domain.scheduling import Card, Rating, ReviewLog, review_attempt
 from quiz.domain.session import Attempt, SessionPlan
-from quiz.progress import StoreError
+from quiz.progress import StoreError, postgres
 from quiz.progress.convert import (
     StoredSession,
     attempt_from_row,
@@ -45,7 +56,7 @@ from quiz.progress.convert import (
     session_from_row,
     session_row,
 )
-from quiz.progress.migrations import recognise_and_migrate
+from quiz.progress.migrations import is_up_to_date, recognise_and_migrate
 from quiz.progress.schema import (
     attempts,
     cards,
@@ -57,6 +68,7 @@ from quiz.progress.schema import (
     sessions,
 )
 from quiz.progress.sqlite import (
+    BUSY_TIMEOUT_MS,
     WRITE_OPTION,
     check_sqlite_file,
     configure_sqlite,
@@ -67,10 +79,13 @@ from quiz.progress.sqlite import (
 class Store:
     """One progress database. Use :meth:`open`; safe to share between threads."""
 
-    def __init__(self, engine: Engine, where: str) -> None:
+    def __init__(self, engine: Engine, where: str, url: URL | None = None) -> None:
         self._engine = engine
         self.where = where
         """The database, as shown in messages (a file path, or the URL without password)."""
+        self._url = url if url is not None else engine.url
+        self._postgres = engine.dialect.name == "postgresql"
+        self._upserts = engine.dialect.name in ("postgresql", "sqlite")
         # One shared connection (in-memory SQLite) takes one transaction at a time.
         shared = isinstance(engine.pool, StaticPool)
         self._one_at_a_time: AbstractContextManager[object] = (
@@ -87,36 +102,65 @@ class Store:
         """
         try:
             parsed = make_url(url)
-        except ArgumentError:
+        except (ArgumentError, ValueError):
             raise StoreError(f"{url!r} is not a database URL or file path") from None
         sqlite_file = sqlite_file_of(parsed)
+        options: dict[str, Any] = {}
+        if postgres.is_postgres(parsed):
+            parsed = postgres.with_driver(parsed)
+            options = postgres.engine_options(parsed)
         where = str(sqlite_file) if sqlite_file else parsed.render_as_string(hide_password=True)
         if sqlite_file is not None:
             check_sqlite_file(sqlite_file)
-        options: dict[str, Any] = {}
         if parsed.get_backend_name() == "sqlite" and sqlite_file is None:
             # An in-memory database lives in one connection: share it between threads.
             options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
         try:
             engine = sa.create_engine(parsed, **options)
-        except (ArgumentError, NoSuchModuleError, ImportError) as error:
+        except (NoSuchModuleError, ImportError) as error:
+            hint = ""
+            if postgres.is_postgres(parsed):
+                hint = " (PostgreSQL needs psycopg: pip install 'ims-quiz[postgres]')"
+            raise StoreError(f"cannot use the progress database {where}: {error}{hint}") from None
+        except ArgumentError as error:
             raise StoreError(f"cannot use the progress database {where}: {error}") from None
         if engine.dialect.name == "sqlite":
             configure_sqlite(engine)
-        store = cls(engine, where)
+        elif engine.dialect.name == "postgresql":
+            postgres.configure_postgres(engine)
+        store = cls(engine, where, parsed)
         try:
             store._prepare()
             if sqlite_file is not None:
-                # Only now that the file is known to be ours. WAL is a property of the file,
-                # kept by every later connection.
-                with engine.connect() as connection:
-                    connection.connection.driver_connection.execute(  # type: ignore[union-attr]
-                        "PRAGMA journal_mode=WAL"
-                    )
+                store._use_wal()
         except BaseException:
             engine.dispose()
             raise
         return store
+
+    def _use_wal(self) -> None:
+        """Switch the (recognised) file to WAL mode, which every later connection keeps.
+
+        Changing the journal mode needs a moment without other connections' transactions; an
+        app opening the file at the same time can make it fail with "database is locked", so
+        it is retried within the busy timeout, and a failure is a :class:`StoreError`.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                with self._engine.connect() as connection:
+                    raw = connection.connection.driver_connection
+                    mode = raw.execute("PRAGMA journal_mode").fetchone()  # type: ignore[union-attr]
+                    if mode is None or str(mode[0]).lower() != "wal":
+                        raw.execute("PRAGMA journal_mode=WAL")  # type: ignore[union-attr]
+                return
+            except (sqlite3.Error, SQLAlchemyError) as error:
+                reason = _reason(error)
+                if "locked" in reason or "busy" in reason:
+                    if time.monotonic() < deadline:
+                        time.sleep(0.05)
+                        continue
+                raise StoreError(self._message(error, "cannot open")) from None
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -134,16 +178,54 @@ class Store:
                 with connection.begin():
                     yield connection
         except SQLAlchemyError as error:
-            raise StoreError(
-                f"the progress database {self.where} failed: {_reason(error)}"
-            ) from error
+            raise StoreError(self._message(error, "failed")) from error
+
+    def _message(self, error: BaseException, doing: str) -> str:
+        """What went wrong with the database, for the user: which one, and what to check."""
+        reason = _reason(error) if isinstance(error, SQLAlchemyError) else str(error)
+        reason = reason.strip()
+        if self._postgres:
+            server = postgres.server_of(self._url)
+            if "lock timeout" in reason:
+                return (
+                    f"the progress database on the {server} is busy: another app held a lock "
+                    f"for over {postgres.LOCK_TIMEOUT_MS // 1000} s ({reason}). Try again."
+                )
+            if "statement timeout" in reason:
+                return (
+                    f"the {server} did not answer within "
+                    f"{postgres.STATEMENT_TIMEOUT_MS // 1000} s ({reason}). Try again."
+                )
+            invalidated = getattr(error, "connection_invalidated", False)
+            if (
+                invalidated
+                or isinstance(error, sa.exc.InterfaceError)
+                or postgres.is_connection_problem(reason)
+            ):
+                return f"cannot reach the {server}: {reason}. {postgres.CONNECTION_HINT}"
+            return f"the progress database on the {server} {doing}: {reason}"
+        if doing == "failed":
+            return f"the progress database {self.where} failed: {reason}"
+        return f"{doing} the progress database {self.where}: {reason}"
 
     def _prepare(self) -> None:
-        """Recognise the database and bring its schema up to date, or refuse it."""
+        """Recognise the database and bring its schema up to date, or refuse it.
+
+        A database already at the latest version is only read, so opening it takes no write
+        lock. Otherwise the check runs again inside a write transaction (on PostgreSQL under
+        the migration advisory lock), so that apps opening a new database together build its
+        schema once.
+        """
         try:
+            with self._engine.connect() as connection:
+                with connection.begin():
+                    if is_up_to_date(connection):
+                        return
             with self._engine.connect() as connection:
                 connection.execution_options(**{WRITE_OPTION: True})
                 with connection.begin():
+                    if self._postgres:
+                        postgres.lock_migrations(connection)
                     recognise_and_migrate(connection, self.where)
         except DatabaseError as error:
             reason = _reason(error)
@@ -153,11 +235,9 @@ class Store:
                     "It was left untouched: move it away, or choose another file with --db "
                     "or IMS_QUIZ_DB."
                 ) from None
-            raise StoreError(f"cannot open the progress database {self.where}: {reason}") from None
+            raise StoreError(self._message(error, "cannot open")) from None
         except SQLAlchemyError as error:
-            raise StoreError(
-                f"cannot open the progress database {self.where}: {_reason(error)}"
-            ) from None
+            raise StoreError(self._message(error, "cannot open")) from None
 
     def schema_version(self) -> int:
         """The schema version the database is at."""
@@ -174,12 +254,27 @@ class Store:
         if found is not None:
             return int(found)
         with self._transaction(write=True) as connection:
-            found = connection.execute(query).scalar()  # another app may have just made it
-            if found is None:
-                found = _new_id(
-                    connection.execute(insert(profiles).values(name=name, created_at=now))
+            if self._upserts:
+                # another app may be making it right now: whoever comes second inserts nothing
+                connection.execute(
+                    self._insert(profiles)
+                    .values(name=name, created_at=now)
+                    .on_conflict_do_nothing(index_elements=["name"])
                 )
+                found = connection.execute(query).scalar_one()
+            else:
+                found = connection.execute(query).scalar()
+                if found is None:
+                    found = _new_id(
+                        connection.execute(insert(profiles).values(name=name, created_at=now))
+                    )
         return int(found)
+
+    def _insert(self, table: sa.Table) -> Any:
+        """An ``INSERT`` that can say ``ON CONFLICT`` (PostgreSQL and SQLite)."""
+        if self._postgres:
+            return pg_dialect.insert(table)
+        return sqlite_dialect.insert(table)
 
     # --- sessions -------------------------------------------------------------------------------
 
@@ -245,28 +340,15 @@ class Store:
         transaction.
         """
         with self._transaction(write=True) as connection:
+            if self._postgres:
+                # SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL's do not
+                # wait for each other, so this profile's answers are recorded one app at a time.
+                postgres.lock_profile(connection, profile_id)
             for attempt, rating in graded:
                 attempt_id = _new_id(
                     connection.execute(insert(attempts).values(attempt_row(attempt, profile_id)))
                 )
-                where = (
-                    cards.c.profile_id == profile_id,
-                    cards.c.bank_id == attempt.bank_id,
-                    cards.c.question_id == attempt.question_id,
-                )
-                row = connection.execute(select(cards).where(*where)).mappings().first()
-                card, log = review_attempt(card_from_row(row) if row else None, attempt, rating)
-                if row:
-                    connection.execute(update(cards).where(*where).values(card_row(card)))
-                else:
-                    connection.execute(
-                        insert(cards).values(
-                            profile_id=profile_id,
-                            bank_id=attempt.bank_id,
-                            question_id=attempt.question_id,
-                            **card_row(card),
-                        )
-                    )
+                card, log = self._review_card(connection, profile_id, attempt, rating)
                 connection.execute(
                     insert(review_logs).values(review_log_row(log, attempt, profile_id, attempt_id))
                 )
@@ -276,6 +358,50 @@ class Store:
                     .where(sessions.c.id == finish_session)
                     .values(finished_at=finished_at)
                 )
+                # the submitted answers are attempts now: the exam's drafts are done with
+                connection.execute(
+                    delete(exam_answers).where(exam_answers.c.session_id == finish_session)
+                )
+
+    def _review_card(
+        self, connection: Connection, profile_id: int, attempt: Attempt, rating: Rating
+    ) -> tuple[Card, ReviewLog]:
+        """Review the question's card in ``connection``'s transaction, reading it locked.
+
+        The card row is read ``FOR UPDATE`` (PostgreSQL; SQLite's writer already holds the
+        file), and a new card is inserted with ``ON CONFLICT DO NOTHING``: if another app
+        created it meanwhile, its card is read again, locked, and reviewed instead.
+        """
+        where = (
+            cards.c.profile_id == profile_id,
+            cards.c.bank_id == attempt.bank_id,
+            cards.c.question_id == attempt.question_id,
+        )
+        locked = select(cards).where(*where).with_for_update()
+        row = connection.execute(locked).mappings().first()
+        if row is None:
+            card, log = review_attempt(None, attempt, rating)
+            values = {
+                "profile_id": profile_id,
+                "bank_id": attempt.bank_id,
+                "question_id": attempt.question_id,
+                **card_row(card),
+            }
+            if not self._upserts:
+                connection.execute(insert(cards).values(values))
+                return card, log
+            inserted = connection.execute(
+                self._insert(cards)
+                .values(values)
+                .on_conflict_do_nothing(index_elements=["profile_id", "bank_id", "question_id"])
+                .returning(cards.c.profile_id)
+            ).first()
+            if inserted is not None:
+                return card, log
+            row = connection.execute(locked).mappings().one()
+        card, log = review_attempt(card_from_row(row), attempt, rating)
+        connection.execute(update(cards).where(*where).values(card_row(card)))
+        return card, log
 
     def save_draft(
         self,
@@ -294,7 +420,19 @@ class Store:
         )
         values = {"response": response_json(response), "seconds": seconds, "saved_at": saved_at}
         with self._transaction(write=True) as connection:
-            if connection.execute(update(exam_answers).where(*where).values(values)).rowcount == 0:
+            if self._upserts:
+                connection.execute(
+                    self._insert(exam_answers)
+                    .values(
+                        session_id=session_id, bank_id=bank_id, question_id=question_id, **values
+                    )
+                    .on_conflict_do_update(
+                        index_elements=["session_id", "bank_id", "question_id"], set_=values
+                    )
+                )
+            elif (
+                connection.execute(update(exam_answers).where(*where).values(values)).rowcount == 0
+            ):
                 connection.execute(
                     insert(exam_answers).values(
                         session_id=session_id, bank_id=bank_id, question_id=question_id, **values
@@ -324,6 +462,21 @@ class Store:
             flags.c.question_id == question_id,
         )
         with self._transaction(write=True) as connection:
+            if flagged and self._upserts:
+                connection.execute(
+                    self._insert(flags)
+                    .values(
+                        session_id=session_id,
+                        bank_id=bank_id,
+                        question_id=question_id,
+                        flagged_at=at,
+                    )
+                    .on_conflict_do_update(
+                        index_elements=["session_id", "bank_id", "question_id"],
+                        set_={"flagged_at": at},
+                    )
+                )
+                return
             connection.execute(delete(flags).where(*where))
             if flagged:
                 connection.execute(
@@ -400,6 +553,6 @@ def _new_id(result: CursorResult[Any]) -> int:
     return int(key[0])
 
 
-def _reason(error: SQLAlchemyError) -> str:
+def _reason(error: BaseException) -> str:
     original = getattr(error, "orig", None)
     return str(original) if original is not None else str(error)
