@@ -53,7 +53,7 @@ def postgres_database() -> Iterator[str]:
     server = _postgres_admin()
     name = f"ims_test_{uuid.uuid4().hex[:16]}"
     admin = sa.create_engine(
-        _database_url(server, "postgres").replace("postgresql://", "postgresql+psycopg://", 1),
+        server.replace("postgresql://", "postgresql+psycopg://", 1),
         isolation_level="AUTOCOMMIT",
         poolclass=sa.pool.NullPool,
     )
