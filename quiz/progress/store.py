@@ -25,10 +25,10 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, CursorResult, Engine, delete, insert, select, update
@@ -74,6 +74,8 @@ from quiz.progress.sqlite import (
     configure_sqlite,
     sqlite_file_of,
 )
+
+T = TypeVar("T")
 
 
 class Store:
@@ -238,6 +240,8 @@ class Store:
             raise StoreError(self._message(error, "cannot open")) from None
         except SQLAlchemyError as error:
             raise StoreError(self._message(error, "cannot open")) from None
+        except (sqlite3.Error, OSError) as error:  # from the driver, outside SQLAlchemy's wrapping
+            raise StoreError(self._message(error, "cannot open")) from None
 
     def schema_version(self) -> int:
         """The schema version the database is at."""
@@ -294,7 +298,7 @@ class Store:
                 .mappings()
                 .first()
             )
-        return session_from_row(row) if row else None
+        return _decoded(self.where, "sessions", row, session_from_row) if row else None
 
     def unfinished_session(self, profile_id: int) -> StoredSession | None:
         """The newest session of the profile that is neither finished nor abandoned."""
@@ -310,7 +314,7 @@ class Store:
         )
         with self._transaction() as connection:
             row = connection.execute(query).mappings().first()
-        return session_from_row(row) if row else None
+        return _decoded(self.where, "sessions", row, session_from_row) if row else None
 
     def abandon_session(self, session_id: int, at: datetime) -> None:
         """Mark an unfinished session abandoned (its answers stay recorded)."""
@@ -399,7 +403,9 @@ class Store:
             if inserted is not None:
                 return card, log
             row = connection.execute(locked).mappings().one()
-        card, log = review_attempt(card_from_row(row), attempt, rating)
+        card, log = review_attempt(
+            _decoded(self.where, "cards", row, card_from_row), attempt, rating
+        )
         connection.execute(update(cards).where(*where).values(card_row(card)))
         return card, log
 
@@ -507,9 +513,18 @@ class Store:
     # --- history --------------------------------------------------------------------------------
 
     def attempts(
-        self, profile_id: int | None = None, *, session_id: int | None = None
+        self,
+        profile_id: int | None = None,
+        *,
+        session_id: int | None = None,
+        skipped: list[str] | None = None,
     ) -> list[Attempt]:
-        """Attempts, oldest first: a profile's, a session's, or (neither given) every one."""
+        """Attempts, oldest first: a profile's, a session's, or (neither given) every one.
+
+        A row that cannot be decoded (damaged, or edited by hand) raises :class:`StoreError`;
+        with ``skipped`` given, it is left out instead and described there (for export, which
+        saves what can be read).
+        """
         query = select(attempts, profiles.c.name.label("profile")).join(
             profiles, profiles.c.id == attempts.c.profile_id
         )
@@ -519,7 +534,15 @@ class Store:
             query = query.where(attempts.c.session_id == session_id)
         with self._transaction() as connection:
             rows = connection.execute(query.order_by(attempts.c.id)).mappings().all()
-        return [attempt_from_row(row, row["profile"]) for row in rows]
+        found = []
+        for row in rows:
+            try:
+                found.append(_decoded(self.where, "attempts", row, _attempt_of))
+            except StoreError as error:
+                if skipped is None:
+                    raise
+                skipped.append(str(error))
+        return found
 
     def cards(self, profile_id: int) -> dict[str, Card]:
         """The profile's FSRS cards by question key."""
@@ -527,7 +550,10 @@ class Store:
         with self._transaction() as connection:
             rows = connection.execute(query).mappings().all()
         return {
-            question_key(row["bank_id"], row["question_id"]): card_from_row(row) for row in rows
+            question_key(row["bank_id"], row["question_id"]): _decoded(
+                self.where, "cards", row, card_from_row
+            )
+            for row in rows
         }
 
     def review_logs(self, profile_id: int) -> list[tuple[str, ReviewLog]]:
@@ -540,9 +566,28 @@ class Store:
         with self._transaction() as connection:
             rows = connection.execute(query).mappings().all()
         return [
-            (question_key(row["bank_id"], row["question_id"]), review_log_from_row(row))
+            (
+                question_key(row["bank_id"], row["question_id"]),
+                _decoded(self.where, "review_logs", row, review_log_from_row),
+            )
             for row in rows
         ]
+
+
+def _attempt_of(row: Any) -> Attempt:
+    return attempt_from_row(row, row["profile"])
+
+
+def _decoded(where: str, table: str, row: Any, convert: Callable[[Any], T]) -> T:
+    """``convert(row)``; a row it cannot read is a :class:`StoreError` naming the row."""
+    try:
+        return convert(row)
+    except Exception as error:  # any decoder's error: JSON, msgspec, a bad enum value, ...
+        keys = [f"{name} {row[name]!r}" for name in ("id", "bank_id", "question_id") if name in row]
+        raise StoreError(
+            f"the progress database {where} has an unreadable row in {table} "
+            f"({', '.join(keys) or 'no key'}): {type(error).__name__}: {error}"
+        ) from None
 
 
 def _new_id(result: CursorResult[Any]) -> int:
