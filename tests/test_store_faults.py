@@ -218,3 +218,42 @@ def test_a_session_the_store_cannot_create_fails_whoever_waits_for_it(
             session.answer(0, right(session.items[0].question), 1.0)
     finally:
         trainer.close()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores modes")
+def test_a_read_only_folder_is_named(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(StoreError, match=f"The folder {folder} is read-only"):
+            Store.open(f"sqlite:///{folder / 'progress.sqlite3'}")
+    finally:
+        folder.chmod(0o755)
+
+
+def test_a_folder_sqlite_cannot_write_in_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on a read-only folder (root ignores modes, so the refusal is SQLite's, simulated)."""
+    from quiz.progress import store as store_module
+
+    db = tmp_path / "progress.sqlite3"
+    Store.open(f"sqlite:///{db}").close()
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: False if Path(p) == tmp_path else real_access(p, mode)
+    )
+    opened = Store.open(f"sqlite:///{db}")
+    try:
+        message = opened._message(
+            sqlite3.OperationalError("attempt to write a readonly database"), "failed"
+        )
+    finally:
+        opened.close()
+    assert message == (
+        f"the progress database {db} failed: attempt to write a readonly database. "
+        f"The folder {tmp_path} is read-only for you (SQLite writes its -wal and -shm there): "
+        "choose another place with --db or IMS_QUIZ_DB"
+    )
+    assert store_module.write_problem(db) is not None

@@ -3,6 +3,7 @@ timeout, and ``BEGIN IMMEDIATE`` for writers."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -75,3 +76,22 @@ def configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Connection) -> None:
         write = connection.get_execution_options().get(WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def write_problem(path: Path) -> str | None:
+    """Why the database at ``path`` cannot be written, if its folder or file system says so.
+
+    SQLite writes beside the file too (its ``-wal`` and ``-shm`` files), so the folder must be
+    writable as well as the file.
+    """
+    folder = path.parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return f"the file system holding {folder} is mounted read-only"
+    except OSError:
+        return None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"the folder {folder} is read-only for you (SQLite writes its -wal and -shm there)"
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"the file {path} is read-only for you"
+    return None

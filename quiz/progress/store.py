@@ -73,6 +73,7 @@ from quiz.progress.sqlite import (
     check_sqlite_file,
     configure_sqlite,
     sqlite_file_of,
+    write_problem,
 )
 
 T = TypeVar("T")
@@ -88,6 +89,7 @@ class Store:
         self._url = url if url is not None else engine.url
         self._postgres = engine.dialect.name == "postgresql"
         self._upserts = engine.dialect.name in ("postgresql", "sqlite")
+        self._sqlite_file = sqlite_file_of(self._url)
         # One shared connection (in-memory SQLite) takes one transaction at a time.
         shared = isinstance(engine.pool, StaticPool)
         self._one_at_a_time: AbstractContextManager[object] = (
@@ -207,8 +209,17 @@ class Store:
                 return f"cannot reach the {server}: {reason}. {postgres.CONNECTION_HINT}"
             return f"the progress database on the {server} {doing}: {reason}"
         if doing == "failed":
-            return f"the progress database {self.where} failed: {reason}"
-        return f"{doing} the progress database {self.where}: {reason}"
+            head = f"the progress database {self.where} failed"
+        else:
+            head = f"{doing} the progress database {self.where}"
+        if self._sqlite_file is not None and any(
+            words in reason for words in ("readonly", "read-only", "unable to open")
+        ):
+            problem = write_problem(self._sqlite_file)
+            if problem is not None:
+                problem = problem[0].upper() + problem[1:]
+                return f"{head}: {reason}. {problem}: choose another place with --db or IMS_QUIZ_DB"
+        return f"{head}: {reason}"
 
     def _prepare(self) -> None:
         """Recognise the database and bring its schema up to date, or refuse it.
