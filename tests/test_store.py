@@ -437,3 +437,48 @@ def test_a_missing_database_names_it(db_url: str) -> None:
     missing = make_url(db_url).set(database="no_such_db").render_as_string(hide_password=False)
     with pytest.raises(StoreError, match="database no_such_db.*Check that"):
         Store.open(missing)
+
+
+# --- backups (SQLite) -----------------------------------------------------------------------------
+
+
+def test_a_migration_is_preceded_by_a_backup_of_the_old_file(db_path: Path) -> None:
+    with sqlite3.connect(db_path) as raw:
+        raw.executescript((FIXTURES / "progress_v1.sql").read_text(encoding="utf-8"))
+    raw.close()
+    Store.open(f"sqlite:///{db_path}").close()
+    (backup,) = (db_path.parent / "backups").iterdir()
+    assert backup.name.startswith("progress-") and backup.name.endswith(
+        f"-before-v{LATEST_VERSION}.sqlite3"
+    )
+    with sqlite3.connect(backup) as raw:
+        assert raw.execute("SELECT version FROM ims_quiz_schema").fetchone()[0] == 1
+        assert raw.execute("SELECT count(*) FROM attempts").fetchone()[0] == 3
+    raw.close()
+
+
+def test_a_daily_backup_at_most_once_a_day_and_the_last_seven_kept(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quiz.progress import store as store_module
+
+    url = f"sqlite:///{db_path}"
+    Store.open(url).close()  # new: nothing to back up yet
+    assert not (db_path.parent / "backups").exists()
+    day = T0
+    monkeypatch.setattr(store_module, "sqlite_now", lambda: day)
+    for _ in range(3):  # one a day, however often the app starts
+        opened = Store.open(url)
+        opened.profile_id("ann", T0)
+        opened.close()
+    assert len(list((db_path.parent / "backups").iterdir())) == 1
+    for n in range(1, 10):
+        day = T0 + timedelta(days=n)
+        Store.open(url).close()
+    kept = sorted(p.name for p in (db_path.parent / "backups").iterdir())
+    assert len(kept) == 7
+    assert kept[0].startswith(f"progress-{T0 + timedelta(days=3):%Y%m%d}-")
+    assert kept[-1].startswith(f"progress-{T0 + timedelta(days=9):%Y%m%d}-")
+    with sqlite3.connect(db_path.parent / "backups" / kept[-1]) as raw:  # a whole database
+        assert raw.execute("SELECT name FROM profiles").fetchall() == [("ann",)]
+    raw.close()

@@ -158,12 +158,12 @@ def migrate(connection: Connection, current: int) -> int:
     return current
 
 
-def is_up_to_date(connection: Connection) -> bool:
-    """Whether the database is ims-quiz's at :data:`LATEST_VERSION` (read only, no lock)."""
+def current_version(connection: Connection) -> int | None:
+    """The schema version recorded, read only; ``None`` without (one row of) a version table."""
     if VERSION_TABLE not in inspect(connection).get_table_names():
-        return False
+        return None
     versions = connection.execute(select(schema_version.c.version)).scalars().all()
-    return versions == [LATEST_VERSION]
+    return int(versions[0]) if len(versions) == 1 else None
 
 
 def recognise_and_migrate(connection: Connection, where: str) -> None:

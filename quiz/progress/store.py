@@ -56,7 +56,7 @@ from quiz.progress.convert import (
     session_from_row,
     session_row,
 )
-from quiz.progress.migrations import is_up_to_date, recognise_and_migrate
+from quiz.progress.migrations import LATEST_VERSION, current_version, recognise_and_migrate
 from quiz.progress.schema import (
     attempts,
     cards,
@@ -70,11 +70,14 @@ from quiz.progress.schema import (
 from quiz.progress.sqlite import (
     BUSY_TIMEOUT_MS,
     WRITE_OPTION,
+    back_up,
+    backed_up_on,
     check_sqlite_file,
     configure_sqlite,
     sqlite_file_of,
     write_problem,
 )
+from quiz.progress.sqlite import now_utc as sqlite_now
 
 T = TypeVar("T")
 
@@ -232,8 +235,12 @@ class Store:
         try:
             with self._engine.connect() as connection:
                 with connection.begin():
-                    if is_up_to_date(connection):
-                        return
+                    version = current_version(connection)
+            if version == LATEST_VERSION:
+                self._back_up_daily()
+                return
+            if self._sqlite_file is not None and version:
+                self._back_up_before_upgrade(version)
             with self._engine.connect() as connection:
                 connection.execution_options(**{WRITE_OPTION: True})
                 with connection.begin():
@@ -253,6 +260,30 @@ class Store:
             raise StoreError(self._message(error, "cannot open")) from None
         except (sqlite3.Error, OSError) as error:  # from the driver, outside SQLAlchemy's wrapping
             raise StoreError(self._message(error, "cannot open")) from None
+
+    def _back_up_before_upgrade(self, version: int) -> None:
+        """Copy an existing SQLite file aside before its schema is upgraded, or refuse."""
+        assert self._sqlite_file is not None
+        if version > LATEST_VERSION:
+            return  # refused by recognise_and_migrate, untouched
+        try:
+            back_up(self._sqlite_file, f"before-v{LATEST_VERSION}", sqlite_now())
+        except (OSError, sqlite3.Error) as error:
+            raise StoreError(
+                f"cannot back up {self.where} before upgrading its schema (version {version} to "
+                f"{LATEST_VERSION}): {error}. It was left untouched."
+            ) from None
+
+    def _back_up_daily(self) -> None:
+        """At most once a day, copy the SQLite file aside; a failure costs only the copy."""
+        if self._sqlite_file is None:
+            return
+        now = sqlite_now()
+        try:
+            if not backed_up_on(self._sqlite_file, now):
+                back_up(self._sqlite_file, "daily", now)
+        except (OSError, sqlite3.Error):
+            pass  # a read-only folder, a full disk: the database itself is fine
 
     def schema_version(self) -> int:
         """The schema version the database is at."""
