@@ -482,3 +482,46 @@ def test_a_daily_backup_at_most_once_a_day_and_the_last_seven_kept(
     with sqlite3.connect(db_path.parent / "backups" / kept[-1]) as raw:  # a whole database
         assert raw.execute("SELECT name FROM profiles").fetchall() == [("ann",)]
     raw.close()
+
+
+# --- check and repair -----------------------------------------------------------------------------
+
+
+def test_check_finds_a_card_that_lost_a_review_and_repair_rebuilds_it(
+    store: Store, db_url: str
+) -> None:
+    ann = store.profile_id("ann", T0)
+    for n in range(3):
+        store.record_attempts(
+            ann, [(attempt("q1", answered_at=T0 + timedelta(days=n)), Rating.Good)]
+        )
+    store.record_attempts(ann, [(attempt("q2", correct=False), Rating.Again)])
+    assert store.check().ok
+    healthy = store.cards(ann)
+    engine = _engine(db_url)
+    with engine.begin() as connection:  # as an app that lost an update would leave it
+        connection.execute(
+            sa.text(
+                "UPDATE cards SET card = (SELECT card FROM cards WHERE question_id = 'q2') "
+                "WHERE question_id = 'q1'"
+            )
+        )
+    engine.dispose()
+    report = store.check()
+    assert report.differing_cards == [(ann, "bank/q1")] and not report.ok
+    assert store.rebuild_cards() == 1
+    assert store.cards(ann) == healthy
+    assert store.check().ok
+
+
+def test_check_counts_orphan_rows_and_sqlite_damage(db_path: Path) -> None:
+    store = Store.open(f"sqlite:///{db_path}")
+    try:
+        with sqlite3.connect(db_path) as raw:  # foreign keys off, as another tool might leave it
+            raw.execute("INSERT INTO flags VALUES (99, 'bank', 'q1', '2026-01-01 00:00:00')")
+        raw.close()
+        report = store.check()
+        assert report.orphans["flags of a missing session"] == 1 and not report.ok
+        assert report.integrity == []
+    finally:
+        store.close()

@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, CursorResult, Engine, delete, insert, select, update
@@ -614,6 +614,125 @@ class Store:
             )
             for row in rows
         ]
+
+    # --- checking ---------------------------------------------------------------------------
+
+    def check(self) -> CheckReport:
+        """As Anki's Check Database: SQLite's integrity check, every card equal to the replay
+        of its review logs, and no orphan rows. Only reads."""
+        with self._transaction() as connection:
+            integrity: list[str] = []
+            if self._engine.dialect.name == "sqlite":
+                found = [str(r[0]) for r in connection.exec_driver_sql("PRAGMA integrity_check")]
+                integrity = [] if found == ["ok"] else found
+            orphans = {
+                name: int(connection.exec_driver_sql(sql).scalar_one())
+                for name, sql in _ORPHANS.items()
+            }
+            replayed = _replayed(connection, self.where)
+            differing = []
+            for row in connection.execute(select(cards)).mappings():
+                ident = (row["profile_id"], row["bank_id"], row["question_id"])
+                card = _decoded(self.where, "cards", row, card_from_row)
+                expected = replayed.get(ident)
+                if expected is None or expected.to_dict() != card.to_dict():
+                    differing.append((ident[0], question_key(ident[1], ident[2])))
+        return CheckReport(integrity, sorted(differing), orphans)
+
+    def rebuild_cards(self) -> int:
+        """Rebuild every card that has review logs from their replay; returns how many changed.
+
+        A SQLite file is backed up first (see :func:`~quiz.progress.sqlite.back_up`).
+        """
+        if self._sqlite_file is not None:
+            try:
+                back_up(self._sqlite_file, "before-repair", sqlite_now())
+            except (OSError, sqlite3.Error) as error:
+                raise StoreError(
+                    f"cannot back up {self.where} before repairing it: {error}. Nothing was "
+                    "changed."
+                ) from None
+        changed = 0
+        with self._transaction(write=True) as connection:
+            replayed = _replayed(connection, self.where)
+            stored = {
+                (row["profile_id"], row["bank_id"], row["question_id"]): row["card"]
+                for row in connection.execute(
+                    select(cards.c.profile_id, cards.c.bank_id, cards.c.question_id, cards.c.card)
+                ).mappings()
+            }
+            for (profile_id, bank_id, question_id), card in replayed.items():
+                if stored.get((profile_id, bank_id, question_id)) == card.to_dict():
+                    continue
+                changed += 1
+                where = (
+                    cards.c.profile_id == profile_id,
+                    cards.c.bank_id == bank_id,
+                    cards.c.question_id == question_id,
+                )
+                if (profile_id, bank_id, question_id) in stored:
+                    connection.execute(update(cards).where(*where).values(card_row(card)))
+                else:
+                    connection.execute(
+                        insert(cards).values(
+                            profile_id=profile_id,
+                            bank_id=bank_id,
+                            question_id=question_id,
+                            **card_row(card),
+                        )
+                    )
+        return changed
+
+
+class CheckReport(NamedTuple):
+    """What :meth:`Store.check` found; empty lists mean a healthy database."""
+
+    integrity: list[str]
+    """SQLite's ``PRAGMA integrity_check`` problems (none on other databases)."""
+    differing_cards: list[tuple[int, str]]
+    """(profile id, question key) of cards that differ from the replay of their review logs."""
+    orphans: dict[str, int]
+    """Rows whose parent row is missing, by what they are."""
+
+    @property
+    def ok(self) -> bool:
+        return not (self.integrity or self.differing_cards or any(self.orphans.values()))
+
+
+_ORPHANS = {
+    "attempts without a profile": "SELECT count(*) FROM attempts a WHERE NOT EXISTS "
+    "(SELECT 1 FROM profiles p WHERE p.id = a.profile_id)",
+    "attempts of a missing session": "SELECT count(*) FROM attempts a WHERE a.session_id IS NOT "
+    "NULL AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = a.session_id)",
+    "sessions without a profile": "SELECT count(*) FROM sessions s WHERE NOT EXISTS "
+    "(SELECT 1 FROM profiles p WHERE p.id = s.profile_id)",
+    "review logs of a missing attempt": "SELECT count(*) FROM review_logs r WHERE r.attempt_id IS "
+    "NOT NULL AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.id = r.attempt_id)",
+    "cards without a profile": "SELECT count(*) FROM cards c WHERE NOT EXISTS "
+    "(SELECT 1 FROM profiles p WHERE p.id = c.profile_id)",
+    "exam answers of a missing session": "SELECT count(*) FROM exam_answers e WHERE NOT EXISTS "
+    "(SELECT 1 FROM sessions s WHERE s.id = e.session_id)",
+    "flags of a missing session": "SELECT count(*) FROM flags f WHERE NOT EXISTS "
+    "(SELECT 1 FROM sessions s WHERE s.id = f.session_id)",
+}
+
+
+def _replayed(connection: Connection, where: str) -> dict[tuple[int, str, str], Card]:
+    """Every card as the replay of its review logs (in commit order) makes it."""
+    from quiz.domain.scheduling import new_card, review
+
+    replayed: dict[tuple[int, str, str], Card] = {}
+    query = select(review_logs).order_by(review_logs.c.id)
+    for row in connection.execute(query).mappings():
+        log = _decoded(where, "review_logs", row, review_log_from_row)
+        ident = (row["profile_id"], row["bank_id"], row["question_id"])
+        card = replayed.get(ident) or new_card(
+            question_key(row["bank_id"], row["question_id"]), log.review_datetime
+        )
+        replayed[ident], _ = review(
+            card, log.rating, log.review_datetime, (log.review_duration or 0) / 1000
+        )
+    return replayed
 
 
 def _attempt_of(row: Any) -> Attempt:
