@@ -574,16 +574,23 @@ class Store:
             query = query.where(attempts.c.profile_id == profile_id)
         if session_id is not None:
             query = query.where(attempts.c.session_id == session_id)
-        with self._transaction() as connection:
-            rows = connection.execute(query.order_by(attempts.c.id)).mappings().all()
         found = []
-        for row in rows:
+        with self._transaction() as connection:
+            # rows in batches, decoded as they come: never the whole result set and its
+            # attempts in memory at once
+            result = connection.execute(
+                query.order_by(attempts.c.id).execution_options(yield_per=2000)
+            )
             try:
-                found.append(_decoded(self.where, "attempts", row, _attempt_of))
-            except StoreError as error:
-                if skipped is None:
-                    raise
-                skipped.append(str(error))
+                for row in result.mappings():
+                    try:
+                        found.append(_decoded(self.where, "attempts", row, _attempt_of))
+                    except StoreError as error:
+                        if skipped is None:
+                            raise
+                        skipped.append(str(error))
+            finally:
+                result.close()
         return found
 
     def cards(self, profile_id: int) -> dict[str, Card]:
