@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,3 +21,68 @@ def isolated_home(
     for name in ("IMS_QUIZ_BANKS", "IMS_QUIZ_DB", "IMS_QUIZ_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     return home
+
+
+# --- the progress store's backends ----------------------------------------------------------------
+
+PG_ENV = "IMS_QUIZ_TEST_PG"
+"""A PostgreSQL server URL (``postgresql://user@host:port/db``) the tests may create databases
+on; .ci/run starts a server and sets it. Without it the PostgreSQL variants are skipped."""
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _postgres_admin() -> str:
+    server = os.environ.get(PG_ENV, "").strip()
+    if not server:
+        pytest.skip(f"PostgreSQL tests need a server: set {PG_ENV} (.ci/run starts one)")
+    return server
+
+
+def _database_url(server: str, database: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(server).set(database=database).render_as_string(hide_password=False)
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test, dropped afterwards; yields its URL."""
+    import sqlalchemy as sa
+
+    server = _postgres_admin()
+    name = f"ims_test_{uuid.uuid4().hex[:16]}"
+    admin = sa.create_engine(
+        server.replace("postgresql://", "postgresql+psycopg://", 1),
+        isolation_level="AUTOCOMMIT",
+        poolclass=sa.pool.NullPool,
+    )
+    try:
+        with admin.connect() as connection:
+            try:  # the quick way (PostgreSQL 15): copy the template's files, no WAL
+                connection.exec_driver_sql(f'CREATE DATABASE "{name}" STRATEGY FILE_COPY')
+            except sa.exc.ProgrammingError:
+                connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield _database_url(server, name)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The progress store's backend under test; PostgreSQL skips unless IMS_QUIZ_TEST_PG is set."""
+    if request.param == "postgresql":
+        _postgres_admin()
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A URL of a fresh, empty progress database on ``backend``, private to this test."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'progress.sqlite3'}"
+        return
+    with postgres_database() as url:
+        yield url

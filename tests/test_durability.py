@@ -1,6 +1,7 @@
-"""Answers survive a killed app, and two apps can record into one database file.
+"""Answers survive a killed app, and two apps can record into one database.
 
-Each test runs real processes (``python -c``) against one SQLite file. They are paced by pipes,
+Each test runs real processes (``python -c``) against one database, on SQLite and on PostgreSQL
+(the ``db_url`` fixture, tests/conftest.py). They are paced by pipes,
 never by sleeping: a worker answers one question per line it reads and reports each answer
 after :meth:`ActiveSession.answer` has returned.
 """
@@ -51,14 +52,14 @@ print("done", flush=True)
 
 
 def start_worker(
-    bank: Path, db: Path, profile: str, mode: Mode, sessions: int = 1
+    bank: Path, db: str, profile: str, mode: Mode, sessions: int = 1
 ) -> subprocess.Popen[str]:
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(TESTS.parent), os.environ.get("PYTHONPATH", "")]),
     }
     return subprocess.Popen(
-        [sys.executable, "-c", WORKER, str(bank), str(db), profile, mode.value, str(sessions)],
+        [sys.executable, "-c", WORKER, str(bank), db, profile, mode.value, str(sessions)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -74,9 +75,9 @@ def read_line(process: subprocess.Popen[str], prefix: str) -> str:
 
 
 @pytest.mark.parametrize("mode", [Mode.PRACTICE, Mode.EXAM])
-def test_a_killed_app_loses_no_answer_it_reported(tmp_path: Path, mode: Mode) -> None:
+def test_a_killed_app_loses_no_answer_it_reported(tmp_path: Path, db_url: str, mode: Mode) -> None:
     bank = write_bank(tmp_path / "banks")
-    db = tmp_path / "progress.sqlite3"
+    db = db_url
     worker = start_worker(bank, db, "ann", mode)
     assert worker.stdin is not None
     session_id = int(read_line(worker, "session").split()[1])
@@ -94,10 +95,11 @@ def test_a_killed_app_loses_no_answer_it_reported(tmp_path: Path, mode: Mode) ->
     worker.stdout.close()  # type: ignore[union-attr]
     worker.stdin.close()
 
-    with sqlite3.connect(db) as raw:
-        assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    raw.close()
-    trainer = Trainer.open(Settings(profile="ann", db_url=str(db)), library_in(tmp_path / "again"))
+    if db.startswith("sqlite:///"):
+        with sqlite3.connect(db.removeprefix("sqlite:///")) as raw:
+            assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        raw.close()
+    trainer = Trainer.open(Settings(profile="ann", db_url=db), library_in(tmp_path / "again"))
     try:
         info = trainer.unfinished_session()
         assert info is not None and info.id == session_id
@@ -109,10 +111,10 @@ def test_a_killed_app_loses_no_answer_it_reported(tmp_path: Path, mode: Mode) ->
         trainer.close()
 
 
-def test_two_apps_record_into_one_database(tmp_path: Path) -> None:
+def test_two_apps_record_into_one_database(tmp_path: Path, db_url: str) -> None:
     bank = write_bank(tmp_path / "banks")
-    db = tmp_path / "progress.sqlite3"
-    Trainer.open(Settings(profile="ann", db_url=str(db)), library_in(tmp_path / "b")).close()
+    db = db_url
+    Trainer.open(Settings(profile="ann", db_url=db), library_in(tmp_path / "b")).close()
     sessions = 3
     workers = [start_worker(bank, db, "ann", Mode.PRACTICE, sessions) for _ in range(2)]
     for worker in workers:
@@ -127,7 +129,7 @@ def test_two_apps_record_into_one_database(tmp_path: Path) -> None:
         assert worker.returncode == 0, output
         assert output.rstrip().endswith("done")
 
-    trainer = Trainer.open(Settings(profile="ann", db_url=str(db)), library_in(tmp_path / "again"))
+    trainer = Trainer.open(Settings(profile="ann", db_url=db), library_in(tmp_path / "again"))
     try:
         questions = trainer.summary().questions_total
         attempts = trainer.attempts()

@@ -32,8 +32,9 @@ def library(tmp_path: Path) -> Library:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(profile="ann", db_url=str(tmp_path / "progress.sqlite3"))
+def settings(db_url: str) -> Settings:
+    """On SQLite and on PostgreSQL (tests/conftest.py)."""
+    return Settings(profile="ann", db_url=db_url)
 
 
 @pytest.fixture
@@ -477,3 +478,48 @@ def test_items_carry_what_the_question_screen_shows(trainer: Trainer) -> None:
     session = trainer.start_session(SessionPlan(Mode.PRACTICE, count=12, seed=8))
     item: SessionItem = session.items[find(session, "elbow-root")]
     assert item.case is not None and item.topic_title == "Myotomes" and item.bank_id == "ims-test"
+
+
+def test_one_history_gives_the_same_numbers_on_sqlite_and_postgresql(tmp_path: Path) -> None:
+    """Seed the same answers into both backends: every number the screens show is the same."""
+    from tests.conftest import postgres_database
+
+    def seeded(url: str) -> tuple[object, ...]:
+        clock = Clock()
+        trainer = Trainer.open(
+            Settings(profile="ann", db_url=url), library_in(tmp_path / "l"), clock=clock, tz=UTC
+        )
+        try:
+            for day in range(5):
+                for seed, mode in enumerate((Mode.PRACTICE, Mode.REVIEW, Mode.MISTAKES)):
+                    try:
+                        session = trainer.start_session(SessionPlan(mode, count=6, seed=day + seed))
+                    except NoQuestions:
+                        continue
+                    for index, item in enumerate(session.items):
+                        how = right if (index + day) % 3 else wrong
+                        session.answer(index, how(item.question), 3.0 + index)
+                        clock.advance(minutes=1)
+                    if session.items:
+                        session.set_flag(0, True)
+                    session.finish()
+                exam = trainer.start_session(SessionPlan(Mode.EXAM, count=4, seed=day))
+                answer_all(exam, wrong if day % 2 else right)
+                exam.finish()
+                clock.advance(days=1, hours=3)
+            attempts = [
+                {f: getattr(a, f) for f in a.__struct_fields__ if f != "id"}
+                for a in trainer.attempts()
+            ]
+            cards = {k: c.to_dict() for k, c in trainer.store.cards(trainer.profile_id).items()}
+            return trainer.summary(), trainer.progress(), attempts, cards
+        finally:
+            trainer.close()
+
+    on_sqlite = seeded(f"sqlite:///{tmp_path / 'progress.sqlite3'}")
+    with postgres_database() as url:  # skips without IMS_QUIZ_TEST_PG
+        on_postgres = seeded(url)
+    assert on_sqlite[0].attempts > 50  # type: ignore[attr-defined]
+    names = ("summary", "progress", "attempts", "cards")
+    for name, a, b in zip(names, on_sqlite, on_postgres, strict=True):
+        assert a == b, name

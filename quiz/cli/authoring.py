@@ -13,6 +13,7 @@ from quiz.cli.base import (
     inert,
     main,
     open_trainer,
+    reading,
     settings_of,
     write_output,
 )
@@ -254,12 +255,9 @@ def items(
             f"no bank {', '.join(unknown)}; loaded banks: {', '.join(sorted(library.banks))}",
             param_hint="--bank",
         )
-    trainer = open_trainer(settings, library)
-    try:
+    with reading(open_trainer(settings, library)) as trainer:
         attempts = trainer.attempts(all_profiles=True)
         chosen = [bank for bank in trainer.banks() if not bank_ids or bank.id in bank_ids]
-    finally:
-        trainer.close()
     results = item_analysis(chosen, attempts, min_trainees=min_trainees)
     if alerts or alerts_alias:
         results = [item for item in results if item.flags]

@@ -6,7 +6,8 @@ Output helpers keep bank-derived text inert: :func:`inert` for Rich tables and p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -144,8 +145,48 @@ def open_trainer(settings: Settings, library: Library) -> Trainer:
 
 
 def write_output(output: Path, text: str) -> None:
-    """Write ``text`` to ``output``; failures become a clean CLI error."""
+    """Write ``text`` to ``output``; failures become a clean CLI error.
+
+    The text goes to a temp file beside ``output`` that then replaces it in one step, so a
+    full disk or a crash leaves the previous file whole, never a truncated one.
+    """
+    import os
+    import tempfile
+
+    temp: str | None = None
     try:
-        output.write_text(text, encoding="utf-8")
+        try:
+            mode = output.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        fd, temp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, output)
+        temp = None
     except OSError as error:
         raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+    finally:
+        if temp is not None:
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
+
+
+@contextmanager
+def reading(trainer: Trainer) -> Iterator[Trainer]:
+    """Use ``trainer`` and close it; a read of the store that fails is a clean CLI error."""
+    from quiz.progress import StoreError
+
+    try:
+        yield trainer
+    except StoreError as error:
+        raise click.ClickException(f"reading your progress failed: {error}") from None
+    finally:
+        trainer.close()

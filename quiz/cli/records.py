@@ -16,6 +16,7 @@ from quiz.cli.base import (
     json_text,
     main,
     open_trainer,
+    reading,
     settings_of,
     write_output,
 )
@@ -39,11 +40,8 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     from quiz.domain.keys import split_key
 
     settings = settings_of(ctx)
-    trainer = open_trainer(settings, discover(settings.bank_dirs))
-    try:
+    with reading(open_trainer(settings, discover(settings.bank_dirs))) as trainer:
         progress = trainer.progress()
-    finally:
-        trainer.close()
     summary = progress.summary
     if as_json:
         echo_json(msgspec.to_builtins(StatsReport.of(progress)))
@@ -161,11 +159,15 @@ def export(ctx: click.Context, output_format: str, output: Path | None, all_prof
 
     settings = settings_of(ctx)
     library = discover(settings.bank_dirs)
-    trainer = open_trainer(settings, library)
-    try:
-        attempts = trainer.attempts(all_profiles=all_profiles)
-    finally:
-        trainer.close()
+    skipped: list[str] = []
+    with reading(open_trainer(settings, library)) as trainer:
+        attempts = trainer.attempts(all_profiles=all_profiles, skipped=skipped)
+    if skipped:
+        click.echo(
+            f"skipped {len(skipped)} unreadable attempt(s), exporting the rest; the first: "
+            f"{skipped[0]}",
+            err=True,
+        )
     text_columns = _text_columns(library)
     # Times in ISO 8601 (UTC), responses tagged with their kind, as the store keeps them.
     records = [

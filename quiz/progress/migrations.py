@@ -158,6 +158,14 @@ def migrate(connection: Connection, current: int) -> int:
     return current
 
 
+def current_version(connection: Connection) -> int | None:
+    """The schema version recorded, read only; ``None`` without (one row of) a version table."""
+    if VERSION_TABLE not in inspect(connection).get_table_names():
+        return None
+    versions = connection.execute(select(schema_version.c.version)).scalars().all()
+    return int(versions[0]) if len(versions) == 1 else None
+
+
 def recognise_and_migrate(connection: Connection, where: str) -> None:
     """Check that ``connection``'s database is ims-quiz's (or empty) and bring it up to date.
 

@@ -3,6 +3,9 @@ timeout, and ``BEGIN IMMEDIATE`` for writers."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -75,3 +78,86 @@ def configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Connection) -> None:
         write = connection.get_execution_options().get(WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def write_problem(path: Path) -> str | None:
+    """Why the database at ``path`` cannot be written, if its folder or file system says so.
+
+    SQLite writes beside the file too (its ``-wal`` and ``-shm`` files), so the folder must be
+    writable as well as the file.
+    """
+    folder = path.parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return f"the file system holding {folder} is mounted read-only"
+    except OSError:
+        return None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"the folder {folder} is read-only for you (SQLite writes its -wal and -shm there)"
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"the file {path} is read-only for you"
+    return None
+
+
+BACKUP_FOLDER = "backups"
+"""Backups live in this folder beside the database file."""
+
+BACKUPS_KEPT = 7
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def backup_folder(path: Path) -> Path:
+    return path.parent / BACKUP_FOLDER
+
+
+def _backups(path: Path) -> list[Path]:
+    folder = backup_folder(path)
+    if not folder.is_dir():
+        return []
+    prefix = f"{path.stem}-"
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.name.startswith(prefix) and p.suffix == (path.suffix or ".sqlite3")
+    )
+
+
+def backed_up_on(path: Path, day: datetime) -> bool:
+    """Whether a backup of ``path`` was made on ``day`` (UTC)."""
+    stamp = f"{path.stem}-{day:%Y%m%d}-"
+    return any(p.name.startswith(stamp) for p in _backups(path))
+
+
+def back_up(path: Path, label: str, now: datetime) -> Path:
+    """Copy the database at ``path`` with SQLite's online backup into :data:`BACKUP_FOLDER`.
+
+    The copy is a consistent snapshot even while other apps write; it is written under a
+    temporary name and renamed when complete, and only the newest :data:`BACKUPS_KEPT` are kept.
+
+    Raises:
+        OSError, sqlite3.Error: The copy could not be made.
+    """
+    folder = backup_folder(path)
+    folder.mkdir(exist_ok=True)
+    name = f"{path.stem}-{now:%Y%m%d-%H%M%S}-{label}{path.suffix or '.sqlite3'}"
+    target = folder / name
+    temp = folder / f".{name}.{os.getpid()}.tmp"
+    try:
+        source = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            copy = sqlite3.connect(temp)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
+        finally:
+            source.close()
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+    for old in _backups(path)[:-BACKUPS_KEPT]:
+        old.unlink(missing_ok=True)
+    return target

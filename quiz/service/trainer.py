@@ -221,9 +221,14 @@ class Trainer:
             self._summary(now, history), history, self.banks(), now=now, tz=self._tz
         )
 
-    def attempts(self, *, all_profiles: bool = False) -> list[Attempt]:
-        """Every attempt of this profile (or of every profile), oldest first, for export."""
-        return self.store.attempts(None if all_profiles else self.profile_id)
+    def attempts(
+        self, *, all_profiles: bool = False, skipped: list[str] | None = None
+    ) -> list[Attempt]:
+        """Every attempt of this profile (or of every profile), oldest first, for export.
+
+        With ``skipped``, rows the store cannot decode are left out and described there.
+        """
+        return self.store.attempts(None if all_profiles else self.profile_id, skipped=skipped)
 
     # --- sessions -------------------------------------------------------------------------------
 
@@ -252,9 +257,16 @@ class Trainer:
 
     def keep(self, session: ActiveSession) -> None:
         """Store a session from :func:`new_session`; it takes answers from now on."""
-        session_id = self.store.create_session(
-            self.profile_id, session.plan, [item.key for item in session.items], session.started_at
-        )
+        try:
+            session_id = self.store.create_session(
+                self.profile_id,
+                session.plan,
+                [item.key for item in session.items],
+                session.started_at,
+            )
+        except Exception as error:  # whatever it is, nothing may wait for this session forever
+            session.fail(error)
+            raise
         session.bind(self, session_id)
 
     def unfinished_session(self) -> SessionInfo | None:
