@@ -123,8 +123,8 @@ def test_snapshot_question_with_case(
     """Status bar " Practice  1/2  The neuropathic model · d3"; "Case: A painter with shoulder
     pain" in the accent colour, the vignette with a thick left bar ("right shoulder pain" in
     bold, Markdown); the prompt "Which segment do you examine first?"; the hint "Pick one: 1-3
-    or A-C, ..." and options A-C with empty round boxes, the cursor on A. Footer: Submit, Flag,
-    Leave."""
+    or A-C, ..." and options A-C with empty round boxes, the cursor on A. Footer: ⏎ Submit,
+    ^f Flag, esc Leave, ^q Quit, ? Help."""
     app = make_test_app(db_file, library, plan=plan(question_keys=CASE_KEYS, count=2))
     assert snap_compare(
         app, terminal_size=size, run_before=lambda pilot: on_screen(pilot, QuestionScreen)
@@ -141,7 +141,8 @@ def test_snapshot_practice_feedback(
     why: the picked "Deep needling toward the lung apex [link=http://x]y[/link]" tinted, red ✗,
     its why led by "UNSAFE:"; Deltoid green ✓; "Triceps [L4]" and "[bold]Abductor pollicis
     brevis[/bold]" literal. Under a rule: "✘ Incorrect  ⚠ UNSAFE choice: ...", the explanation
-    ("key muscle" in bold) and "References" with both citations. Footer: ⏎ Next."""
+    ("key muscle" in bold) and "References" with both citations. Footer: ⏎ Next, ^f Flag (no
+    longer f, which picks option F on long questions), esc Leave, ^q Quit, ? Help."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         screen = await on_screen(pilot, QuestionScreen)
@@ -162,7 +163,9 @@ def test_snapshot_exam_question_with_timer(
 ) -> None:
     """Status bar " Exam  2/4  The neuropathic model · d2" with, on the right, "1/4 answered
     ⏱ 20:00" (the clock does not move); the case vignette and the true/false question, nothing
-    picked, no feedback. Footer: Save, Flag, Next, Prev, Overview, Finish, Leave."""
+    picked, no feedback. Footer, within 80 columns with Help: ⏎ Save, tab Next, ⇧tab Prev,
+    ^f Flag, ^o Overview, ^s Submit, ? Help (no letters: they are picks or typed text; esc
+    Leave and ^q Quit are left out of the bar, named in help and the palette)."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await on_screen(pilot, QuestionScreen)
@@ -177,15 +180,15 @@ def test_snapshot_exam_question_with_timer(
 def test_snapshot_navigator(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """The exam navigator dialog: "Questions  2/8 answered" with the legend; cells 1-8 in a
     row: 1 and 2 green (answered), 3 yellow with ⚑ (flagged) and focused, 4-8 plain; the hint
-    "tab/arrows move · enter goes there · esc back"."""
+    "arrows move · enter goes there · esc back"."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await on_screen(pilot, QuestionScreen)
         await exam_answer(pilot)
         await exam_answer(pilot, correct=False)
-        await pilot.press("f")
+        await pilot.press("ctrl+f")
         await on_screen(pilot, QuestionScreen)
-        await pilot.press("g")
+        await pilot.press("ctrl+o")
         await on_screen(pilot, NavigatorScreen)
 
     app = make_test_app(db_file, library, plan=plan(Mode.EXAM, count=8, minutes=20))
@@ -194,8 +197,9 @@ def test_snapshot_navigator(snap_compare, db_file: Path, library: Library, size:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_confirm_submit(snap_compare, db_file: Path, library: Library, size: Size) -> None:
-    """A small dialog over the exam: "3 question(s) are unanswered and will count as wrong.
-    Submit the exam now?" with "Submit (y)" (primary) and "Keep going (n)" (focused)."""
+    """A small dialog over the exam: "Submit the exam? Answers cannot be changed after." and,
+    on its own line, "Unanswered (count as wrong): 2, 3, 4", with "Submit (y)" (primary) and
+    "Keep going (n)" (focused)."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await on_screen(pilot, QuestionScreen)
@@ -296,7 +300,9 @@ def test_snapshot_preview(snap_compare, db_file: Path, library: Library, size: S
 def test_snapshot_help(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """The "Keys" dialog over the dimmed home, 90% of the terminal high: sections Everywhere,
     Home, Answering, keys in bold cyan on the left, what they do on the right, a scrollbar, and
-    "esc to close" at the bottom. At 120x40 the list reaches Exams and Results."""
+    "esc to close" at the bottom. Answering says 1-9 a-h pick "and nothing else", enter with
+    nothing picked takes the highlighted one, ctrl+f flags; at 120x40 the list reaches Exams
+    (tab n ⇧tab p, ctrl+o overview, ctrl+s s submit, which always asks) and Results."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await started(pilot)

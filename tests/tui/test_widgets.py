@@ -680,7 +680,8 @@ def test_snapshot_true_false_revealed(snap_compare) -> None:
 
 def test_snapshot_matching_unanswered(snap_compare) -> None:
     """Three left items with arrows; Deltoid matched to "4 C5", the cursor bar on Triceps; the
-    numbered options 1-4 below, C5 dimmed as used; "[L4]" shows literally."""
+    numbered options 1-4 below, C5 dimmed as used; "[L4]" shows literally. Under the hint, "Not
+    matched yet: Triceps; Tibialis anterior" names the rows still empty."""
     app = WidgetApp(MatchingAnswer(match_item()))
     assert snap_compare(app, terminal_size=SIZE, press=["4"])
 

@@ -74,11 +74,30 @@ class PracticeScreen(QuestionScreen):
         if self.busy:
             return
         widget = self._answer
+        widget.take_shown()
         response = widget.response()
         if response is None:
             self.notify(widget.EMPTY_HINT, timeout=3)
             return
-        self._keep_answer(response)
+        unmatched = widget.unmatched()
+        if not unmatched:
+            self._keep_answer(response)
+            return
+        from quiz.tui.screens.dialogs import ConfirmDialog
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and self._answer is widget and not self.busy:
+                self._keep_answer(response)
+
+        self._open(
+            ConfirmDialog(
+                f"Not matched yet: {'; '.join(unmatched)}. Submit anyway? "
+                "Rows left empty count as wrong.",
+                yes="Submit",
+                no="Keep matching",
+            ),
+            confirmed,
+        )
 
     def _answer_kept(self, answer: Answer) -> None:
         if answer.index != self.index:

@@ -39,14 +39,16 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-FLAG = Binding(
-    "f,ctrl+f",
-    "flag",
-    "Flag",
-    tooltip="flag for later (ctrl+f when a question has six or more options)",
-)
+FLAG = Binding("ctrl+f", "flag", "Flag", tooltip="flag or unflag for later")
 LEAVE = Binding("escape", "leave", "Leave")
-"""Keys of every question screen; each screen lists them among its BINDINGS, in footer order."""
+QUIT_UNSHOWN = Binding("ctrl+q", "app.quit", "Quit", show=False, priority=True)
+"""The app's quit key, out of the exam's key bar (which must fit 80 columns with Help); the help
+screen and the command palette still name it."""
+"""Keys of every question screen; each screen lists them among its BINDINGS, in footer order.
+
+While a question is answered, ``a``-``h`` and ``1``-``9`` pick options and nothing else, and a
+short answer takes every printable key: the screens' own keys are control keys, tab and esc,
+which work on every question, typing included (see DESIGN.md, "Keys")."""
 
 
 class QuestionScreen(QuizScreen):

@@ -197,6 +197,10 @@ class OptionListAnswer(AnswerWidget):
     def _pick_limit(self) -> int:
         return len(self._rows)
 
+    def take_shown(self) -> None:
+        if not self.selected and not self.revealed and self._rows:
+            self._choose(self.cursor)
+
     def _move_cursor(self, position: int) -> None:
         if not self._rows:
             return

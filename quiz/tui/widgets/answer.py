@@ -11,8 +11,9 @@ know which one it shows:
 * :meth:`AnswerWidget.reveal` locks it and shows the key, with the ``why`` of every option.
 
 Keys are bindings on the widget. A binding that does not apply (a pick key beyond the last
-option, or any answer key once the key is revealed) is disabled by :meth:`check_action`, so the
-key falls through to the screen: with four options, ``f`` still flags the question.
+option, or any answer key once the key is revealed) is disabled by :meth:`check_action`. The
+pick keys (``a``-``h``, ``1``-``9``) pick and do nothing else: no screen binds them, so a key
+beyond the last option does nothing, on every question alike.
 
 Bank text is data, never markup: widgets render it as :class:`textual.content.Content` or, in
 rows, :class:`rich.text.Text`, neither of which parses it.
@@ -213,6 +214,15 @@ class AnswerWidget(Widget, can_focus=True):
     def _pick_limit(self) -> int:
         """How many options the numbered pick keys can reach."""
         return 0
+
+    def take_shown(self) -> None:
+        """Enter with no answer given: make what the widget shows the answer, where it shows
+        one (the highlighted option, the order shown). Other widgets keep none."""
+
+    def unmatched(self) -> list[str]:
+        """What an answer begun leaves open, as the trainee reads it (a matching question's
+        rows with no option yet); empty when the answer is whole or not begun."""
+        return []
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Disable pick keys beyond the last option, and every answer key once revealed.

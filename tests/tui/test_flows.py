@@ -1,0 +1,318 @@
+"""The trainee's everyday flows (issue 12): keys that never change meaning, exams that end only
+when meant, setup that keeps its choices, feedback at a glance.
+
+The "flows" fixture banks have questions with seven and eight options (whose F, G and H must
+pick, never run a command) and a topic id, ``evidence``, that two banks share.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from quiz.banks.loader import Library, load_library
+from quiz.domain.grading import ChoiceResponse, MatchingResponse, OrderingResponse
+from quiz.domain.session import Mode, SessionPlan
+from quiz.tui.screens.dialogs import ConfirmDialog
+from quiz.tui.screens.exam import ExamScreen
+from quiz.tui.screens.navigator import NavigatorScreen
+from quiz.tui.screens.practice import PracticeScreen
+from quiz.tui.screens.question import QuestionScreen
+from quiz.tui.screens.results import ResultsScreen
+from quiz.tui.widgets.matching import MatchingAnswer
+from tests.tui.tui_helpers import (
+    BANK_ID,
+    SMALL,
+    make_test_app,
+    on_screen,
+    plan,
+    screen_text,
+    settle,
+    started,
+    wait_until,
+)
+
+FLOWS_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "banks" / "flows"
+
+
+@pytest.fixture
+def flows() -> Library:
+    """The flows bank (seven and eight options) and the other bank that shares a topic id."""
+    with contextlib.chdir(FLOWS_DIR):
+        return load_library([Path("flows.yaml"), Path("other.yaml")])
+
+
+def flows_plan(mode: Mode, *questions: str, **fields: Any) -> SessionPlan:
+    """A plan for the flows bank's ``questions``, in that order of preference."""
+    keys = tuple(f"flows/{question}" for question in questions)
+    return SessionPlan(mode=mode, bank_ids=("flows",), question_keys=keys, seed=1, **fields)
+
+
+def footer(pilot: Pilot[Any]) -> str:
+    return screen_text(pilot).splitlines()[-1]
+
+
+def picked(screen: QuestionScreen) -> set[int]:
+    response = screen._answer.response()
+    assert response is None or isinstance(response, ChoiceResponse)
+    return set(response.selected) if response else set()
+
+
+# --- keys that never change meaning ---------------------------------------------------------------
+
+
+async def test_on_an_eight_option_exam_question_letters_pick_and_ctrl_o_opens_the_overview(
+    db_file: Path, flows: Library
+) -> None:
+    app = make_test_app(db_file, flows, plan=flows_plan(Mode.EXAM, "eight"))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, ExamScreen)
+        assert screen.session.items[0].question.id == "eight"
+        for key, option in (("g", 6), ("f", 5), ("h", 7), ("a", 0)):
+            await pilot.press(key)
+            assert picked(screen) == {option}, key
+        assert not screen.session.flagged and isinstance(app.screen, ExamScreen)
+        await pilot.press("ctrl+f")
+        await wait_until(pilot, lambda: 0 in screen.session.flagged, "the flag")
+        await pilot.press("ctrl+o")
+        await on_screen(pilot, NavigatorScreen)
+        await pilot.press("ctrl+o")  # the same key closes it
+        await on_screen(pilot, ExamScreen)
+        assert 0 in screen.session.answers  # opening the overview saved the pick
+
+
+async def test_seven_options_in_practice_f_and_g_toggle_and_ctrl_f_flags(
+    db_file: Path, flows: Library
+) -> None:
+    app = make_test_app(db_file, flows, plan=flows_plan(Mode.PRACTICE, "seven"))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, PracticeScreen)
+        await pilot.press("f", "g", "g")
+        assert picked(screen) == {5}
+        await pilot.press("ctrl+f")
+        await wait_until(pilot, lambda: 0 in screen.session.flagged, "the flag")
+        assert "Flag" in footer(pilot)
+
+
+async def test_every_exam_question_shows_the_same_moves_and_a_short_answer_can_be_skipped(
+    db_file: Path, library: Library
+) -> None:
+    """The key bar of every question of an exam, short answers included, shows Next, Prev, Flag,
+    Overview, Submit and Help within 80 columns, and those keys work while typing."""
+    app = make_test_app(db_file, library, plan=plan(Mode.EXAM, count=8, seed=5))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, ExamScreen)
+        kinds = [item.question.kind for item in screen.session.items]
+        short = kinds.index("short")
+        assert short < len(kinds) - 1, kinds  # (the seed puts a question after it)
+        for index in range(len(kinds)):
+            await wait_until(pilot, lambda i=index: screen.index == i, "the next question")
+            await settle(pilot)
+            bar = footer(pilot)
+            for label in ("Next", "Prev", "Flag", "Overview", "Submit", "Help"):
+                assert label in bar, (kinds[index], bar)
+            await pilot.press("tab")
+        while screen.index > short:
+            await pilot.press("shift+tab")
+            await settle(pilot)
+        await pilot.press("n", "p", "s")  # typed: letters are text in a short answer
+        assert screen.query_one(Input).value == "nps"
+        await pilot.press("ctrl+f")
+        await wait_until(pilot, lambda: short in screen.session.flagged, "the flag")
+        await pilot.press("tab")  # next, keeping what was typed
+        await wait_until(pilot, lambda: screen.index == short + 1, "the next question")
+        assert short in screen.session.answers
+        await pilot.press("shift+tab")
+        await wait_until(pilot, lambda: screen.index == short, "back")
+        await pilot.press("ctrl+o")
+        await on_screen(pilot, NavigatorScreen)
+
+
+async def test_enter_with_nothing_picked_takes_the_highlighted_option(
+    db_file: Path, flows: Library
+) -> None:
+    app = make_test_app(db_file, flows, plan=flows_plan(Mode.PRACTICE, "eight"))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, PracticeScreen)
+        await pilot.press("down", "down", "enter")
+        await wait_until(pilot, lambda: screen.revealed, "the feedback")
+        assert screen.session.answers[0].response == ChoiceResponse(frozenset({2}))
+
+
+async def test_enter_hands_in_the_order_shown(db_file: Path, library: Library) -> None:
+    app = make_test_app(
+        db_file, library, plan=plan(question_keys=(f"{BANK_ID}/end-order",), count=1)
+    )
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, PracticeScreen)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.revealed, "the feedback")
+        response = screen.session.answers[0].response
+        assert isinstance(response, OrderingResponse)
+        assert response.order == screen.session.items[0].choice_order
+
+
+async def test_a_half_matched_question_names_its_empty_rows_and_asks_before_submitting(
+    db_file: Path, library: Library
+) -> None:
+    app = make_test_app(
+        db_file, library, plan=plan(question_keys=(f"{BANK_ID}/myotome-match",), count=1)
+    )
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, PracticeScreen)
+        await pilot.press("1")
+        widget = screen.query_one(MatchingAnswer)
+        assert widget.unmatched() == ["C7", "T1"]
+        assert "Not matched yet: C7; T1" in screen_text(pilot)
+        await pilot.press("enter")
+        dialog = await on_screen(pilot, ConfirmDialog)
+        assert "Not matched yet: C7; T1" in dialog.question
+        await pilot.press("n")
+        await on_screen(pilot, PracticeScreen)
+        assert not screen.session.answers
+        await pilot.press("enter")
+        await on_screen(pilot, ConfirmDialog)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: screen.revealed, "the feedback")
+
+
+async def test_navigator_arrows_move_in_the_grid(db_file: Path, library: Library) -> None:
+    app = make_test_app(db_file, library, plan=plan(Mode.EXAM, count=8))
+    async with app.run_test(size=(40, 16)) as pilot:
+        await on_screen(pilot, ExamScreen)
+        await pilot.press("ctrl+o")
+        navigator = await on_screen(pilot, NavigatorScreen)
+        columns = navigator.query_one("#navigator-grid").styles.grid_size_columns
+        assert columns == 5
+
+        def focused() -> str | None:
+            return navigator.focused.id if navigator.focused else None
+
+        await pilot.press("right")
+        assert focused() == "q1"
+        await pilot.press("down")
+        assert focused() == "q6"
+        await pilot.press("left")
+        assert focused() == "q5"
+        await pilot.press("up")
+        assert focused() == "q0"
+        await pilot.press("up", "left")  # nothing before the first
+        assert focused() == "q0"
+        await pilot.press("end")
+        assert focused() == "q7"
+
+
+async def test_the_command_palette_offers_the_screens_own_actions(
+    db_file: Path, library: Library
+) -> None:
+    app = make_test_app(db_file, library, plan=plan(Mode.EXAM, count=3))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, ExamScreen)
+        titles = [command.title for command in app.get_system_commands(screen)]
+        for title in ("Next", "Prev", "Flag", "Overview", "Submit", "Leave", "Help", "Theme"):
+            assert title in titles
+        overview = next(c for c in app.get_system_commands(screen) if c.title == "Overview")
+        assert "^o" in overview.help or "ctrl+o" in overview.help
+        await overview.callback()  # type: ignore[misc]
+        await on_screen(pilot, NavigatorScreen)
+
+
+async def test_home_offers_its_menu_in_the_command_palette(db_file: Path, library: Library) -> None:
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for title in ("Practice", "Exam", "Review due", "Banks", "Progress", "Theme", "Quit"):
+            assert title in titles
+
+
+# --- exams end only when meant --------------------------------------------------------------------
+
+
+async def test_s_asks_even_when_all_is_answered_and_names_a_half_filled_matching_question(
+    db_file: Path, library: Library
+) -> None:
+    app = make_test_app(
+        db_file,
+        library,
+        plan=plan(
+            Mode.EXAM, question_keys=(f"{BANK_ID}/myotome-match", f"{BANK_ID}/c5-muscle"), count=2
+        ),
+    )
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, ExamScreen)
+        kinds = [item.question.kind for item in screen.session.items]
+        match, single = kinds.index("matching"), kinds.index("single")
+        for index in range(2):
+            if index == match:
+                await pilot.press("1")  # one row of three
+            else:
+                await pilot.press("1", "ctrl+f")
+                await wait_until(pilot, lambda: single in screen.session.flagged, "the flag")
+            await pilot.press("tab" if index == 0 else "enter")
+            await wait_until(pilot, lambda i=index: i in screen.session.answers, "the save")
+        if match == 0:
+            await pilot.press("shift+tab")
+            await wait_until(pilot, lambda: screen.index == 0, "the matching question")
+        await pilot.press("s")
+        dialog = await on_screen(pilot, ConfirmDialog)
+        assert isinstance(screen.session.answers[match].response, MatchingResponse)
+        assert f"Partly answered: {match + 1}" in dialog.question
+        assert f"Flagged: {single + 1}" in dialog.question
+        assert "Unanswered" not in dialog.question
+        await pilot.press("n")
+        await on_screen(pilot, ExamScreen)
+        assert not screen.session.finished
+        await pilot.press("2", "3")  # every row matched now
+        await pilot.press("ctrl+f")  # the matching question flagged as well
+        await wait_until(pilot, lambda: match in screen.session.flagged, "the flag")
+        await pilot.press("ctrl+s")
+        dialog = await on_screen(pilot, ConfirmDialog)
+        assert "Partly answered" not in dialog.question
+        await pilot.press("y")
+        await on_screen(pilot, ResultsScreen)
+
+
+async def test_s_asks_when_every_question_is_answered(db_file: Path, library: Library) -> None:
+    app = make_test_app(
+        db_file, library, plan=plan(Mode.EXAM, question_keys=(f"{BANK_ID}/c5-muscle",), count=1)
+    )
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, ExamScreen)
+        await pilot.press("1", "s")
+        dialog = await on_screen(pilot, ConfirmDialog)
+        assert "All 1 questions are answered; none is flagged." in dialog.question
+        await pilot.press("escape")
+        await on_screen(pilot, ExamScreen)
+        assert not screen.session.finished
+
+
+async def test_ctrl_q_in_a_timed_exam_asks_first(db_file: Path, library: Library) -> None:
+    app = make_test_app(db_file, library, plan=plan(Mode.EXAM, count=3, minutes=10))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, ExamScreen)
+        await pilot.press("1")
+        await pilot.press("ctrl+q")
+        dialog = await on_screen(pilot, ConfirmDialog)
+        assert "clock keeps running" in dialog.question and "10:00 left" in dialog.question
+        await pilot.press("n")
+        await on_screen(pilot, ExamScreen)
+        assert app.is_running
+        await pilot.press("ctrl+q")
+        await on_screen(pilot, ConfirmDialog)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: not app.is_running, "the app to exit")
+    assert 0 in screen.session.answers  # the pick on screen was saved before quitting
+
+
+async def test_ctrl_q_outside_a_timed_exam_quits_at_once(db_file: Path, library: Library) -> None:
+    app = make_test_app(db_file, library, plan=plan(Mode.EXAM, count=3))
+    async with app.run_test(size=SMALL) as pilot:
+        await on_screen(pilot, ExamScreen)
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: not app.is_running, "the app to exit")
