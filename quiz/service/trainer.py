@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -49,6 +49,8 @@ class SessionInfo(msgspec.Struct, frozen=True):
     started_at: datetime
     answered: int
     total: int
+    deadline: datetime | None = None
+    """When a timed exam's time runs (or ran) out; its clock runs while it is left."""
 
 
 def needs_history(mode: Mode) -> bool:
@@ -266,8 +268,14 @@ class Trainer:
             answered = len(self.store.drafts(stored.id).keys() & set(stored.item_keys))
         else:
             answered = len({a.key for a in self.store.attempts(session_id=stored.id)})
+        minutes = stored.plan.minutes if stored.mode is Mode.EXAM else None
         return SessionInfo(
-            stored.id, stored.mode, stored.started_at, answered, len(stored.item_keys)
+            stored.id,
+            stored.mode,
+            stored.started_at,
+            answered,
+            len(stored.item_keys),
+            stored.started_at + timedelta(minutes=minutes) if minutes else None,
         )
 
     def resume_session(self, session_id: int) -> ActiveSession:

@@ -188,4 +188,4 @@ class Startup:
             elif choice == "abandon":
                 home.abandon_session(session_id)
 
-        self.app.push_screen(ResumeDialog(found.unfinished), chosen)
+        self.app.push_screen(ResumeDialog(found.unfinished, self.app.now()), chosen)

@@ -13,24 +13,29 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, SelectionList, Static
 
 from quiz.banks.loader import Library, load_library
 from quiz.domain.grading import ChoiceResponse, MatchingResponse, OrderingResponse
 from quiz.domain.session import Mode, SessionPlan
-from quiz.tui.screens.dialogs import ConfirmDialog
+from quiz.tui.screens.dialogs import ConfirmDialog, ResumeDialog
 from quiz.tui.screens.exam import ExamScreen
 from quiz.tui.screens.navigator import NavigatorScreen
 from quiz.tui.screens.practice import PracticeScreen
 from quiz.tui.screens.question import QuestionScreen
 from quiz.tui.screens.results import ResultsScreen
+from quiz.tui.screens.setup import SetupScreen
 from quiz.tui.widgets.matching import MatchingAnswer
+from tests.engine_helpers import Clock
 from tests.tui.tui_helpers import (
     BANK_ID,
+    LARGE,
     SMALL,
     make_test_app,
     on_screen,
+    plain,
     plan,
+    record_session,
     screen_text,
     settle,
     started,
@@ -316,3 +321,117 @@ async def test_ctrl_q_outside_a_timed_exam_quits_at_once(db_file: Path, library:
         await on_screen(pilot, ExamScreen)
         await pilot.press("ctrl+q")
         await wait_until(pilot, lambda: not app.is_running, "the app to exit")
+
+
+@pytest.mark.parametrize(
+    ("away_minutes", "says"),
+    [(4, "6 minute(s) of its time are left"), (30, "Its time ran out")],
+)
+async def test_the_resume_dialog_says_how_much_of_a_timed_exam_is_left_or_that_it_ran_out(
+    db_file: Path, library: Library, away_minutes: int, says: str
+) -> None:
+    clock = Clock()
+    record_session(
+        db_file, library, clock(), plan(Mode.EXAM, count=3, minutes=10), [True], finish=False
+    )
+    clock.advance(minutes=away_minutes)
+    app = make_test_app(db_file, library, clock)
+    async with app.run_test(size=SMALL) as pilot:
+        await on_screen(pilot, ResumeDialog)
+        assert says in screen_text(pilot)
+        if away_minutes > 10:
+            await pilot.press("r")
+            await on_screen(pilot, ExamScreen)
+            app.screen._tick()  # type: ignore[attr-defined]  # what its 1 s interval does
+            await on_screen(pilot, ResultsScreen)
+
+
+# --- setup keeps the trainee's choices ----------------------------------------------------------
+
+
+async def _setup(pilot: Pilot[Any], key: str = "p") -> SetupScreen:
+    await started(pilot)
+    await pilot.press(key)
+    setup: SetupScreen = await on_screen(pilot, SetupScreen)
+    return setup
+
+
+def _values(setup: SetupScreen) -> list[str]:
+    return [str(option.value) for option in setup._topic_options()]
+
+
+async def test_topics_are_bank_slash_topic_listed_under_their_ticked_banks(
+    db_file: Path, flows: Library
+) -> None:
+    """Two banks each have a topic ``evidence``: ticking one ticks only it, and the session
+    serves only its bank's questions."""
+    app = make_test_app(db_file, flows)
+    async with app.run_test(size=LARGE) as pilot:
+        setup = await _setup(pilot)
+        assert _values(setup) == ["flows/evidence", "flows/anatomy", "other/evidence"]
+        topics = setup.query_one("#topics", SelectionList)
+        topics.select("other/evidence")
+        await pilot.pause()
+        assert topics.selected == ["other/evidence"]
+        prompt = topics.get_option_at_index(2).prompt
+        assert str(prompt) == "Evidence for acupuncture · Other test bank"
+        banks = setup.query_one("#banks", SelectionList)
+        banks.deselect("other")  # its topics leave the list...
+        await pilot.pause()
+        assert _values(setup) == ["flows/evidence", "flows/anatomy"]
+        banks.select("other")  # ...and come back ticked
+        await pilot.pause()
+        assert setup.query_one("#topics", SelectionList).selected == ["other/evidence"]
+        setup.query_one("#count", Input).value = "1"
+        await pilot.press("ctrl+s")
+        screen = await on_screen(pilot, QuestionScreen)
+        assert screen.session.plan.topics == ("other/evidence",)
+        assert [item.key for item in screen.session.items] == ["other/acupuncture-trials"]
+
+
+async def test_a_choice_matching_nothing_says_so_in_the_dialog_and_keeps_every_choice(
+    db_file: Path, flows: Library
+) -> None:
+    app = make_test_app(db_file, flows)
+    async with app.run_test(size=LARGE) as pilot:
+        setup = await _setup(pilot)
+        setup.query_one("#topics", SelectionList).select("other/evidence")
+        setup.query_one("#difficulty", SelectionList).select(1)  # other/evidence is d3
+        setup.query_one("#seed", Input).value = "5"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is setup
+        problem = plain(setup.query_one("#setup-problem", Static))
+        assert "No question matches these choices" in problem
+        assert setup.query_one("#topics", SelectionList).selected == ["other/evidence"]
+        assert setup.query_one("#difficulty", SelectionList).selected == [1]
+        assert setup.query_one("#seed", Input).value == "5"
+
+
+async def test_a_count_above_what_matches_says_how_many_there_are(
+    db_file: Path, flows: Library
+) -> None:
+    app = make_test_app(db_file, flows)
+    async with app.run_test(size=LARGE) as pilot:
+        setup = await _setup(pilot)
+        setup.query_one("#count", Input).value = "50"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is setup
+        assert "Only 4 question(s) match" in plain(setup.query_one("#setup-problem", Static))
+        assert setup.query_one("#count", Input).value == "4"
+        await pilot.press("ctrl+s")  # again: the four
+        screen = await on_screen(pilot, QuestionScreen)
+        assert len(screen.session.items) == 4
+
+
+async def test_no_difficulty_ticked_means_every_difficulty(db_file: Path, flows: Library) -> None:
+    app = make_test_app(db_file, flows)
+    async with app.run_test(size=LARGE) as pilot:
+        setup = await _setup(pilot)
+        assert setup.query_one("#difficulty", SelectionList).selected == []
+        setup.query_one("#count", Input).value = "4"
+        await pilot.press("ctrl+s")
+        screen = await on_screen(pilot, QuestionScreen)
+        assert screen.session.plan.difficulties == ()
+        assert len(screen.session.items) == 4

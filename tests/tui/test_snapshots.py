@@ -104,8 +104,9 @@ def test_snapshot_home(snap_compare, db_file: Path, library: Library, size: Size
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_setup(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """The practice setup dialog over home: title "Practice: feedback after every answer";
-    Banks (TUI test bank ticked), Topics (three, none ticked), Difficulty (all three ticked),
-    Questions 10, Seed "random"; Start (focused, primary) and Cancel at the bottom."""
+    Banks (TUI test bank ticked), Topics (three, none ticked, each "Topic · TUI test bank" with
+    its bank dim), "Difficulty (none ticked = all)" with none ticked, Questions 10, Seed
+    "random"; Start (focused, primary) and Cancel at the bottom."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await started(pilot)

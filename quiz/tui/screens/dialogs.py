@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -57,9 +59,10 @@ class ResumeDialog(ModalScreen[str | None]):
         Binding("left,right", "app.focus_next", show=False),
     ]
 
-    def __init__(self, info: SessionInfo) -> None:
+    def __init__(self, info: SessionInfo, now: datetime) -> None:
         super().__init__()
         self.info = info
+        self.now = now
 
     def compose(self) -> ComposeResult:
         info = self.info
@@ -67,6 +70,7 @@ class ResumeDialog(ModalScreen[str | None]):
         text = Text.assemble(
             ("Unfinished session\n\n", "bold"),
             f"{info.mode.label} started {started}: {info.answered} of {info.total} answered.\n",
+            self._time_left(),
             ("Everything you answered is saved.", "dim"),
         )
         with Vertical(classes="dialog small-dialog"):
@@ -75,6 +79,20 @@ class ResumeDialog(ModalScreen[str | None]):
                 yield Button("Resume (r)", variant="primary", id="resume")
                 yield Button("Abandon (a)", variant="error", id="abandon")
                 yield Button("Later (l)", id="later")
+
+    def _time_left(self) -> Text:
+        """A timed exam's clock, which ran while it was left: what is left, or when it ran out."""
+        deadline = self.info.deadline
+        if deadline is None:
+            return Text()
+        if deadline <= self.now:
+            ran_out = deadline.astimezone().strftime("%a %d %b, %H:%M")
+            return Text(
+                f"Its time ran out {ran_out}: resuming submits it as it stands.\n",
+                style="bold yellow",
+            )
+        minutes = int((deadline - self.now).total_seconds() // 60)
+        return Text(f"{minutes} minute(s) of its time are left; the clock is running.\n")
 
     def on_mount(self) -> None:
         self.query_one("#resume", Button).focus()
