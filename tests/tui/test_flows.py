@@ -29,8 +29,10 @@ from quiz.tui.widgets.matching import MatchingAnswer
 from tests.engine_helpers import Clock
 from tests.tui.tui_helpers import (
     BANK_ID,
+    CASE_KEYS,
     LARGE,
     SMALL,
+    answer_and_submit,
     make_test_app,
     on_screen,
     plain,
@@ -435,3 +437,50 @@ async def test_no_difficulty_ticked_means_every_difficulty(db_file: Path, flows:
         screen = await on_screen(pilot, QuestionScreen)
         assert screen.session.plan.difficulties == ()
         assert len(screen.session.items) == 4
+
+
+# --- feedback at a glance -------------------------------------------------------------------------
+
+
+async def test_the_verdict_is_on_screen_at_80x24_without_scrolling(
+    db_file: Path, library: Library
+) -> None:
+    """The case question's vignette, prompt and options fill the screen; the verdict is in the
+    status line all the same."""
+    app = make_test_app(db_file, library, plan=plan(question_keys=CASE_KEYS, count=2))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, PracticeScreen)
+        await answer_and_submit(pilot, correct=False)
+        assert screen.query_one("#question-body").scroll_y == 0
+        first_line = screen_text(pilot).splitlines()[0]
+        assert "✘ Incorrect" in first_line or "⚠ Unsafe pick" in first_line, first_line
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.index == 1, "question 2")
+        assert "Incorrect" not in screen_text(pilot).splitlines()[0]
+        await answer_and_submit(pilot)
+        assert "✔ Correct" in screen_text(pilot).splitlines()[0]
+
+
+async def test_short_answer_feedback_never_shows_the_authors_patterns(
+    db_file: Path, library: Library
+) -> None:
+    app = make_test_app(
+        db_file, library, plan=plan(question_keys=(f"{BANK_ID}/elbow-root",), count=1)
+    )
+    async with app.run_test(size=LARGE) as pilot:
+        await on_screen(pilot, PracticeScreen)
+        await answer_and_submit(pilot, correct=False)
+        text = screen_text(pilot)
+        assert "Accepted answers:" in text and "C7" in text
+        assert "c\\s*7" not in text and "root'" not in text
+
+
+async def test_a_long_word_in_an_option_wraps_instead_of_being_cut(
+    db_file: Path, flows: Library
+) -> None:
+    app = make_test_app(db_file, flows, plan=flows_plan(Mode.PRACTICE, "eight"))
+    async with app.run_test(size=SMALL) as pilot:
+        await on_screen(pilot, PracticeScreen)
+        text = screen_text(pilot).replace(" ", "").replace("\n", "")
+        assert "floccinaucinihilipilification" in text
+        assert "…" not in screen_text(pilot)

@@ -142,8 +142,10 @@ def test_snapshot_practice_feedback(
     why: the picked "Deep needling toward the lung apex [link=http://x]y[/link]" tinted, red ✗,
     its why led by "UNSAFE:"; Deltoid green ✓; "Triceps [L4]" and "[bold]Abductor pollicis
     brevis[/bold]" literal. Under a rule: "✘ Incorrect  ⚠ UNSAFE choice: ...", the explanation
-    ("key muscle" in bold) and "References" with both citations. Footer: ⏎ Next, ^f Flag (no
-    longer f, which picks option F on long questions), esc Leave, ^q Quit, ? Help."""
+    ("key muscle" in bold) and "References" with both citations. The status line ends with
+    "⚠ Unsafe pick" in red: the verdict is on screen however far the body is scrolled. Footer:
+    ⏎ Next, ^f Flag (no longer f, which picks option F on long questions), esc Leave, ^q Quit,
+    ? Help."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         screen = await on_screen(pilot, QuestionScreen)
