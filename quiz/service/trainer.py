@@ -33,6 +33,7 @@ from quiz.service.active import ActiveSession, SessionClosed
 
 if TYPE_CHECKING:
     from quiz.banks.loader import Library
+    from quiz.progress.convert import StoredSession
     from quiz.progress.store import Store
     from quiz.settings import Settings
 
@@ -262,8 +263,13 @@ class Trainer:
     def unfinished_session(self) -> SessionInfo | None:
         """The profile's newest session that is neither finished nor abandoned."""
         stored = self.store.unfinished_session(self.profile_id)
-        if stored is None:
-            return None
+        return None if stored is None else self._session_info(stored)
+
+    def unfinished_sessions(self) -> list[SessionInfo]:
+        """Every unfinished session of the profile (the newest 20), newest first."""
+        return [self._session_info(s) for s in self.store.unfinished_sessions(self.profile_id)]
+
+    def _session_info(self, stored: StoredSession) -> SessionInfo:
         if stored.mode is Mode.EXAM:
             answered = len(self.store.drafts(stored.id).keys() & set(stored.item_keys))
         else:

@@ -18,8 +18,9 @@ from textual.widgets import Input, SelectionList, Static
 from quiz.banks.loader import Library, load_library
 from quiz.domain.grading import ChoiceResponse, MatchingResponse, OrderingResponse
 from quiz.domain.session import Mode, SessionPlan
-from quiz.tui.screens.dialogs import ConfirmDialog, ResumeDialog
+from quiz.tui.screens.dialogs import ConfirmDialog, ResumeDialog, UnfinishedDialog
 from quiz.tui.screens.exam import ExamScreen
+from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.navigator import NavigatorScreen
 from quiz.tui.screens.practice import PracticeScreen
 from quiz.tui.screens.question import QuestionScreen
@@ -484,3 +485,51 @@ async def test_a_long_word_in_an_option_wraps_instead_of_being_cut(
         text = screen_text(pilot).replace(" ", "").replace("\n", "")
         assert "floccinaucinihilipilification" in text
         assert "…" not in screen_text(pilot)
+
+
+# --- unfinished sessions on home ----------------------------------------------------------------
+
+
+async def test_home_lists_unfinished_sessions_to_resume_or_abandon(
+    db_file: Path, library: Library
+) -> None:
+    clock = Clock()
+    record_session(db_file, library, clock(), plan(count=3), [True], finish=False)
+    clock.advance(minutes=1)
+    exam = plan(Mode.EXAM, count=3, minutes=10)
+    record_session(db_file, library, clock(), exam, [True, False], finish=False)
+    clock.advance(minutes=2)
+    app = make_test_app(db_file, library, clock)
+    async with app.run_test(size=SMALL) as pilot:
+        await on_screen(pilot, ResumeDialog)  # the newest, offered at start
+        await pilot.press("l")
+        home = await on_screen(pilot, HomeScreen)
+        await settle(pilot)
+        text = screen_text(pilot)
+        assert "Unfinished sessions" in text
+        assert "• Exam · 02 Mar 12:01 · 2/3 answered · 8 min left" in text
+        assert "• Practice · 02 Mar 12:00 · 1/3 answered" in text
+        await pilot.press("u")
+        dialog = await on_screen(pilot, UnfinishedDialog)
+        assert len(dialog.sessions) == 2
+        await pilot.press("down", "enter")  # the practice session
+        await on_screen(pilot, ResumeDialog)
+        assert "Practice started" in screen_text(pilot)
+        await pilot.press("a")
+        await on_screen(pilot, HomeScreen)
+        await wait_until(pilot, lambda: len(home.unfinished) == 1, "the abandon")
+        await pilot.press("u")  # one left: straight to it
+        await on_screen(pilot, ResumeDialog)
+        await pilot.press("r")
+        screen = await on_screen(pilot, ExamScreen)
+        assert len(screen.session.answers) == 2
+
+
+async def test_u_on_home_with_nothing_unfinished_says_so(db_file: Path, library: Library) -> None:
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert any("No unfinished session" in n.message for n in app._notifications)

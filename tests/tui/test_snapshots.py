@@ -91,11 +91,12 @@ async def finished_exam(pilot: Pilot[Any]) -> Any:
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_home(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """Header "IMS Quiz — Gunn intramuscular stimulation trainer"; the menu box on the left
-    (p Practice ... ? Help, Practice highlighted); on the right "Profile  tester", "Due for
-    review", "New available 0", "Streak 2 day(s)", "Answered 12 (accuracy 67%)", "Unsafe picks
-    1" in red; "Mastery by topic" with a coloured bar, percentage and count per topic; then in
-    yellow "1 bank(s) skipped as broken:", "broken.yaml:9:5: error[missing-field] ..." and
-    "Press b for every problem.". Footer: t Theme, ^q Quit, ? Help."""
+    (p Practice ... g Progress, u Unfinished, ? Help, Practice highlighted); on the right
+    "Profile  tester", "Due for review", "New available 0", "Streak 2 day(s)", "Answered 12
+    (accuracy 67%)", "Unsafe picks 1" in red; "Mastery by topic" with a coloured bar,
+    percentage and count per topic; then in yellow "1 bank(s) skipped as broken:",
+    "broken.yaml:9:5: error[missing-field] ..." and "Press b for every problem.". Footer:
+    t Theme, ^q Quit, ? Help."""
     some_progress(db_file, library)
     app = make_test_app(db_file, library)
     assert snap_compare(app, terminal_size=size, run_before=started)
@@ -106,7 +107,8 @@ def test_snapshot_setup(snap_compare, db_file: Path, library: Library, size: Siz
     """The practice setup dialog over home: title "Practice: feedback after every answer";
     Banks (TUI test bank ticked), Topics (three, none ticked, each "Topic · TUI test bank" with
     its bank dim), "Difficulty (none ticked = all)" with none ticked, Questions 10, Seed
-    "random"; Start (focused, primary) and Cancel at the bottom."""
+    "random"; Start (focused, primary) and Cancel at the bottom. Behind it, home's menu has
+    "u Unfinished" above "? Help"."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await started(pilot)
@@ -305,7 +307,8 @@ def test_snapshot_help(snap_compare, db_file: Path, library: Library, size: Size
     Home, Answering, keys in bold cyan on the left, what they do on the right, a scrollbar, and
     "esc to close" at the bottom. Answering says 1-9 a-h pick "and nothing else", enter with
     nothing picked takes the highlighted one, ctrl+f flags; at 120x40 the list reaches Exams
-    (tab n ⇧tab p, ctrl+o overview, ctrl+s s submit, which always asks) and Results."""
+    (tab n ⇧tab p, ctrl+o overview, ctrl+s s submit, which always asks) and Results. Home's
+    screens line reads "b  g  u   banks, progress, unfinished"."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await started(pilot)
@@ -320,7 +323,8 @@ def test_snapshot_help(snap_compare, db_file: Path, library: Library, size: Size
 def test_snapshot_resume_dialog(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """On start, over the dimmed home: "Unfinished session", "Practice started Mon 02 Mar,
     11:00: 2 of 5 answered.", "Everything you answered is saved." and the buttons Resume (r,
-    focused), Abandon (a, red) and Later (l)."""
+    focused), Abandon (a, red) and Later (l). Behind it, home lists the session under
+    "Unfinished sessions (u: resume or abandon)" as "Practice · 02 Mar 11:00 · 2/5 answered"."""
     record_session(
         db_file, library, T0 - timedelta(hours=1), plan(count=5), [True, False], finish=False
     )

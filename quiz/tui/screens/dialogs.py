@@ -10,7 +10,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
 
 from quiz.service import SessionInfo
 
@@ -47,6 +48,53 @@ class ConfirmDialog(ModalScreen[bool]):
     def action_answer(self, yes: bool) -> None:
         """Dismiss with ``yes``."""
         self.dismiss(yes)
+
+
+def time_left(info: SessionInfo, now: datetime) -> str:
+    """What is left of a timed exam's time, whose clock ran while it was left ("" untimed)."""
+    if info.deadline is None:
+        return ""
+    if info.deadline <= now:
+        return f"time ran out {info.deadline.astimezone().strftime('%a %d %b, %H:%M')}"
+    return f"{int((info.deadline - now).total_seconds() // 60)} min left"
+
+
+def session_line(info: SessionInfo, now: datetime) -> str:
+    """One unfinished session in a line: mode, when it started, how far, time left."""
+    started = info.started_at.astimezone().strftime("%d %b %H:%M")
+    line = f"{info.mode.label} · {started} · {info.answered}/{info.total} answered"
+    left = time_left(info, now)
+    return f"{line} · {left}" if left else line
+
+
+class UnfinishedDialog(ModalScreen[int | None]):
+    """Pick one of several unfinished sessions; dismisses with its id, or ``None``."""
+
+    BINDINGS = [Binding("escape", "close", "Back")]
+
+    def __init__(self, sessions: list[SessionInfo], now: datetime) -> None:
+        super().__init__()
+        self.sessions = sessions
+        self.now = now
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="unfinished-dialog"):
+            yield Static(Text("Unfinished sessions", style="bold"), classes="dialog-title")
+            yield OptionList(
+                *(Option(session_line(s, self.now), id=str(s.id)) for s in self.sessions),
+                id="unfinished-list",
+            )
+            yield Static(
+                Text("enter: resume or abandon it · esc back", style="dim"), classes="dialog-hint"
+            )
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id) if event.option.id else None)
+
+    def action_close(self) -> None:
+        """Back home."""
+        self.dismiss(None)
 
 
 class ResumeDialog(ModalScreen[str | None]):
@@ -86,9 +134,8 @@ class ResumeDialog(ModalScreen[str | None]):
         if deadline is None:
             return Text()
         if deadline <= self.now:
-            ran_out = deadline.astimezone().strftime("%a %d %b, %H:%M")
             return Text(
-                f"Its time ran out {ran_out}: resuming submits it as it stands.\n",
+                f"Its {time_left(self.info, self.now)}: resuming submits it as it stands.\n",
                 style="bold yellow",
             )
         minutes = int((deadline - self.now).total_seconds() // 60)

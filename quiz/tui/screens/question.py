@@ -301,7 +301,8 @@ class QuestionScreen(QuizScreen):
 
         self._open(
             ConfirmDialog(
-                "Leave this session? Your answers are saved; Home offers to resume it.",
+                "Leave this session? Your answers are saved: Home lists it under "
+                "Unfinished sessions, and u there resumes it.",
                 yes="Leave",
                 no="Stay",
             ),
