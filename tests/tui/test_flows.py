@@ -533,3 +533,19 @@ async def test_u_on_home_with_nothing_unfinished_says_so(db_file: Path, library:
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert any("No unfinished session" in n.message for n in app._notifications)
+
+
+async def test_setup_ticks_show_without_colour_and_every_tab_stop_is_visible(
+    db_file: Path, flows: Library
+) -> None:
+    app = make_test_app(db_file, flows)
+    async with app.run_test(size=LARGE) as pilot:
+        setup = await _setup(pilot, "e")
+        text = screen_text(pilot)
+        assert "▐X▌ Flows test bank" in text  # ticked: an X
+        assert "▐ ▌ 1 recall" in text  # unticked: empty, not an X in another colour
+        chain = [type(widget).__name__ for widget in setup.focus_chain]
+        assert chain == ["TickList", "TickList", "TickList", "Input", "Input", "Input"] + [
+            "Button",
+            "Button",
+        ]

@@ -107,7 +107,8 @@ def test_snapshot_setup(snap_compare, db_file: Path, library: Library, size: Siz
     """The practice setup dialog over home: title "Practice: feedback after every answer";
     Banks (TUI test bank ticked), Topics (three, none ticked, each "Topic · TUI test bank" with
     its bank dim), "Difficulty (none ticked = all)" with none ticked, Questions 10, Seed
-    "random"; Start (focused, primary) and Cancel at the bottom. Behind it, home's menu has
+    "random"; Start (focused, primary) and Cancel at the bottom. Ticked boxes hold an X,
+    unticked ones are empty (they differ without colour). Behind it, home's menu has
     "u Unfinished" above "? Help"."""
 
     async def run_before(pilot: Pilot[Any]) -> None:

@@ -17,6 +17,7 @@ from quiz.domain.planning import select_questions
 from quiz.domain.session import Mode, SessionPlan
 from quiz.service import needs_history
 from quiz.tui.widgets.bank_text import bank_text
+from quiz.tui.widgets.tick_list import TickList
 
 DIFFICULTIES = ((1, "1 recall"), (2, "2 application"), (3, "3 clinical reasoning"))
 
@@ -43,18 +44,19 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
             yield Static(
                 Text(f"{self.mode.label}: {self.mode.blurb}", style="bold"), classes="dialog-title"
             )
-            with VerticalScroll():
+            # Not a tab stop of its own: it would take the focus and show nothing.
+            with VerticalScroll(can_focus=False):
                 with Horizontal(classes="setup-lists"):
                     with Vertical():
                         yield Label("Banks")
-                        yield SelectionList[str](
+                        yield TickList[str](
                             *((bank_text(bank.title), bank.id, True) for bank in banks), id="banks"
                         )
                     with Vertical():
                         yield Label("Topics (none ticked = all)")
-                        yield SelectionList[str](*self._topic_selections(), id="topics")
+                        yield TickList[str](*self._topic_selections(), id="topics")
                 yield Label("Difficulty (none ticked = all)")
-                yield SelectionList[int](
+                yield TickList[int](
                     *((Text(label), level, False) for level, label in DIFFICULTIES),
                     id="difficulty",
                 )
