@@ -773,7 +773,8 @@ MASH_KEYS = [
 ]  # fmt: skip
 """Every key a trainee is likely to hit, in this order, on each screen (q quits: tested above)."""
 ANSWER_KEYS = [
-    *"123456789abcdefgh", "up", "down", "left", "right", "home", "end", "space", "backspace",
+    *"123456789abcdefgh", "up", "down", "left", "right", "home", "end", "ctrl+home", "ctrl+end",
+    "space", "backspace",
     "left_square_bracket", "right_square_bracket", "shift+up", "shift+down", "j", "k", "z",
 ]  # fmt: skip
 """The keys the answer widgets bind (and one they do not), for each question type."""

@@ -549,3 +549,38 @@ async def test_setup_ticks_show_without_colour_and_every_tab_stop_is_visible(
             "Button",
             "Button",
         ]
+
+
+async def test_a_markdown_line_ending_in_a_backslash_keeps_its_break() -> None:
+    """What docs/authoring.md says of `|` blocks in Markdown fields: lines of a paragraph join,
+    a line ending in a backslash keeps its break."""
+    from textual.app import App, ComposeResult
+
+    from quiz.tui.widgets.bank_text import BankMarkdown
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield BankMarkdown("first line\\\nsecond line\njoined to it\n")
+
+    app = One()
+    async with app.run_test(size=(60, 8)) as pilot:
+        await pilot.pause()
+        lines = [line.strip() for line in screen_text(pilot).splitlines() if line.strip()]
+        assert lines[:2] == ["first line", "second line joined to it"]
+
+
+async def test_home_and_end_scroll_a_long_question_and_leave_the_answer_cursor(
+    db_file: Path, flows: Library
+) -> None:
+    app = make_test_app(db_file, flows, plan=flows_plan(Mode.PRACTICE, "eight"))
+    async with app.run_test(size=(80, 14)) as pilot:
+        screen = await on_screen(pilot, PracticeScreen)
+        body = screen.query_one("#question-body")
+        assert body.max_scroll_y > 0
+        await pilot.press("down")
+        cursor = screen._answer.cursor  # type: ignore[attr-defined]
+        await pilot.press("end")
+        await wait_until(pilot, lambda: body.scroll_y == body.max_scroll_y, "the end")
+        await pilot.press("home")
+        await wait_until(pilot, lambda: body.scroll_y == 0, "the top")
+        assert screen._answer.cursor == cursor  # type: ignore[attr-defined]

@@ -141,7 +141,8 @@ def test_snapshot_practice_feedback(
 ) -> None:
     """The markup question answered with its unsafe option, scrolled to the end (at 120x40 all
     of it fits: the prompt "... C5? [L4] [bold]x[/bold] [link=http://x]y[/link]" and the legend
-    ending "UNSAFE: you picked an option that would harm a patient."). Every option with its
+    ending "UNSAFE: you picked an option that could cause harm.", not only a patient: the
+    scaffold's recapping harms staff). Every option with its
     why: the picked "Deep needling toward the lung apex [link=http://x]y[/link]" tinted, red ✗,
     its why led by "UNSAFE:"; Deltoid green ✓; "Triceps [L4]" and "[bold]Abductor pollicis
     brevis[/bold]" literal. Under a rule: "✘ Incorrect  ⚠ UNSAFE choice: ...", the explanation
@@ -233,7 +234,7 @@ def test_snapshot_results(snap_compare, db_file: Path, library: Library, size: S
 def test_snapshot_review(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """Reviewing the exam's unsafe pick: status " Review  5/8  Myotomes and roots"; the prompt
     with "[L4] [bold]x[/bold] ..." literal; the legend with "UNSAFE: you picked an option that
-    would harm a patient."; the picked lung-apex option tinted with a red ✗ and an "UNSAFE:"
+    could cause harm."; the picked lung-apex option tinted with a red ✗ and an "UNSAFE:"
     why, Deltoid with a green ✓, every why shown (at 120x40 also the verdict "✘ Incorrect  ⚠
     UNSAFE choice ..." below the rule). Footer: esc Back, n Next, p Previous."""
 

@@ -294,7 +294,7 @@ async def test_single_cursor_and_space() -> None:
         assert app.question_screen.changes == 2
         await pilot.press("up", "up", "up", "space")  # the cursor stops at the first option
         assert app.widget.response() == ChoiceResponse(frozenset({0}))
-        await pilot.press("end", "space")
+        await pilot.press("ctrl+end", "space")
         assert app.widget.response() == ChoiceResponse(frozenset({3}))
 
 
@@ -367,7 +367,7 @@ async def test_choice_reveal_shows_every_why_marks_and_unsafe() -> None:
             assert choice.why is not None
             assert choice.why in text
         assert "UNSAFE: The lung apex lies under the trapezius" in text
-        assert "UNSAFE: you picked an option that would harm a patient." in text
+        assert "UNSAFE: you picked an option that could cause harm." in text
         rows = list(app.widget.query("OptionRow"))
         assert rows[0].has_class("-correct") and not rows[0].has_class("-selected")
         assert rows[2].has_class("-wrong") and rows[2].has_class("-unsafe-pick")
@@ -658,7 +658,8 @@ def test_snapshot_single_choice_unanswered(snap_compare) -> None:
 def test_snapshot_single_choice_revealed_unsafe(snap_compare) -> None:
     """Option C (the trapezius toward the lung apex) was picked: its row is tinted, red ✗, and
     its why starts with a bold "UNSAFE:"; A (Deltoid) has a green ✓. Every option shows its why
-    in muted text under it; a legend at the top ends with the UNSAFE warning line."""
+    in muted text under it; a legend at the top ends with the UNSAFE warning line, "UNSAFE: you
+    picked an option that could cause harm." (harm to anyone, not only a patient)."""
     widget = ChoiceAnswer(make_item(segment_single()))
     assert _revealed(snap_compare, widget, ChoiceResponse(frozenset({2})))
 

@@ -229,7 +229,7 @@ def answer_keys(item: SessionItem, *, correct: bool = True) -> list[str]:
             keys: list[str] = []
             for target in range(len(order)):
                 at = order.index(target)
-                keys += ["home", *["down"] * at, str(target + 1)]
+                keys += ["ctrl+home", *["down"] * at, str(target + 1)]
                 order.insert(target, order.pop(at))
             return keys
         case "short":

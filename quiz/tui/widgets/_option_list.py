@@ -278,6 +278,6 @@ def legend(*, answered: bool, unsafe: bool = False) -> Content:
     if unsafe:
         parts += [
             "\n",
-            ("UNSAFE: you picked an option that would harm a patient.", "bold $text-warning"),
+            ("UNSAFE: you picked an option that could cause harm.", "bold $text-warning"),
         ]
     return Content.assemble(*parts)

@@ -65,8 +65,10 @@ def letter_bindings(action: str, description: str) -> list[BindingType]:
 CURSOR_BINDINGS: Final[list[BindingType]] = [
     Binding("up,k", "cursor(-1)", "Up", show=False),
     Binding("down,j", "cursor(1)", "Down", show=False),
-    Binding("home", "cursor_to(0)", "First", show=False),
-    Binding("end", "cursor_to(-1)", "Last", show=False),
+    # Home and End are the scrolling body's (the top of a long vignette, the end of the
+    # feedback); ctrl with them jumps the cursor.
+    Binding("ctrl+home", "cursor_to(0)", "First", show=False),
+    Binding("ctrl+end", "cursor_to(-1)", "Last", show=False),
 ]
 
 
@@ -84,7 +86,7 @@ def why_text(why: str | None, *, unsafe: bool, muted: Style, warning: Style) -> 
     if not unsafe:
         return Text(text, style=muted)
     if not text:
-        text = "picking this option would harm a patient."
+        text = "picking this option could cause harm (to the patient, or to staff)."
     return Text.assemble(("UNSAFE: ", warning), (text, muted))
 
 

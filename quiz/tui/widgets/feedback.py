@@ -24,7 +24,7 @@ def verdict_text(grade: Grade | None) -> Text:
     else:
         text = Text("✘ Incorrect", style="bold red")
     if grade.unsafe:
-        text.append("   ⚠ UNSAFE choice: this option would harm a patient", style="bold red")
+        text.append("   ⚠ UNSAFE choice: this option could cause harm", style="bold red")
     return text
 
 
