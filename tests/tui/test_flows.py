@@ -584,3 +584,25 @@ async def test_home_and_end_scroll_a_long_question_and_leave_the_answer_cursor(
         await pilot.press("home")
         await wait_until(pilot, lambda: body.scroll_y == 0, "the top")
         assert screen._answer.cursor == cursor  # type: ignore[attr-defined]
+
+
+async def test_striking_options_out_lasts_until_the_question_is_submitted(
+    db_file: Path, flows: Library
+) -> None:
+    app = make_test_app(db_file, flows, plan=flows_plan(Mode.EXAM, "eight", "seven"))
+    async with app.run_test(size=LARGE) as pilot:
+        screen = await on_screen(pilot, ExamScreen)
+        await pilot.press("x", "down", "down", "x")
+        assert screen._answer.struck == {0, 2}
+        rows = list(screen._answer.query("OptionRow"))
+        assert rows[0].struck and not rows[1].struck  # type: ignore[attr-defined]
+        await pilot.press("a")  # picking a struck option brings it back
+        assert screen._answer.struck == {2}
+        await pilot.press("tab")
+        await wait_until(pilot, lambda: screen.index == 1, "the next question")
+        assert screen._answer.struck == set()
+        await pilot.press("shift+tab")
+        await wait_until(pilot, lambda: screen.index == 0, "back")
+        await settle(pilot)
+        assert screen._answer.struck == {2}  # kept while the exam goes on
+        assert list(screen._answer.query("OptionRow"))[2].struck  # type: ignore[attr-defined]

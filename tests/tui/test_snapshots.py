@@ -127,7 +127,8 @@ def test_snapshot_question_with_case(
     """Status bar " Practice  1/2  The neuropathic model · d3"; "Case: A painter with shoulder
     pain" in the accent colour, the vignette with a thick left bar ("right shoulder pain" in
     bold, Markdown); the prompt "Which segment do you examine first?"; the hint "Pick one: 1-3
-    or A-C, ..." and options A-C with empty round boxes, the cursor on A. Footer: ⏎ Submit,
+    or A-C, or ↑↓ and space; x strikes out" and options A-C with empty round boxes, the cursor
+    on A. Footer: ⏎ Submit,
     ^f Flag, esc Leave, ^q Quit, ? Help."""
     app = make_test_app(db_file, library, plan=plan(question_keys=CASE_KEYS, count=2))
     assert snap_compare(
@@ -170,9 +171,10 @@ def test_snapshot_exam_question_with_timer(
 ) -> None:
     """Status bar " Exam  2/4  The neuropathic model · d2" with, on the right, "1/4 answered
     ⏱ 20:00" (the clock does not move); the case vignette and the true/false question, nothing
-    picked, no feedback. Footer, within 80 columns with Help: ⏎ Save, tab Next, ⇧tab Prev,
-    ^f Flag, ^o Overview, ^s Submit, ? Help (no letters: they are picks or typed text; esc
-    Leave and ^q Quit are left out of the bar, named in help and the palette)."""
+    picked, no feedback; its hint ends "x strikes out". Footer, within 80 columns with Help:
+    ⏎ Save, tab Next, ⇧tab Prev, ^f Flag, ^o Overview, ^s Submit, ? Help (no letters: they are
+    picks or typed text; esc Leave and ^q Quit are left out of the bar, named in help and the
+    palette)."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await on_screen(pilot, QuestionScreen)
@@ -187,7 +189,8 @@ def test_snapshot_exam_question_with_timer(
 def test_snapshot_navigator(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """The exam navigator dialog: "Questions  2/8 answered" with the legend; cells 1-8 in a
     row: 1 and 2 green (answered), 3 yellow with ⚑ (flagged) and focused, 4-8 plain; the hint
-    "arrows move · enter goes there · esc back"."""
+    "arrows move · enter goes there · esc back". Behind it, the question's hint ends "x strikes
+    out"."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await on_screen(pilot, QuestionScreen)
@@ -206,7 +209,8 @@ def test_snapshot_navigator(snap_compare, db_file: Path, library: Library, size:
 def test_snapshot_confirm_submit(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """A small dialog over the exam: "Submit the exam? Answers cannot be changed after." and,
     on its own line, "Unanswered (count as wrong): 2, 3, 4", with "Submit (y)" (primary) and
-    "Keep going (n)" (focused)."""
+    "Keep going (n)" (focused). Behind it (120x40), the question's hint ends "x strikes
+    out"."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await on_screen(pilot, QuestionScreen)
@@ -308,9 +312,9 @@ def test_snapshot_help(snap_compare, db_file: Path, library: Library, size: Size
     """The "Keys" dialog over the dimmed home, 90% of the terminal high: sections Everywhere,
     Home, Answering, keys in bold cyan on the left, what they do on the right, a scrollbar, and
     "esc to close" at the bottom. Answering says 1-9 a-h pick "and nothing else", enter with
-    nothing picked takes the highlighted one, ctrl+f flags; at 120x40 the list reaches Exams
-    (tab n ⇧tab p, ctrl+o overview, ctrl+s s submit, which always asks) and Results. Home's
-    screens line reads "b  g  u   banks, progress, unfinished"."""
+    nothing picked takes the highlighted one, x strikes an option out, ctrl+f flags; at 120x40
+    the list reaches Exams (tab n ⇧tab p, ctrl+o overview, ctrl+s s submit, which always asks)
+    and Results. Home's screens line reads "b  g  u   banks, progress, unfinished"."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await started(pilot)

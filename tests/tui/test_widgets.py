@@ -649,8 +649,8 @@ def _revealed(
 
 def test_snapshot_single_choice_unanswered(snap_compare) -> None:
     """Four lettered options A-D with empty round boxes; the cursor bar on option C (after two
-    downs); a dim hint line "Pick one: 1-4 or A-D, ..." above. "[bold]...[/bold]" and "[C7]"
-    show literally."""
+    downs); a dim hint line "Pick one: 1-4 or A-D, or ↑↓ and space; x strikes out" above.
+    "[bold]...[/bold]" and "[C7]" show literally."""
     app = WidgetApp(ChoiceAnswer(make_item(segment_single())))
     assert snap_compare(app, terminal_size=SIZE, press=["down", "down"])
 

@@ -18,6 +18,7 @@ PICKING = (
     KeyLine("1-9  a-h", "pick option 1-9 / A-H, and nothing else"),
     KeyLine("↑ ↓  k j", "move the cursor"),
     KeyLine("space", "toggle (select all that apply) or pick"),
+    KeyLine("x", "strike the highlighted option out while you think, or back in"),
     KeyLine("enter", "nothing picked: takes the highlighted one"),
 )
 ARRANGING = (

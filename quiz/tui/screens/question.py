@@ -94,6 +94,8 @@ class QuestionScreen(QuizScreen):
         self.shown_at = time.monotonic()
         self._answer = self._new_answer_widget(self.index)
         """The answer widget of the question shown."""
+        self._struck: dict[int, set[int]] = {}
+        """Options struck out on questions left unsubmitted (an exam's), by item."""
 
     def compose(self) -> ComposeResult:
         # The first question is composed in place, not mounted after, so that it is whole in
@@ -178,8 +180,11 @@ class QuestionScreen(QuizScreen):
         # Let go of the focus first: removing the focused widget would hand it to the body, and
         # each focus change restyles the whole question (a good part of the time to show it).
         self.set_focus(None, scroll_visible=False)
+        if self._answer.struck and not self._answer.revealed:
+            self._struck[self.index] = self._answer.struck
         self._answer.remove()
         self._answer = self._new_answer_widget(index)
+        self._answer.struck = self._struck.pop(index, set())
         drawn.append(body.mount(self._answer, after=prompt))
         self._hide_feedback()
         body.scroll_home(animate=False)

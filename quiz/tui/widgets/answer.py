@@ -164,6 +164,9 @@ class AnswerWidget(Widget, can_focus=True):
         """True once :meth:`reveal` has locked the widget."""
         self.grade: Grade | None = None
         """The grade passed to :meth:`reveal`, if revealed."""
+        self.struck: set[int] = set()
+        """Display positions of the options struck out while thinking (option lists only);
+        the question screen hands them to the widget it builds when the trainee comes back."""
         self._revealed_response: Response | None = None
         self._mounted = False
 
