@@ -606,3 +606,25 @@ async def test_striking_options_out_lasts_until_the_question_is_submitted(
         await settle(pilot)
         assert screen._answer.struck == {2}  # kept while the exam goes on
         assert list(screen._answer.query("OptionRow"))[2].struck  # type: ignore[attr-defined]
+
+
+async def test_progress_drills_a_spinal_root(db_file: Path, library: Library) -> None:
+    from quiz.tui.screens.progress import ProgressScreen, RootDialog
+
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(pilot)
+        await pilot.press("g")
+        await on_screen(pilot, ProgressScreen)
+        await pilot.press("d")
+        dialog = await on_screen(pilot, RootDialog)
+        assert dialog.counts["C7"] == 2 and "C7" in dialog.roots
+        for _ in range(dialog.roots.index("C7")):
+            await pilot.press("down")
+        await pilot.press("enter")
+        screen = await on_screen(pilot, PracticeScreen)
+        assert screen.session.plan.roots == ("C7",)
+        assert {item.question.id for item in screen.session.items} == {
+            "myotome-match",
+            "elbow-root",
+        }

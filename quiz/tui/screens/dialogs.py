@@ -70,6 +70,10 @@ def session_line(info: SessionInfo, now: datetime) -> str:
 class UnfinishedDialog(ModalScreen[int | None]):
     """Pick one of several unfinished sessions; dismisses with its id, or ``None``."""
 
+    DEFAULT_CSS = """
+    #unfinished-list { height: auto; max-height: 12; }
+    """
+
     BINDINGS = [Binding("escape", "close", "Back")]
 
     def __init__(self, sessions: list[SessionInfo], now: datetime) -> None:
