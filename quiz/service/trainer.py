@@ -236,13 +236,24 @@ class Trainer:
         Raises:
             NoQuestions: Nothing matches the plan; the message says why.
         """
+        session = self.plan_session(plan)
+        self.keep(session)
+        return session
+
+    def plan_session(self, plan: SessionPlan) -> ActiveSession:
+        """Plan a session as :meth:`start_session` does, without storing it: what it would
+        serve now (the TUI asks before it opens a form for a session that would serve nothing).
+
+        Raises:
+            NoQuestions: Nothing matches the plan; the message says why.
+        """
         now = self.now()
         records: dict[str, QuestionRecord] = {}
         new_today = 0
         if needs_history(plan.mode):
             history = self._history(now)
             records, new_today = history.records, history.new_today
-        session = new_session(
+        return new_session(
             plan,
             self.banks(),
             now=now,
@@ -250,8 +261,6 @@ class Trainer:
             new_today=new_today,
             new_per_day=self.new_per_day,
         )
-        self.keep(session)
-        return session
 
     def keep(self, session: ActiveSession) -> None:
         """Store a session from :func:`new_session`; it takes answers from now on."""

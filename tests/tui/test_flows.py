@@ -628,3 +628,19 @@ async def test_progress_drills_a_spinal_root(db_file: Path, library: Library) ->
             "myotome-match",
             "elbow-root",
         }
+
+
+async def test_weak_and_mistakes_say_there_is_nothing_before_any_form(
+    db_file: Path, library: Library
+) -> None:
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(pilot)
+        for key in ("w", "m"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen), key
+        notes = [note.message for note in app._notifications]
+        assert len(notes) == 2, notes
+        await pilot.press("r")  # review has new questions to serve: its form opens
+        await on_screen(pilot, SetupScreen)

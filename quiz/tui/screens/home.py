@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from quiz.domain.session import Mode
 from quiz.domain.text import visible
-from quiz.service import NoQuestions
+from quiz.service import NoQuestions, needs_history
 from quiz.tui.keys import binding_for, first_key
 from quiz.tui.messages import ServicesReady
 from quiz.tui.screens._base import QuizScreen
@@ -75,6 +75,13 @@ class HomeScreen(QuizScreen):
         def __init__(self, why: str) -> None:
             super().__init__()
             self.why = why
+
+    class SetupWanted(Message, bubble=False):
+        """A session of ``mode`` would serve questions: open its setup form."""
+
+        def __init__(self, mode: Mode) -> None:
+            super().__init__()
+            self.mode = mode
 
     class SessionAbandoned(Message, bubble=False):
         """An unfinished session was closed for good."""
@@ -255,11 +262,34 @@ class HomeScreen(QuizScreen):
         self.app.push_screen(ResumeDialog(info, self.quiz.now()), chosen)
 
     def _setup(self, mode: Mode) -> None:
-        from quiz.tui.screens.setup import SetupScreen
-
         if self.quiz.library is None or self.quiz.trainer is None:
             self.quiz.notify_not_ready()
             return
+        if needs_history(mode):  # review, weak, mistakes: say so at once if there is nothing
+            self._check_then_setup(self.quiz.trainer, mode)
+        else:
+            self._open_setup(mode)
+
+    @work(thread=True, exit_on_error=False, group="sessions")
+    def _check_then_setup(self, trainer: Trainer, mode: Mode) -> None:
+        from quiz.domain.session import SessionPlan
+
+        try:
+            trainer.plan_session(SessionPlan(mode=mode))
+        except NoQuestions as error:
+            self.post_message(self.NothingToServe(str(error)))
+            return
+        self.post_message(self.SetupWanted(mode))
+
+    @on(SetupWanted)
+    def _setup_wanted(self, message: SetupWanted) -> None:
+        if self.app.screen is self:
+            self._open_setup(message.mode)
+
+    def _open_setup(self, mode: Mode) -> None:
+        from quiz.tui.screens.setup import SetupScreen
+
+        assert self.quiz.library is not None
 
         def chosen(plan: SessionPlan | None) -> None:
             if plan is not None:
