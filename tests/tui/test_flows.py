@@ -92,6 +92,7 @@ async def test_on_an_eight_option_exam_question_letters_pick_and_ctrl_o_opens_th
         await pilot.press("ctrl+o")  # the same key closes it
         await on_screen(pilot, ExamScreen)
         assert 0 in screen.session.answers  # opening the overview saved the pick
+        assert "1/1 answered" in plain(screen.query_one("#status", Static))
 
 
 async def test_seven_options_in_practice_f_and_g_toggle_and_ctrl_f_flags(

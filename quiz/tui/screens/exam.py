@@ -108,6 +108,7 @@ class ExamScreen(QuestionScreen):
         self._keep_answer(response)
 
     def _answer_kept(self, answer: Answer) -> None:
+        self._update_status()  # the answered count, whether the exam moves on or not
         then, self._then = self._then, None
         if then is not None:
             then()
