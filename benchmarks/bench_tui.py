@@ -18,9 +18,9 @@
     references). Frames are the app's ``_display`` calls, with the ANSI rendering a terminal
     would get done too. Budget: median < 50 ms.
 
-(c) **Next question** (no budget, for the record). In the same session, from the enter key on the
-    feedback to the first frame with the next question's prompt drawn and its answer widget
-    mounted in place of the previous one.
+(c) **Next question.** In the same session, from the enter key on the feedback to the first
+    frame with the next question's prompt drawn and its answer widget mounted in place of the
+    previous one. Budget: median < 50 ms (issue 12; 58-70 ms when it was set).
 
 Run it with::
 
@@ -49,6 +49,8 @@ from typing import Any
 
 STARTUP_BUDGET_RATIO = 1.25
 FEEDBACK_BUDGET_SECONDS = 0.050
+NEXT_BUDGET_SECONDS = 0.050
+"""Issue 12's budget for (c): enter on the feedback to the next question on screen."""
 SIZE = (80, 24)
 READY = "FIRST-QUESTION-ON-SCREEN"
 
@@ -219,7 +221,9 @@ def bench_startup(runs: int) -> tuple[list[float], list[float], float]:
 def _answer_keys(kind: str) -> list[str]:
     """Keys that give some answer to a question of ``kind`` (right or wrong does not matter)."""
     return {
-        "matching": ["1"],
+        # Every row matched (1 matches and goes to the next row): a half-matched question asks
+        # before it is submitted.
+        "matching": ["1"] * 12,
         "ordering": ["space"],
         "short": ["c", "5"],
     }.get(kind, ["1"])
@@ -400,11 +404,14 @@ def main(argv: list[str] | None = None) -> int:
             f"max {max(latencies) * 1000:.1f})  < {FEEDBACK_BUDGET_SECONDS * 1000:.0f} ms: "
             f"{'PASS' if median < FEEDBACK_BUDGET_SECONDS else 'FAIL'}"
         )
+        next_median = statistics.median(next_latencies)
+        passed &= next_median < NEXT_BUDGET_SECONDS
         print(f"(c) enter on the feedback -> next question on screen, {len(next_latencies)} times")
         print(
-            f"    median {statistics.median(next_latencies) * 1000:.1f} ms  "
+            f"    median {next_median * 1000:.1f} ms  "
             f"(min {min(next_latencies) * 1000:.1f}, max {max(next_latencies) * 1000:.1f})  "
-            "no budget"
+            f"< {NEXT_BUDGET_SECONDS * 1000:.0f} ms: "
+            f"{'PASS' if next_median < NEXT_BUDGET_SECONDS else 'FAIL'}"
         )
     return 0 if passed else 1
 

@@ -342,6 +342,22 @@ class Store:
             )
         return _decoded(self.where, "sessions", row, session_from_row) if row else None
 
+    def unfinished_sessions(self, profile_id: int, limit: int = 20) -> list[StoredSession]:
+        """The profile's sessions that are neither finished nor abandoned, newest first."""
+        query = (
+            select(sessions)
+            .where(
+                sessions.c.profile_id == profile_id,
+                sessions.c.finished_at.is_(None),
+                sessions.c.abandoned_at.is_(None),
+            )
+            .order_by(sessions.c.id.desc())
+            .limit(limit)
+        )
+        with self._transaction() as connection:
+            rows = connection.execute(query).mappings().all()
+        return [session_from_row(row) for row in rows]
+
     def unfinished_session(self, profile_id: int) -> StoredSession | None:
         """The newest session of the profile that is neither finished nor abandoned."""
         query = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -33,6 +33,7 @@ from quiz.service.active import ActiveSession, SessionClosed
 
 if TYPE_CHECKING:
     from quiz.banks.loader import Library
+    from quiz.progress.convert import StoredSession
     from quiz.progress.store import Store
     from quiz.settings import Settings
 
@@ -49,6 +50,8 @@ class SessionInfo(msgspec.Struct, frozen=True):
     started_at: datetime
     answered: int
     total: int
+    deadline: datetime | None = None
+    """When a timed exam's time runs (or ran) out; its clock runs while it is left."""
 
 
 def needs_history(mode: Mode) -> bool:
@@ -238,13 +241,24 @@ class Trainer:
         Raises:
             NoQuestions: Nothing matches the plan; the message says why.
         """
+        session = self.plan_session(plan)
+        self.keep(session)
+        return session
+
+    def plan_session(self, plan: SessionPlan) -> ActiveSession:
+        """Plan a session as :meth:`start_session` does, without storing it: what it would
+        serve now (the TUI asks before it opens a form for a session that would serve nothing).
+
+        Raises:
+            NoQuestions: Nothing matches the plan; the message says why.
+        """
         now = self.now()
         records: dict[str, QuestionRecord] = {}
         new_today = 0
         if needs_history(plan.mode):
             history = self._history(now)
             records, new_today = history.records, history.new_today
-        session = new_session(
+        return new_session(
             plan,
             self.banks(),
             now=now,
@@ -252,8 +266,6 @@ class Trainer:
             new_today=new_today,
             new_per_day=self.new_per_day,
         )
-        self.keep(session)
-        return session
 
     def keep(self, session: ActiveSession) -> None:
         """Store a session from :func:`new_session`; it takes answers from now on."""
@@ -272,14 +284,25 @@ class Trainer:
     def unfinished_session(self) -> SessionInfo | None:
         """The profile's newest session that is neither finished nor abandoned."""
         stored = self.store.unfinished_session(self.profile_id)
-        if stored is None:
-            return None
+        return None if stored is None else self._session_info(stored)
+
+    def unfinished_sessions(self) -> list[SessionInfo]:
+        """Every unfinished session of the profile (the newest 20), newest first."""
+        return [self._session_info(s) for s in self.store.unfinished_sessions(self.profile_id)]
+
+    def _session_info(self, stored: StoredSession) -> SessionInfo:
         if stored.mode is Mode.EXAM:
             answered = len(self.store.drafts(stored.id).keys() & set(stored.item_keys))
         else:
             answered = len({a.key for a in self.store.attempts(session_id=stored.id)})
+        minutes = stored.plan.minutes if stored.mode is Mode.EXAM else None
         return SessionInfo(
-            stored.id, stored.mode, stored.started_at, answered, len(stored.item_keys)
+            stored.id,
+            stored.mode,
+            stored.started_at,
+            answered,
+            len(stored.item_keys),
+            stored.started_at + timedelta(minutes=minutes) if minutes else None,
         )
 
     def resume_session(self, session_id: int) -> ActiveSession:

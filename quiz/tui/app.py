@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from textual import on
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
@@ -27,6 +27,7 @@ from quiz.tui.startup import ServicesOpened, Startup, UnfinishedFound
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
+    from textual.screen import Screen
 
     from quiz.banks.loader import Library
     from quiz.domain.session import SessionPlan
@@ -57,7 +58,11 @@ class IMSQuizApp(App[None]):
     SUB_TITLE = "Gunn intramuscular stimulation trainer"
     BINDINGS = [
         Binding(
-            "ctrl+q", "quit", "Quit", priority=True, tooltip="quit (answers are saved as you go)"
+            "ctrl+q",
+            "quit",
+            "Quit",
+            priority=True,
+            tooltip="quit (answers are kept; a timed exam asks first)",
         ),
         Binding("question_mark,f1", "help", "Help", tooltip="this help"),
     ]
@@ -180,6 +185,24 @@ class IMSQuizApp(App[None]):
             )
         else:
             self.notify("Still loading the banks; try again in a moment.", severity="warning")
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The command palette: the screen's own keys first, then help and Textual's own."""
+        from quiz.tui.keys import screen_commands
+
+        yield from screen_commands(screen)
+        yield SystemCommand("Help", "every key, by where it works (?)", self.action_help)
+        yield from super().get_system_commands(screen)
+
+    async def action_quit(self) -> None:
+        """Quit, once the topmost trainer screen agrees (a timed exam asks first)."""
+        from quiz.tui.screens._base import QuizScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, QuizScreen):
+                screen.before_quit(self.exit)
+                return
+        self.exit()
 
     def action_help(self) -> None:
         from quiz.tui.screens.help import HelpScreen

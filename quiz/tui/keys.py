@@ -8,12 +8,17 @@ neither is not listed (its footer label says enough).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import NamedTuple
+from collections.abc import Iterable, Iterator
+from functools import partial
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 
-_NAMES = {"question_mark": "?", "escape": "esc"}
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+_NAMES = {"question_mark": "?", "escape": "esc", "shift+tab": "⇧tab"}
 """Keys whose Textual name is not what the trainee presses."""
 
 
@@ -72,3 +77,22 @@ def key_lines(bindings: Iterable[BindingType]) -> list[KeyLine]:
         else KeyLine((" " if entry.compact else "  ").join(keys_in[entry]), entry.description)
         for entry in entries
     ]
+
+
+def screen_commands(screen: Screen[Any]) -> Iterator[SystemCommand]:
+    """The command palette's entries for ``screen``'s own keys that work now, one per action,
+    each titled as its key bar (or menu) label and run as if its key were pressed."""
+    seen: set[str] = set()
+    for node, binding, enabled, tooltip in screen.active_bindings.values():
+        if node is not screen or not enabled or binding.action in seen:
+            continue
+        if not (binding.show or tooltip or binding.group):
+            continue
+        seen.add(binding.action)
+        meaning = tooltip or (binding.group.description if binding.group else binding.description)
+        keys = "  ".join(key_name(key.strip()) for key in binding.key.split(",") if key.strip())
+        yield SystemCommand(
+            binding.description,
+            f"{meaning} ({keys})",
+            partial(screen.run_action, binding.action),
+        )

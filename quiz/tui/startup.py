@@ -177,15 +177,4 @@ class Startup:
 
     def offer_resume(self, found: UnfinishedFound) -> None:
         """Ask whether to resume the unfinished session, abandon it, or decide later."""
-        from quiz.tui.screens.dialogs import ResumeDialog
-
-        home = self.app.home()
-        session_id = found.unfinished.id
-
-        def chosen(choice: str | None) -> None:
-            if choice == "resume":
-                home.resume_session(session_id)
-            elif choice == "abandon":
-                home.abandon_session(session_id)
-
-        self.app.push_screen(ResumeDialog(found.unfinished), chosen)
+        self.app.home().offer(found.unfinished)

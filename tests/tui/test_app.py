@@ -121,11 +121,6 @@ async def test_practice_from_home_through_setup_feedback_and_results(
         assert len(screen.session.items) == 3
         assert "1/3" in plain(screen.query_one("#status", Static))
 
-        # Enter before answering only hints; nothing is recorded.
-        await pilot.press("enter")
-        await settle(pilot)
-        assert not screen.revealed and not screen.session.answers
-
         await answer_and_submit(pilot, correct=False)
         item = screen.session.items[0]
         feedback = screen.query_one(FeedbackPanel)
@@ -296,33 +291,34 @@ async def test_exam_flag_move_navigator_and_submit_with_confirm(
         status = screen.query_one("#status", Static)
         assert "⏱ 10:00" in plain(status)
 
-        await pilot.press("f")
+        await pilot.press("ctrl+f")
         await wait_until(pilot, lambda: 0 in screen.session.flagged, "the flag")
         assert "flagged" in plain(status)
-        await pilot.press("n")
+        await pilot.press("tab")
         await wait_until(pilot, lambda: screen.index == 1, "the next question")
-        await pilot.press("p")
+        await pilot.press("shift+tab")
         await wait_until(pilot, lambda: screen.index == 0, "the previous question")
 
         await exam_answer(pilot)  # saved; enter moves on
         assert screen.index == 1 and not screen.revealed  # no feedback in an exam
         await answer_current(pilot, correct=False)
-        await pilot.press("n")  # moving keeps the answer given
+        await pilot.press("tab")  # moving keeps the answer given
         await wait_until(pilot, lambda: 1 in screen.session.answers and screen.index == 2, "save")
 
-        await pilot.press("g")
+        await pilot.press("ctrl+o")
         navigator = await on_screen(pilot, NavigatorScreen)
         assert navigator.query_one("#q0", Button).has_class("answered", "flagged")
         assert navigator.query_one("#q1", Button).has_class("answered")
         assert navigator.query_one("#q3", Button).has_class("open")
         assert navigator.focused is navigator.query_one("#q2", Button)
-        await pilot.press("down", "enter")  # focus moves to cell 4
+        await pilot.press("right", "enter")  # focus moves to cell 4
         await on_screen(pilot, QuestionScreen)
         assert screen.index == 3
 
         await pilot.press("s")
         dialog = await on_screen(pilot, ConfirmDialog)
-        assert "2 question(s) are unanswered" in dialog.question
+        assert "Unanswered (count as wrong): 3, 4" in dialog.question
+        assert "Flagged: 1" in dialog.question
         await pilot.press("n")
         await on_screen(pilot, QuestionScreen)
         assert not screen.session.finished
@@ -339,12 +335,13 @@ async def test_exam_flag_move_navigator_and_submit_with_confirm(
 async def test_keys_pressed_while_an_exam_answer_saves_open_one_dialog_at_most(
     db_file: Path, library: Library
 ) -> None:
-    """s (submit) and g (overview) wait for the save; esc meanwhile wins, and nothing stacks."""
+    """s (submit) and ctrl+o (overview) wait for the save; esc meanwhile wins, and nothing
+    stacks."""
     app = make_test_app(db_file, library, plan=plan(Mode.EXAM, count=4))
     async with app.run_test(size=SMALL) as pilot:
         screen = await on_screen(pilot, QuestionScreen)
         await answer_current(pilot)
-        await press_quickly(pilot, "s", "g", "escape")
+        await press_quickly(pilot, "s", "ctrl+o", "escape")
         await settle(pilot)
         above = app.screen_stack[app.screen_stack.index(screen) + 1 :]
         assert [type(dialog) for dialog in above] == [ConfirmDialog]
@@ -456,7 +453,7 @@ async def test_time_running_out_under_a_dialog_still_ends_on_the_results(
     async with app.run_test(size=SMALL) as pilot:
         await on_screen(pilot, QuestionScreen)
         await exam_answer(pilot)
-        await pilot.press("g")
+        await pilot.press("ctrl+o")
         await on_screen(pilot, NavigatorScreen)
         clock.advance(minutes=2)
         session_screen_below = app.screen_stack[-2]
@@ -737,7 +734,7 @@ async def test_tiny_terminal_and_resizing(db_file: Path, library: Library) -> No
         await exam_answer(pilot)
         for size in ((120, 40), (20, 5), (80, 24), (40, 10)):
             await pilot.resize_terminal(*size)
-        await pilot.press("g")
+        await pilot.press("ctrl+o")
         await on_screen(pilot, NavigatorScreen)
         await pilot.resize_terminal(30, 8)
         await pilot.pause()
@@ -771,11 +768,13 @@ MASH_KEYS = [
     *string.digits,
     "up", "down", "left", "right", "home", "end", "pageup", "pagedown",
     "space", "tab", "shift+tab", "backspace", "delete", "left_square_bracket",
-    "right_square_bracket", "shift+up", "shift+down", "ctrl+f", "enter", "escape",
+    "right_square_bracket", "shift+up", "shift+down", "ctrl+f", "ctrl+o", "ctrl+s", "enter",
+    "escape",
 ]  # fmt: skip
 """Every key a trainee is likely to hit, in this order, on each screen (q quits: tested above)."""
 ANSWER_KEYS = [
-    *"123456789abcdefgh", "up", "down", "left", "right", "home", "end", "space", "backspace",
+    *"123456789abcdefgh", "up", "down", "left", "right", "home", "end", "ctrl+home", "ctrl+end",
+    "space", "backspace",
     "left_square_bracket", "right_square_bracket", "shift+up", "shift+down", "j", "k", "z",
 ]  # fmt: skip
 """The keys the answer widgets bind (and one they do not), for each question type."""
@@ -826,11 +825,11 @@ async def test_mashing_every_key_on_every_screen_raises_nothing(
         await home()
         app.home().start_session(plan(Mode.EXAM, count=8, minutes=5))
         screen = await on_screen(pilot, QuestionScreen)
-        await _mash(pilot)
-        if isinstance(app.screen, ConfirmDialog):
-            await pilot.press("n")
-            await on_screen(pilot, QuestionScreen)
-        await pilot.press("g")
+        await _mash(pilot)  # s asks, and y (mashed later) submits: a new exam for the overview
+        await home()
+        app.home().start_session(plan(Mode.EXAM, count=8, minutes=5))
+        await on_screen(pilot, QuestionScreen)
+        await pilot.press("ctrl+o")
         await on_screen(pilot, NavigatorScreen)
         await _mash(pilot)
 

@@ -91,11 +91,12 @@ async def finished_exam(pilot: Pilot[Any]) -> Any:
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_home(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """Header "IMS Quiz — Gunn intramuscular stimulation trainer"; the menu box on the left
-    (p Practice ... ? Help, Practice highlighted); on the right "Profile  tester", "Due for
-    review", "New available 0", "Streak 2 day(s)", "Answered 12 (accuracy 67%)", "Unsafe picks
-    1" in red; "Mastery by topic" with a coloured bar, percentage and count per topic; then in
-    yellow "1 bank(s) skipped as broken:", "broken.yaml:9:5: error[missing-field] ..." and
-    "Press b for every problem.". Footer: t Theme, ^q Quit, ? Help."""
+    (p Practice ... g Progress, u Unfinished, ? Help, Practice highlighted); on the right
+    "Profile  tester", "Due for review", "New available 0", "Streak 2 day(s)", "Answered 12
+    (accuracy 67%)", "Unsafe picks 1" in red; "Mastery by topic" with a coloured bar,
+    percentage and count per topic; then in yellow "1 bank(s) skipped as broken:",
+    "broken.yaml:9:5: error[missing-field] ..." and "Press b for every problem.". Footer:
+    t Theme, ^q Quit, ? Help."""
     some_progress(db_file, library)
     app = make_test_app(db_file, library)
     assert snap_compare(app, terminal_size=size, run_before=started)
@@ -104,8 +105,11 @@ def test_snapshot_home(snap_compare, db_file: Path, library: Library, size: Size
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_setup(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """The practice setup dialog over home: title "Practice: feedback after every answer";
-    Banks (TUI test bank ticked), Topics (three, none ticked), Difficulty (all three ticked),
-    Questions 10, Seed "random"; Start (focused, primary) and Cancel at the bottom."""
+    Banks (TUI test bank ticked), Topics (three, none ticked, each "Topic · TUI test bank" with
+    its bank dim), "Difficulty (none ticked = all)" with none ticked, Questions 10, Seed
+    "random"; Start (focused, primary) and Cancel at the bottom. Ticked boxes hold an X,
+    unticked ones are empty (they differ without colour). Behind it, home's menu has
+    "u Unfinished" above "? Help"."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await started(pilot)
@@ -123,8 +127,9 @@ def test_snapshot_question_with_case(
     """Status bar " Practice  1/2  The neuropathic model · d3"; "Case: A painter with shoulder
     pain" in the accent colour, the vignette with a thick left bar ("right shoulder pain" in
     bold, Markdown); the prompt "Which segment do you examine first?"; the hint "Pick one: 1-3
-    or A-C, ..." and options A-C with empty round boxes, the cursor on A. Footer: Submit, Flag,
-    Leave."""
+    or A-C, or ↑↓ and space; x strikes out" and options A-C with empty round boxes, the cursor
+    on A. Footer: ⏎ Submit,
+    ^f Flag, esc Leave, ^q Quit, ? Help."""
     app = make_test_app(db_file, library, plan=plan(question_keys=CASE_KEYS, count=2))
     assert snap_compare(
         app, terminal_size=size, run_before=lambda pilot: on_screen(pilot, QuestionScreen)
@@ -137,11 +142,15 @@ def test_snapshot_practice_feedback(
 ) -> None:
     """The markup question answered with its unsafe option, scrolled to the end (at 120x40 all
     of it fits: the prompt "... C5? [L4] [bold]x[/bold] [link=http://x]y[/link]" and the legend
-    ending "UNSAFE: you picked an option that would harm a patient."). Every option with its
+    ending "UNSAFE: you picked an option that could cause harm.", not only a patient: the
+    scaffold's recapping harms staff). Every option with its
     why: the picked "Deep needling toward the lung apex [link=http://x]y[/link]" tinted, red ✗,
     its why led by "UNSAFE:"; Deltoid green ✓; "Triceps [L4]" and "[bold]Abductor pollicis
     brevis[/bold]" literal. Under a rule: "✘ Incorrect  ⚠ UNSAFE choice: ...", the explanation
-    ("key muscle" in bold) and "References" with both citations. Footer: ⏎ Next."""
+    ("key muscle" in bold) and "References" with both citations. The status line ends with
+    "⚠ Unsafe pick" in red: the verdict is on screen however far the body is scrolled. Footer:
+    ⏎ Next, ^f Flag (no longer f, which picks option F on long questions), esc Leave, ^q Quit,
+    ? Help."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         screen = await on_screen(pilot, QuestionScreen)
@@ -162,7 +171,10 @@ def test_snapshot_exam_question_with_timer(
 ) -> None:
     """Status bar " Exam  2/4  The neuropathic model · d2" with, on the right, "1/4 answered
     ⏱ 20:00" (the clock does not move); the case vignette and the true/false question, nothing
-    picked, no feedback. Footer: Save, Flag, Next, Prev, Overview, Finish, Leave."""
+    picked, no feedback; its hint ends "x strikes out". Footer, within 80 columns with Help:
+    ⏎ Save, tab Next, ⇧tab Prev, ^f Flag, ^o Overview, ^s Submit, ? Help (no letters: they are
+    picks or typed text; esc Leave and ^q Quit are left out of the bar, named in help and the
+    palette)."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await on_screen(pilot, QuestionScreen)
@@ -177,15 +189,16 @@ def test_snapshot_exam_question_with_timer(
 def test_snapshot_navigator(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """The exam navigator dialog: "Questions  2/8 answered" with the legend; cells 1-8 in a
     row: 1 and 2 green (answered), 3 yellow with ⚑ (flagged) and focused, 4-8 plain; the hint
-    "tab/arrows move · enter goes there · esc back"."""
+    "arrows move · enter goes there · esc back". Behind it, the question's hint ends "x strikes
+    out"."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await on_screen(pilot, QuestionScreen)
         await exam_answer(pilot)
         await exam_answer(pilot, correct=False)
-        await pilot.press("f")
+        await pilot.press("ctrl+f")
         await on_screen(pilot, QuestionScreen)
-        await pilot.press("g")
+        await pilot.press("ctrl+o")
         await on_screen(pilot, NavigatorScreen)
 
     app = make_test_app(db_file, library, plan=plan(Mode.EXAM, count=8, minutes=20))
@@ -194,8 +207,10 @@ def test_snapshot_navigator(snap_compare, db_file: Path, library: Library, size:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_confirm_submit(snap_compare, db_file: Path, library: Library, size: Size) -> None:
-    """A small dialog over the exam: "3 question(s) are unanswered and will count as wrong.
-    Submit the exam now?" with "Submit (y)" (primary) and "Keep going (n)" (focused)."""
+    """A small dialog over the exam: "Submit the exam? Answers cannot be changed after." and,
+    on its own line, "Unanswered (count as wrong): 2, 3, 4", with "Submit (y)" (primary) and
+    "Keep going (n)" (focused). Behind it (120x40), the question's hint ends "x strikes
+    out"."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await on_screen(pilot, QuestionScreen)
@@ -223,7 +238,7 @@ def test_snapshot_results(snap_compare, db_file: Path, library: Library, size: S
 def test_snapshot_review(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """Reviewing the exam's unsafe pick: status " Review  5/8  Myotomes and roots"; the prompt
     with "[L4] [bold]x[/bold] ..." literal; the legend with "UNSAFE: you picked an option that
-    would harm a patient."; the picked lung-apex option tinted with a red ✗ and an "UNSAFE:"
+    could cause harm."; the picked lung-apex option tinted with a red ✗ and an "UNSAFE:"
     why, Deltoid with a green ✓, every why shown (at 120x40 also the verdict "✘ Incorrect  ⚠
     UNSAFE choice ..." below the rule). Footer: esc Back, n Next, p Previous."""
 
@@ -245,7 +260,8 @@ def test_snapshot_progress(snap_compare, db_file: Path, library: Library, size: 
     busiest day 4"; mastery bars per topic; the spine map (Cervical C1-C8, Thoracic T1-T12,
     Lumbar L1-L5, Sacral S1-S2) with practised roots coloured and the weak/fair/strong legend. At
     120x40 also the 14-day due forecast from Mon 02 Mar (5 today); a scrollbar shows there is
-    more (the unsafe picks)."""
+    more (the unsafe picks). The root map's title ends "(d: drill one)" and the footer has
+    "d Drill a root"."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await started(pilot)
@@ -296,7 +312,10 @@ def test_snapshot_preview(snap_compare, db_file: Path, library: Library, size: S
 def test_snapshot_help(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """The "Keys" dialog over the dimmed home, 90% of the terminal high: sections Everywhere,
     Home, Answering, keys in bold cyan on the left, what they do on the right, a scrollbar, and
-    "esc to close" at the bottom. At 120x40 the list reaches Exams and Results."""
+    "esc to close" at the bottom. Answering says 1-9 a-h pick "and nothing else", enter with
+    nothing picked takes the highlighted one, x strikes an option out, ctrl+f flags; at 120x40
+    the list reaches Exams (tab n ⇧tab p, ctrl+o overview, ctrl+s s submit, which always asks)
+    and Results. Home's screens line reads "b  g  u   banks, progress, unfinished"."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await started(pilot)
@@ -311,7 +330,8 @@ def test_snapshot_help(snap_compare, db_file: Path, library: Library, size: Size
 def test_snapshot_resume_dialog(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """On start, over the dimmed home: "Unfinished session", "Practice started Mon 02 Mar,
     11:00: 2 of 5 answered.", "Everything you answered is saved." and the buttons Resume (r,
-    focused), Abandon (a, red) and Later (l)."""
+    focused), Abandon (a, red) and Later (l). Behind it, home lists the session under
+    "Unfinished sessions (u: resume or abandon)" as "Practice · 02 Mar 11:00 · 2/5 answered"."""
     record_session(
         db_file, library, T0 - timedelta(hours=1), plan(count=5), [True, False], finish=False
     )

@@ -229,7 +229,7 @@ def answer_keys(item: SessionItem, *, correct: bool = True) -> list[str]:
             keys: list[str] = []
             for target in range(len(order)):
                 at = order.index(target)
-                keys += ["home", *["down"] * at, str(target + 1)]
+                keys += ["ctrl+home", *["down"] * at, str(target + 1)]
                 order.insert(target, order.pop(at))
             return keys
         case "short":
@@ -255,7 +255,11 @@ async def answer_and_submit(pilot: Pilot[Any], *, correct: bool = True) -> Quest
     screen = question_screen(pilot)
     index = screen.index
     await answer_current(pilot, correct=correct)
+    half_matched = bool(screen._answer.unmatched())
     await press_quickly(pilot, "enter")
+    if half_matched:  # practice asks before submitting rows left empty
+        await wait_until(pilot, lambda: pilot.app.screen is not screen, "the question")
+        await press_quickly(pilot, "y")
     await wait_until(pilot, lambda: screen.revealed and index in screen.session.answers, "feedback")
     await pilot.pause()
     return screen

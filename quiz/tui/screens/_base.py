@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -41,3 +42,8 @@ class QuizScreen(Screen[None]):
 
     def work_failed(self, worker: Worker[object]) -> None:
         """``worker`` raised (the trainee has been told); undo what waited for it."""
+
+    def before_quit(self, quit: Callable[[], object]) -> None:
+        """The trainee asked the app to quit (ctrl+q) with this screen open: call ``quit``, now
+        or once it is safe (a timed exam asks first)."""
+        quit()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
 
 from quiz.service import SessionInfo
 
@@ -47,6 +50,57 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(yes)
 
 
+def time_left(info: SessionInfo, now: datetime) -> str:
+    """What is left of a timed exam's time, whose clock ran while it was left ("" untimed)."""
+    if info.deadline is None:
+        return ""
+    if info.deadline <= now:
+        return f"time ran out {info.deadline.astimezone().strftime('%a %d %b, %H:%M')}"
+    return f"{int((info.deadline - now).total_seconds() // 60)} min left"
+
+
+def session_line(info: SessionInfo, now: datetime) -> str:
+    """One unfinished session in a line: mode, when it started, how far, time left."""
+    started = info.started_at.astimezone().strftime("%d %b %H:%M")
+    line = f"{info.mode.label} · {started} · {info.answered}/{info.total} answered"
+    left = time_left(info, now)
+    return f"{line} · {left}" if left else line
+
+
+class UnfinishedDialog(ModalScreen[int | None]):
+    """Pick one of several unfinished sessions; dismisses with its id, or ``None``."""
+
+    DEFAULT_CSS = """
+    #unfinished-list { height: auto; max-height: 12; }
+    """
+
+    BINDINGS = [Binding("escape", "close", "Back")]
+
+    def __init__(self, sessions: list[SessionInfo], now: datetime) -> None:
+        super().__init__()
+        self.sessions = sessions
+        self.now = now
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="unfinished-dialog"):
+            yield Static(Text("Unfinished sessions", style="bold"), classes="dialog-title")
+            yield OptionList(
+                *(Option(session_line(s, self.now), id=str(s.id)) for s in self.sessions),
+                id="unfinished-list",
+            )
+            yield Static(
+                Text("enter: resume or abandon it · esc back", style="dim"), classes="dialog-hint"
+            )
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id) if event.option.id else None)
+
+    def action_close(self) -> None:
+        """Back home."""
+        self.dismiss(None)
+
+
 class ResumeDialog(ModalScreen[str | None]):
     """Offers an unfinished session: dismisses with "resume", "abandon" or ``None`` (later)."""
 
@@ -57,9 +111,10 @@ class ResumeDialog(ModalScreen[str | None]):
         Binding("left,right", "app.focus_next", show=False),
     ]
 
-    def __init__(self, info: SessionInfo) -> None:
+    def __init__(self, info: SessionInfo, now: datetime) -> None:
         super().__init__()
         self.info = info
+        self.now = now
 
     def compose(self) -> ComposeResult:
         info = self.info
@@ -67,6 +122,7 @@ class ResumeDialog(ModalScreen[str | None]):
         text = Text.assemble(
             ("Unfinished session\n\n", "bold"),
             f"{info.mode.label} started {started}: {info.answered} of {info.total} answered.\n",
+            self._time_left(),
             ("Everything you answered is saved.", "dim"),
         )
         with Vertical(classes="dialog small-dialog"):
@@ -75,6 +131,19 @@ class ResumeDialog(ModalScreen[str | None]):
                 yield Button("Resume (r)", variant="primary", id="resume")
                 yield Button("Abandon (a)", variant="error", id="abandon")
                 yield Button("Later (l)", id="later")
+
+    def _time_left(self) -> Text:
+        """A timed exam's clock, which ran while it was left: what is left, or when it ran out."""
+        deadline = self.info.deadline
+        if deadline is None:
+            return Text()
+        if deadline <= self.now:
+            return Text(
+                f"Its {time_left(self.info, self.now)}: resuming submits it as it stands.\n",
+                style="bold yellow",
+            )
+        minutes = int((deadline - self.now).total_seconds() // 60)
+        return Text(f"{minutes} minute(s) of its time are left; the clock is running.\n")
 
     def on_mount(self) -> None:
         self.query_one("#resume", Button).focus()

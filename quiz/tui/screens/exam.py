@@ -2,21 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.binding import Binding
 
-from quiz.tui.screens.question import FLAG, LEAVE, QuestionScreen
+from quiz.tui.screens.question import FLAG, LEAVE, QUIT_UNSHOWN, QuestionScreen
 
 if TYPE_CHECKING:
     from textual.worker import Worker
 
     from quiz.domain.grading import Response
     from quiz.service import ActiveSession, Answer
+    from quiz.tui.screens.dialogs import ConfirmDialog
 
-_MOVES = Binding.Group("next / previous question (answers are kept)")
+_MOVES = Binding.Group("next / previous question (answers are kept)", compact=True)
+
+# Next, Prev, Flag, Overview and Submit are tab, control keys and esc: on a short-answer
+# question every printable key is typed into the answer, and a-h/1-9 pick options on the others,
+# so only these mean the same on every question. Tab is free to take: an exam question has one
+# thing to focus, its answer. n, p and s stay as aliases where nothing is typed (DESIGN.md
+# names them); the key bar shows the keys that always work.
+NEXT = Binding("tab,n", "move(1)", "Next", group=_MOVES)
+PREV = Binding("shift+tab,p", "move(-1)", "Prev", key_display="⇧tab", group=_MOVES)
+OVERVIEW = Binding(
+    "ctrl+o",
+    "navigator",
+    "Overview",
+    tooltip="overview of all questions: answered, flagged, open",
+)
+SUBMIT = Binding(
+    "ctrl+s,s",
+    "finish_exam",
+    "Submit",
+    tooltip="submit the exam (always asks first, naming what is open or flagged)",
+)
 
 
 class ExamScreen(QuestionScreen):
@@ -24,22 +46,14 @@ class ExamScreen(QuestionScreen):
 
     BINDINGS = [
         Binding("enter", "submit", "Save"),
+        NEXT,
+        PREV,
         FLAG,
-        Binding("n", "move(1)", "Next", group=_MOVES),
-        Binding("p", "move(-1)", "Prev", group=_MOVES),
-        Binding(
-            "g",
-            "navigator",
-            "Overview",
-            tooltip="overview of all questions: answered, flagged, open",
-        ),
-        Binding(
-            "s",
-            "finish_exam",
-            "Finish",
-            tooltip="submit the exam (asks first if some are unanswered)",
-        ),
-        LEAVE,
+        OVERVIEW,
+        SUBMIT,
+        # Not in the key bar, which must fit 80 columns with Help; esc is "back" everywhere.
+        replace(LEAVE, show=False, tooltip="leave the exam (answers are saved; Home resumes it)"),
+        QUIT_UNSHOWN,
     ]
 
     def __init__(self, session: ActiveSession) -> None:
@@ -94,6 +108,7 @@ class ExamScreen(QuestionScreen):
         self._keep_answer(response)
 
     def _answer_kept(self, answer: Answer) -> None:
+        self._update_status()  # the answered count, whether the exam moves on or not
         then, self._then = self._then, None
         if then is not None:
             then()
@@ -103,16 +118,24 @@ class ExamScreen(QuestionScreen):
         super().work_failed(worker)
 
     def action_submit(self) -> None:
-        """Save the answer and go to the next question."""
-        if not self.busy:
-            self._save_then(lambda: self._go(self.index + 1))
+        """Save the answer shown (the highlighted option if none is picked) and go on."""
+        if self.busy:
+            return
+        self._answer.take_shown()
+        unmatched = self._answer.unmatched()
+        if unmatched:
+            self.notify(f"Saved. Not matched yet: {'; '.join(unmatched)}.", timeout=4, markup=False)
+        self._save_then(lambda: self._go(self.index + 1))
 
     def _go(self, index: int) -> None:
         if 0 <= index < len(self.session.items):
             self.show_question(index)
         elif index >= len(self.session.items):
             self._update_status()
-            self.notify("That was the last question. Press s to submit, g for the overview.")
+            self.notify(
+                f"That was the last question. {key_hint(SUBMIT)} submits, "
+                f"{key_hint(OVERVIEW)} shows the overview."
+            )
 
     def action_move(self, step: int) -> None:
         """Go to the next or previous question, keeping the answer given."""
@@ -131,27 +154,79 @@ class ExamScreen(QuestionScreen):
             self._save_then(lambda: self._open(NavigatorScreen(self.session, self.index), chosen))
 
     def action_finish_exam(self) -> None:
-        """Submit, after confirming when questions are unanswered."""
-        from quiz.tui.screens.dialogs import ConfirmDialog
+        """Submit, always after asking; the question names what is open or flagged."""
 
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self._finish()
 
-        def ask() -> None:
-            missing = len(self.session.items) - len(self.session.answers)
-            if missing:
-                self._open(
-                    ConfirmDialog(
-                        f"{missing} question(s) are unanswered and will count as wrong. "
-                        "Submit the exam now?",
-                        yes="Submit",
-                        no="Keep going",
-                    ),
-                    confirmed,
-                )
-            else:
-                self._finish()
-
         if not self.busy:
-            self._save_then(ask)
+            self._save_then(lambda: self._open(self._submit_dialog(), confirmed))
+
+    def _submit_dialog(self) -> ConfirmDialog:
+        from quiz.tui.screens.dialogs import ConfirmDialog
+
+        session = self.session
+        unanswered = [i for i in range(len(session.items)) if i not in session.answers]
+        partly = sorted(i for i, a in session.answers.items() if is_partial(a.response))
+        lines = ["Submit the exam? Answers cannot be changed after."]
+        if unanswered:
+            lines.append(f"Unanswered (count as wrong): {numbers(unanswered)}")
+        if partly:
+            lines.append(f"Partly answered: {numbers(partly)}")
+        if session.flagged:
+            lines.append(f"Flagged: {numbers(sorted(session.flagged))}")
+        if not (unanswered or partly or session.flagged):
+            lines.append(f"All {len(session.items)} questions are answered; none is flagged.")
+        return ConfirmDialog("\n".join(lines), yes="Submit", no="Keep going")
+
+    # --- quitting --------------------------------------------------------------------------------
+
+    def before_quit(self, quit: Callable[[], object]) -> None:
+        """A timed exam asks before the app quits: its clock keeps running meanwhile."""
+        from quiz.tui.screens.dialogs import ConfirmDialog
+
+        remaining = self._remaining()
+        if remaining is None or self.session.finished:
+            self._save_then(quit)
+            return
+        if isinstance(self.app.screen, ConfirmDialog):
+            return  # asked already, or another question is open
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._save_then(quit)
+
+        minutes, seconds = divmod(max(0, int(remaining)), 60)
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Quit during a timed exam? Its clock keeps running while you are away "
+                f"({minutes:02d}:{seconds:02d} left now). Your answers are saved.",
+                yes="Quit",
+                no="Stay",
+            ),
+            confirmed,
+        )
+
+
+def key_hint(binding: Binding) -> str:
+    """A binding's first key as the key bar writes it (``^s``)."""
+    from quiz.tui.keys import key_name
+
+    first = binding.key.split(",")[0]
+    return "^" + first[5:] if first.startswith("ctrl+") else key_name(first)
+
+
+def is_partial(response: Response) -> bool:
+    """Whether a saved answer leaves part of its question open (a matching row unmatched)."""
+    from quiz.domain.grading import MatchingResponse
+
+    return isinstance(response, MatchingResponse) and None in response.matches
+
+
+def numbers(indices: Iterable[int], *, most: int = 12) -> str:
+    """Question numbers (from 1) for a dialog: ``2, 5, 9``, cut after ``most``."""
+    shown = [str(index + 1) for index in indices]
+    if len(shown) <= most:
+        return ", ".join(shown)
+    return f"{', '.join(shown[:most])} … ({len(shown)} in all)"

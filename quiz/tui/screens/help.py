@@ -15,14 +15,16 @@ from quiz.tui.keys import KeyLine, binding_for, key_lines
 # The answer widgets' keys come from generated bindings (a binding per digit and letter, one per
 # direction), which read best summed up in words; what the screens bind is read from them.
 PICKING = (
-    KeyLine("1-9  a-h", "pick option 1-9 / A-H"),
+    KeyLine("1-9  a-h", "pick option 1-9 / A-H, and nothing else"),
     KeyLine("↑ ↓  k j", "move the cursor"),
     KeyLine("space", "toggle (select all that apply) or pick"),
+    KeyLine("x", "strike the highlighted option out while you think, or back in"),
+    KeyLine("enter", "nothing picked: takes the highlighted one"),
 )
 ARRANGING = (
-    KeyLine("matching", "↑ ↓ choose a row, 1-9 assign a right-hand item, backspace clears"),
-    KeyLine("ordering", "shift+↑ ↓ or [ ] move the item, 1-9 put it at that position"),
-    KeyLine("short", "type the answer, enter submits"),
+    KeyLine("matching", "↑ ↓ row, 1-9 assign a right-hand item, backspace clears"),
+    KeyLine("ordering", "shift+↑ ↓ or [ ] move, 1-9 put it there; enter: this order"),
+    KeyLine("short", "type; enter submits; ctrl, tab and esc keys still work"),
 )
 
 
@@ -36,7 +38,10 @@ def key_map() -> list[tuple[str, list[KeyLine]]]:
 
     everywhere = [
         *key_lines([binding_for(IMSQuizApp.BINDINGS, action) for action in ("help", "quit")]),
-        KeyLine(IMSQuizApp.COMMAND_PALETTE_BINDING, "command palette: change theme, and more"),
+        KeyLine(
+            IMSQuizApp.COMMAND_PALETTE_BINDING,
+            "command palette: this screen's actions, theme, and more",
+        ),
         KeyLine("esc", "back / leave"),
     ]
     answering = [*PICKING, *key_lines(PracticeScreen.BINDINGS), *ARRANGING]

@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from quiz.domain.session import Mode
 from quiz.domain.text import visible
-from quiz.service import NoQuestions
+from quiz.service import NoQuestions, needs_history
 from quiz.tui.keys import binding_for, first_key
 from quiz.tui.messages import ServicesReady
 from quiz.tui.screens._base import QuizScreen
@@ -25,7 +25,7 @@ from quiz.tui.widgets.mastery import MasteryBars
 
 if TYPE_CHECKING:
     from quiz.domain.session import SessionPlan
-    from quiz.service import ActiveSession, Summary, Trainer
+    from quiz.service import ActiveSession, SessionInfo, Summary, Trainer
 
 MENU: tuple[tuple[str, str, str], ...] = (
     ("p", "practice", "Practice"),
@@ -35,6 +35,7 @@ MENU: tuple[tuple[str, str, str], ...] = (
     ("m", "mistakes", "Mistakes"),
     ("b", "banks", "Banks"),
     ("g", "progress", "Progress"),
+    ("u", "unfinished", "Unfinished"),
 )
 """Home's actions: key, what :meth:`HomeScreen.action_choose` is given, and the menu's label.
 
@@ -60,9 +61,10 @@ class HomeScreen(QuizScreen):
     class SummaryLoaded(Message, bubble=False):
         """The trainee's summary, read from the store."""
 
-        def __init__(self, summary: Summary) -> None:
+        def __init__(self, summary: Summary, unfinished: list[SessionInfo]) -> None:
             super().__init__()
             self.summary = summary
+            self.unfinished = unfinished
 
     class SessionStarted(Message, bubble=False):
         """A session was planned (or reopened) and is ready to show."""
@@ -78,6 +80,13 @@ class HomeScreen(QuizScreen):
             super().__init__()
             self.why = why
 
+    class SetupWanted(Message, bubble=False):
+        """A session of ``mode`` would serve questions: open its setup form."""
+
+        def __init__(self, mode: Mode) -> None:
+            super().__init__()
+            self.mode = mode
+
     class SessionAbandoned(Message, bubble=False):
         """An unfinished session was closed for good."""
 
@@ -87,7 +96,7 @@ class HomeScreen(QuizScreen):
     #menu { height: auto; max-height: 100%; border: round $primary; }
     #overview { padding: 0 1 0 2; }
     #summary { margin-top: 1; }
-    #skipped { margin-top: 1; }
+    #skipped, #unfinished { margin-top: 1; }
     """
 
     BINDINGS = [
@@ -96,6 +105,11 @@ class HomeScreen(QuizScreen):
         Binding("q", "app.quit", "Quit", show=False),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.unfinished: list[SessionInfo] = []
+        """The trainee's unfinished sessions, newest first, as last read with the summary."""
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="home"):
@@ -103,6 +117,7 @@ class HomeScreen(QuizScreen):
                 yield OptionList(*self._menu(), id="menu")
             with VerticalScroll(id="overview"):
                 yield Static(Text("Loading banks and progress…", style="dim"), id="summary")
+                yield Static(id="unfinished")
                 yield Static("Mastery by topic", classes="section-title")
                 yield MasteryBars(empty="No topics yet.", id="topics")
                 yield Static(id="skipped")
@@ -147,8 +162,9 @@ class HomeScreen(QuizScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="summary")
     def _load_summary(self, trainer: Trainer) -> None:
         summary = trainer.summary()
+        unfinished = trainer.unfinished_sessions()
         if not get_current_worker().is_cancelled:  # a newer reload replaced this one
-            self.post_message(self.SummaryLoaded(summary))
+            self.post_message(self.SummaryLoaded(summary, unfinished))
 
     @on(SummaryLoaded)
     def _show_summary(self, message: SummaryLoaded) -> None:
@@ -164,6 +180,25 @@ class HomeScreen(QuizScreen):
         lines.append(f"Unsafe picks     {summary.unsafe_picks}", style=unsafe_style)
         self.query_one("#summary", Static).update(lines)
         self.query_one("#topics", MasteryBars).show(summary.topics)
+        self._show_unfinished(message.unfinished)
+
+    def _show_unfinished(self, unfinished: list[SessionInfo]) -> None:
+        from quiz.tui.screens.dialogs import session_line
+
+        self.unfinished = unfinished
+        notice = self.query_one("#unfinished", Static)
+        notice.display = bool(unfinished)
+        if not unfinished:
+            return
+        key = next(key for key, choice, _ in MENU if choice == "unfinished")
+        text = Text(f"Unfinished sessions ({key}: resume or abandon)\n", style="bold")
+        now = self.quiz.now()
+        for info in unfinished[:5]:
+            text.append(f"• {session_line(info, now)}\n")
+        if len(unfinished) > 5:
+            text.append(f"  and {len(unfinished) - 5} more", style="dim")
+        text.rstrip()
+        notice.update(text)
 
     def _show_skipped(self) -> None:
         """Name the banks skipped as broken and the questions left out of the others."""
@@ -205,6 +240,8 @@ class HomeScreen(QuizScreen):
             from quiz.tui.screens.banks import BanksScreen
 
             self.app.push_screen(BanksScreen())
+        elif action == "unfinished":
+            self._choose_unfinished()
         elif action == "progress":
             from quiz.tui.screens.progress import ProgressScreen
 
@@ -212,12 +249,64 @@ class HomeScreen(QuizScreen):
         else:
             self._setup(Mode(action))
 
-    def _setup(self, mode: Mode) -> None:
-        from quiz.tui.screens.setup import SetupScreen
+    def _choose_unfinished(self) -> None:
+        from quiz.tui.screens.dialogs import UnfinishedDialog
 
+        if not self.unfinished:
+            self.notify("No unfinished session: every session was finished or abandoned.")
+            return
+        if len(self.unfinished) == 1:
+            self.offer(self.unfinished[0])
+            return
+        by_id = {info.id: info for info in self.unfinished}
+
+        def chosen(session_id: int | None) -> None:
+            if session_id in by_id:
+                self.offer(by_id[session_id])
+
+        self.app.push_screen(UnfinishedDialog(self.unfinished, self.quiz.now()), chosen)
+
+    def offer(self, info: SessionInfo) -> None:
+        """Ask whether to resume the unfinished session ``info``, abandon it, or decide later."""
+        from quiz.tui.screens.dialogs import ResumeDialog
+
+        def chosen(choice: str | None) -> None:
+            if choice == "resume":
+                self.resume_session(info.id)
+            elif choice == "abandon":
+                self.abandon_session(info.id)
+
+        self.app.push_screen(ResumeDialog(info, self.quiz.now()), chosen)
+
+    def _setup(self, mode: Mode) -> None:
         if self.quiz.library is None or self.quiz.trainer is None:
             self.quiz.notify_not_ready()
             return
+        if needs_history(mode):  # review, weak, mistakes: say so at once if there is nothing
+            self._check_then_setup(self.quiz.trainer, mode)
+        else:
+            self._open_setup(mode)
+
+    @work(thread=True, exit_on_error=False, group="sessions")
+    def _check_then_setup(self, trainer: Trainer, mode: Mode) -> None:
+        from quiz.domain.session import SessionPlan
+
+        try:
+            trainer.plan_session(SessionPlan(mode=mode))
+        except NoQuestions as error:
+            self.post_message(self.NothingToServe(str(error)))
+            return
+        self.post_message(self.SetupWanted(mode))
+
+    @on(SetupWanted)
+    def _setup_wanted(self, message: SetupWanted) -> None:
+        if self.app.screen is self:
+            self._open_setup(message.mode)
+
+    def _open_setup(self, mode: Mode) -> None:
+        from quiz.tui.screens.setup import SetupScreen
+
+        assert self.quiz.library is not None
 
         def chosen(plan: SessionPlan | None) -> None:
             if plan is not None:

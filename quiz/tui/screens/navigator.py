@@ -33,9 +33,13 @@ class NavigatorScreen(ModalScreen[int | None]):
     """
 
     BINDINGS = [
-        Binding("escape,g", "close", "Back"),
-        Binding("up", "app.focus_previous", show=False),
-        Binding("down", "app.focus_next", show=False),
+        Binding("escape,ctrl+o", "close", "Back"),
+        Binding("left", "step(-1, 0)", show=False),
+        Binding("right", "step(1, 0)", show=False),
+        Binding("up", "step(0, -1)", show=False),
+        Binding("down", "step(0, 1)", show=False),
+        Binding("home", "step_to(0)", show=False),
+        Binding("end", "step_to(-1)", show=False),
     ]
 
     def __init__(self, session: ActiveSession, current: int) -> None:
@@ -65,7 +69,7 @@ class NavigatorScreen(ModalScreen[int | None]):
                     label = f"{index + 1}{'⚑' if index in self.session.flagged else ''}"
                     yield Button(label, id=f"q{index}", classes=" ".join(classes) or "open")
             yield Static(
-                Text("tab/arrows move · enter goes there · esc back", style="dim"),
+                Text("arrows move · enter goes there · esc back", style="dim"),
                 classes="dialog-hint",
             )
 
@@ -82,6 +86,25 @@ class NavigatorScreen(ModalScreen[int | None]):
         inner = min(100, terminal_width * 9 // 10) - 6
         columns = max(1, min(MAX_COLUMNS, (inner + 1) // CELL_WIDTH))
         self.query_one("#navigator-grid", Grid).styles.grid_size_columns = columns
+
+    def _focused_index(self) -> int:
+        focused = self.focused
+        if isinstance(focused, Button) and focused.id and focused.id.startswith("q"):
+            return int(focused.id[1:])
+        return self.current
+
+    def action_step(self, columns: int, rows: int) -> None:
+        """Move the focus in the grid: ``columns`` left or right (across rows), ``rows`` up or
+        down; a move past the first or last question stays where it is."""
+        grid = self.query_one("#navigator-grid", Grid)
+        width = grid.styles.grid_size_columns or MAX_COLUMNS
+        target = self._focused_index() + columns + rows * width
+        if 0 <= target < len(self.session.items):
+            self.query_one(f"#q{target}", Button).focus()
+
+    def action_step_to(self, index: int) -> None:
+        """Focus the first question (0) or the last (-1)."""
+        self.query_one(f"#q{index % len(self.session.items)}", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 
 from quiz.tui.screens.question import FLAG, LEAVE, QuestionScreen
-from quiz.tui.widgets.feedback import FeedbackPanel
+from quiz.tui.widgets.feedback import FeedbackPanel, verdict_banner
 
 if TYPE_CHECKING:
     from quiz.service import ActiveSession, Answer
@@ -31,6 +32,14 @@ class PracticeScreen(QuestionScreen):
 
     def _index_when_all_answered(self) -> int:
         return max(0, len(self.session.items) - 1)
+
+    def _status_marks(self) -> Text:
+        marks = super()._status_marks()
+        answer = self.session.answers.get(self.index)
+        if self.revealed and answer is not None:
+            marks.append_text(verdict_banner(answer.grade))
+            marks.append(" ")
+        return marks
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "submit":
@@ -74,11 +83,30 @@ class PracticeScreen(QuestionScreen):
         if self.busy:
             return
         widget = self._answer
+        widget.take_shown()
         response = widget.response()
         if response is None:
             self.notify(widget.EMPTY_HINT, timeout=3)
             return
-        self._keep_answer(response)
+        unmatched = widget.unmatched()
+        if not unmatched:
+            self._keep_answer(response)
+            return
+        from quiz.tui.screens.dialogs import ConfirmDialog
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and self._answer is widget and not self.busy:
+                self._keep_answer(response)
+
+        self._open(
+            ConfirmDialog(
+                f"Not matched yet: {'; '.join(unmatched)}. Submit anyway? "
+                "Rows left empty count as wrong.",
+                yes="Submit",
+                no="Keep matching",
+            ),
+            confirmed,
+        )
 
     def _answer_kept(self, answer: Answer) -> None:
         if answer.index != self.index:
@@ -88,6 +116,7 @@ class PracticeScreen(QuestionScreen):
         feedback.show_grade(answer.grade)
         feedback.display = True
         self.revealed = True
+        self._update_status()  # the verdict, on screen however far down the feedback starts
         # The focus stays on the answer widget, whose keys are off now: arrows fall through to
         # the scrolling body, enter to "next". Moving it would restyle the whole question twice
         # (blur, focus), a large part of the keypress-to-feedback time. A short answer's input

@@ -12,9 +12,11 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Header, Sparkline, Static
+from textual.screen import ModalScreen
+from textual.widgets import Header, OptionList, Sparkline, Static
+from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from quiz.domain.text import visible
@@ -82,7 +84,15 @@ class ProgressScreen(QuizScreen):
     #history { height: 4; margin-top: 1; }
     """
 
-    BINDINGS = [Binding("escape,q", "close", "Back")]
+    BINDINGS = [
+        Binding("escape,q", "close", "Back"),
+        Binding("d", "drill", "Drill a root", tooltip="practise the questions of one spinal root"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._roots: dict[str, Mastery] = {}
+        """Mastery by root, as last loaded."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -95,7 +105,7 @@ class ProgressScreen(QuizScreen):
             yield Static(id="history-caption", classes="caption")
             yield Static("Mastery by topic", classes="section-title")
             yield MasteryBars(empty="Answer some questions to see mastery grow.", id="topics")
-            yield Static("Mastery by spinal root", classes="section-title")
+            yield Static("Mastery by spinal root (d: drill one)", classes="section-title")
             yield Static(id="roots")
             yield Static("Due in the next 14 days", classes="section-title")
             yield Static(id="forecast")
@@ -149,6 +159,7 @@ class ProgressScreen(QuizScreen):
         )
         self.query_one("#history-caption", Static).update(Text(caption, style="dim"))
         self.query_one("#topics", MasteryBars).show(progress.topics)
+        self._roots = {root.key: root for root in progress.roots}
         self.query_one("#roots", Static).update(root_map(progress.roots))
         self.query_one("#forecast", Static).update(self._forecast(progress.forecast))
         self.query_one("#unsafe", Static).update(self._unsafe(progress))
@@ -178,3 +189,78 @@ class ProgressScreen(QuizScreen):
     def action_close(self) -> None:
         """Back to home."""
         self.app.pop_screen()
+
+    def action_drill(self) -> None:
+        """Pick a spinal root, then practise its questions (the root map made actionable)."""
+        from quiz.domain.session import Mode, SessionPlan
+
+        library = self.quiz.library
+        if library is None:
+            self.quiz.notify_not_ready()
+            return
+        counts: dict[str, int] = {}
+        for bank in library.usable():
+            for question in bank.questions:
+                for root in question.anatomy.roots if question.anatomy else ():
+                    counts[root] = counts.get(root, 0) + 1
+        if not counts:
+            self.notify("No question names a spinal root.")
+            return
+
+        def chosen(root: str | None) -> None:
+            if root is not None:
+                self.quiz.go_home().start_session(SessionPlan(mode=Mode.PRACTICE, roots=(root,)))
+
+        self.app.push_screen(RootDialog(counts, self._roots), chosen)
+
+
+class RootDialog(ModalScreen[str | None]):
+    """The spinal roots that questions name, weakest first; dismisses with the one picked."""
+
+    DEFAULT_CSS = """
+    #root-list { height: auto; max-height: 12; }
+    """
+
+    BINDINGS = [Binding("escape", "close", "Back")]
+
+    def __init__(self, counts: dict[str, int], mastery: dict[str, Mastery]) -> None:
+        super().__init__()
+        order = [key for _, keys in ROOT_ROWS for key in keys]
+        known = [key for key in order if key in counts]
+        known += sorted(key for key in counts if key not in order)  # roots the map has no row for
+
+        def weakest_first(key: str) -> tuple[int, float]:
+            root = mastery.get(key)
+            practised = root is not None and root.attempts > 0
+            return (0 if practised else 1, root.mastery if root and practised else 0.0)
+
+        self.roots = sorted(known, key=weakest_first)
+        self.counts = counts
+        self.mastery = mastery
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for key in self.roots:
+            line = Text.assemble(
+                (f"{visible(key):<4}", "bold"), f" {self.counts[key]:>3} question(s)  "
+            )
+            root = self.mastery.get(key)
+            if root is not None and root.attempts > 0:
+                line.append(f"{root.mastery:.0%}", style=mastery_style(root.mastery, root.attempts))
+            else:
+                line.append("not practised", style="dim")
+            options.append(Option(line, id=key))
+        with Vertical(classes="dialog", id="root-dialog"):
+            yield Static(
+                Text("Drill a root: practise its questions", style="bold"), classes="dialog-title"
+            )
+            yield OptionList(*options, id="root-list")
+            yield Static(Text("enter starts · esc back", style="dim"), classes="dialog-hint")
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_close(self) -> None:
+        """Back to Progress."""
+        self.dismiss(None)

@@ -39,14 +39,16 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-FLAG = Binding(
-    "f,ctrl+f",
-    "flag",
-    "Flag",
-    tooltip="flag for later (ctrl+f when a question has six or more options)",
-)
+FLAG = Binding("ctrl+f", "flag", "Flag", tooltip="flag or unflag for later")
 LEAVE = Binding("escape", "leave", "Leave")
-"""Keys of every question screen; each screen lists them among its BINDINGS, in footer order."""
+QUIT_UNSHOWN = Binding("ctrl+q", "app.quit", "Quit", show=False, priority=True)
+"""The app's quit key, out of the exam's key bar (which must fit 80 columns with Help); the help
+screen and the command palette still name it."""
+"""Keys of every question screen; each screen lists them among its BINDINGS, in footer order.
+
+While a question is answered, ``a``-``h`` and ``1``-``9`` pick options and nothing else, and a
+short answer takes every printable key: the screens' own keys are control keys, tab and esc,
+which work on every question, typing included (see DESIGN.md, "Keys")."""
 
 
 class QuestionScreen(QuizScreen):
@@ -92,6 +94,8 @@ class QuestionScreen(QuizScreen):
         self.shown_at = time.monotonic()
         self._answer = self._new_answer_widget(self.index)
         """The answer widget of the question shown."""
+        self._struck: dict[int, set[int]] = {}
+        """Options struck out on questions left unsubmitted (an exam's), by item."""
 
     def compose(self) -> ComposeResult:
         # The first question is composed in place, not mounted after, so that it is whole in
@@ -176,8 +180,11 @@ class QuestionScreen(QuizScreen):
         # Let go of the focus first: removing the focused widget would hand it to the body, and
         # each focus change restyles the whole question (a good part of the time to show it).
         self.set_focus(None, scroll_visible=False)
+        if self._answer.struck and not self._answer.revealed:
+            self._struck[self.index] = self._answer.struck
         self._answer.remove()
         self._answer = self._new_answer_widget(index)
+        self._answer.struck = self._struck.pop(index, set())
         drawn.append(body.mount(self._answer, after=prompt))
         self._hide_feedback()
         body.scroll_home(animate=False)
@@ -299,7 +306,8 @@ class QuestionScreen(QuizScreen):
 
         self._open(
             ConfirmDialog(
-                "Leave this session? Your answers are saved; Home offers to resume it.",
+                "Leave this session? Your answers are saved: Home lists it under "
+                "Unfinished sessions, and u there resumes it.",
                 yes="Leave",
                 no="Stay",
             ),

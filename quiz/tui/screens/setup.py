@@ -9,10 +9,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList, Static
+from textual.widgets.selection_list import Selection
 
 from quiz.banks.loader import Library
+from quiz.domain.keys import topic_key
+from quiz.domain.planning import select_questions
 from quiz.domain.session import Mode, SessionPlan
+from quiz.service import needs_history
 from quiz.tui.widgets.bank_text import bank_text
+from quiz.tui.widgets.tick_list import TickList
 
 DIFFICULTIES = ((1, "1 recall"), (2, "2 application"), (3, "3 clinical reasoning"))
 
@@ -29,6 +34,9 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
         super().__init__()
         self.mode = mode
         self.library = library
+        self._topics_ticked: set[str] = set()
+        """Ticked topics (``bank/topic``), kept while their bank is unticked: ticking the bank
+        again shows them ticked."""
 
     def compose(self) -> ComposeResult:
         banks = self.library.usable()
@@ -36,26 +44,20 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
             yield Static(
                 Text(f"{self.mode.label}: {self.mode.blurb}", style="bold"), classes="dialog-title"
             )
-            with VerticalScroll():
+            # Not a tab stop of its own: it would take the focus and show nothing.
+            with VerticalScroll(can_focus=False):
                 with Horizontal(classes="setup-lists"):
                     with Vertical():
                         yield Label("Banks")
-                        yield SelectionList[str](
+                        yield TickList[str](
                             *((bank_text(bank.title), bank.id, True) for bank in banks), id="banks"
                         )
                     with Vertical():
                         yield Label("Topics (none ticked = all)")
-                        yield SelectionList[str](
-                            *(
-                                (bank_text(bank.topic(key).title), key, False)
-                                for bank in banks
-                                for key in bank.topics
-                            ),
-                            id="topics",
-                        )
-                yield Label("Difficulty")
-                yield SelectionList[int](
-                    *((Text(label), level, True) for level, label in DIFFICULTIES),
+                        yield TickList[str](*self._topic_selections(), id="topics")
+                yield Label("Difficulty (none ticked = all)")
+                yield TickList[int](
+                    *((Text(label), level, False) for level, label in DIFFICULTIES),
                     id="difficulty",
                 )
                 with Horizontal(classes="setup-numbers"):
@@ -69,25 +71,66 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
                     with Vertical():
                         yield Label("Seed (optional)")
                         yield Input(placeholder="random", type="integer", id="seed")
+            yield Static(id="setup-problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Start", variant="primary", id="start")
                 yield Button("Cancel", id="cancel")
 
+    def _topic_selections(self, bank_ids: set[str] | None = None) -> list[tuple[Text, str, bool]]:
+        """A line per topic of the ``bank_ids`` banks (all: every bank), bank by bank, naming
+        its bank and valued ``bank/topic``: two banks may each have a topic ``evidence``, and
+        they differ."""
+        selections = []
+        for bank in self.library.usable():
+            if bank_ids is not None and bank.id not in bank_ids:
+                continue
+            for key in bank.topics:
+                # The topic first, which a narrow list must not cut; its bank after, dim.
+                label = Text.assemble(
+                    bank_text(bank.topic(key).title), (" · ", "dim"), bank_text(bank.title, "dim")
+                )
+                value = topic_key(bank.id, key)
+                selections.append((label, value, value in self._topics_ticked))
+        return selections
+
     def on_mount(self) -> None:
         self.query_one("#start", Button).focus()
+        self.query_one("#setup-problem", Static).display = False
+
+    @on(SelectionList.SelectedChanged, "#banks")
+    def _banks_changed(self) -> None:
+        self._remember_topic_ticks()
+        topics = self.query_one("#topics", SelectionList)
+        ticked = set(self.query_one("#banks", SelectionList).selected)
+        with topics.prevent(SelectionList.SelectedChanged):
+            topics.clear_options()
+            topics.add_options(self._topic_selections(ticked))
+
+    def _remember_topic_ticks(self) -> None:
+        """Keep the ticks of the topics shown; those of unticked banks' topics stay as they were."""
+        topics = self.query_one("#topics", SelectionList)
+        shown = {str(option.value) for option in self._topic_options()}
+        self._topics_ticked = (self._topics_ticked - shown) | set(topics.selected)
+
+    def _topic_options(self) -> list[Selection[str]]:
+        topics = self.query_one("#topics", SelectionList)
+        return [topics.get_option_at_index(i) for i in range(topics.option_count)]
+
+    def _problem(self, message: str | None) -> None:
+        """Say what is wrong inside the dialog (``None``: nothing)."""
+        problem = self.query_one("#setup-problem", Static)
+        problem.update(Text(message or "", style="bold"))
+        problem.display = message is not None
 
     @on(Button.Pressed, "#start")
     @on(Input.Submitted)
     def action_start(self) -> None:
-        """Check the form and dismiss with the plan."""
+        """Check the form; dismiss with the plan, or say inside the dialog what to change."""
         banks = tuple(self.query_one("#banks", SelectionList).selected)
         if not banks:
-            self.notify("Tick at least one bank.", severity="warning")
+            self._problem("Tick at least one bank.")
             return
         difficulties = tuple(sorted(self.query_one("#difficulty", SelectionList).selected))
-        if not difficulties:
-            self.notify("Tick at least one difficulty.", severity="warning")
-            return
         count = self._number("count", minimum=1)
         if count is None:
             return
@@ -95,17 +138,29 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
         if minutes is None:
             return
         seed_text = self.query_one("#seed", Input).value.strip()
-        self.dismiss(
-            SessionPlan(
-                mode=self.mode,
-                bank_ids=banks,
-                topics=tuple(self.query_one("#topics", SelectionList).selected),
-                difficulties=() if len(difficulties) == len(DIFFICULTIES) else difficulties,
-                count=count,
-                seed=int(seed_text) if seed_text else None,
-                minutes=minutes or None,
-            )
+        self._remember_topic_ticks()
+        shown = {str(option.value) for option in self._topic_options()}
+        plan = SessionPlan(
+            mode=self.mode,
+            bank_ids=banks,
+            topics=tuple(sorted(self._topics_ticked & shown)),
+            difficulties=() if len(difficulties) == len(DIFFICULTIES) else difficulties,
+            count=count,
+            seed=int(seed_text) if seed_text else None,
+            minutes=minutes or None,
         )
+        matching = len(select_questions(plan, self.library.usable()))
+        if not matching:
+            self._problem("No question matches these choices: tick more topics or difficulties.")
+            return
+        if matching < count and not needs_history(self.mode):
+            self._problem(
+                f"Only {matching} question(s) match these choices. The count is now {matching}: "
+                "press Start again, or change the choices."
+            )
+            self.query_one("#count", Input).value = str(matching)
+            return
+        self.dismiss(plan)
 
     def _number(self, field: str, *, minimum: int) -> int | None:
         widget = self.query_one(f"#{field}", Input)
@@ -114,10 +169,7 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
         except ValueError:
             value = minimum - 1
         if value < minimum or value > 1000:
-            self.notify(
-                f"{field.capitalize()}: enter a whole number from {minimum} to 1000.",
-                severity="warning",
-            )
+            self._problem(f"{field.capitalize()}: enter a whole number from {minimum} to 1000.")
             widget.focus()
             return None
         return value

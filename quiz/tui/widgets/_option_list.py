@@ -47,6 +47,13 @@ class OptionRow(AnswerRow):
         self._text = text
         self._box = box
         self._key: OptionKey | None = None
+        self.struck = False
+        """Whether the trainee struck the option out (drawn crossed out, until revealed)."""
+
+    def show_struck(self, struck: bool) -> None:
+        """Cross the option out, or no longer."""
+        self.struck = struck
+        self.refresh()
 
     def show_pick(self, picked: bool, box: str, *, update: bool = True) -> None:
         """Show whether the option is picked, with ``box`` as the mark."""
@@ -71,8 +78,10 @@ class OptionRow(AnswerRow):
             Cell(Text(option_letter(self.position), style=muted), 3),
             Cell(Text(self._box, style=strong), 4),
         ]
-        body = Text.assemble((self._text, strong))
         key = self._key
+        if self.struck and key is None:
+            strong = Style(strike=True, dim=True)
+        body = Text.assemble((self._text, strong))
         if key is not None:
             if key.correct:
                 verdict = Text(RIGHT, style=self.style_of("answer--right"))
@@ -119,11 +128,12 @@ class OptionListAnswer(AnswerWidget):
     BINDINGS = [
         *CURSOR_BINDINGS,
         Binding("space", "pick_cursor", "Pick", show=False),
+        Binding("x", "strike", "Strike out", show=False),
         *digit_bindings("pick", "Pick"),
         *letter_bindings("pick", "Pick"),
     ]
 
-    ANSWER_ACTIONS = AnswerWidget.ANSWER_ACTIONS | {"pick_cursor"}
+    ANSWER_ACTIONS = AnswerWidget.ANSWER_ACTIONS | {"pick_cursor", "strike"}
 
     multiple: bool = False
     """Whether the trainee may pick several options (space and the pick keys toggle)."""
@@ -176,6 +186,7 @@ class OptionListAnswer(AnswerWidget):
             # Not mounted yet: no restyle now, the mount styles the rows.
             row.set_class(position in self.selected, "-selected", update=False)
             row.set_class(position == self.cursor, "-cursor", update=False)
+            row.struck = position in self.struck
             self._rows.append(row)
             yield row
 
@@ -183,8 +194,8 @@ class OptionListAnswer(AnswerWidget):
         count = len(self._rows) or len(self._option_texts())
         keys = f"1-{count} or A-{option_letter(count - 1)}"
         if self.multiple:
-            return Content(f"Select all that apply: {keys} or space toggles, ↑↓ move")
-        return Content(f"Pick one: {keys}, or ↑↓ and space")
+            return Content(f"Select all that apply: {keys} or space toggles, ↑↓ move, x strikes")
+        return Content(f"Pick one: {keys}, or ↑↓ and space; x strikes out")
 
     def _box(self, picked: bool) -> str:
         if self.multiple:
@@ -197,6 +208,10 @@ class OptionListAnswer(AnswerWidget):
     def _pick_limit(self) -> int:
         return len(self._rows)
 
+    def take_shown(self) -> None:
+        if not self.selected and not self.revealed and self._rows:
+            self._choose(self.cursor)
+
     def _move_cursor(self, position: int) -> None:
         if not self._rows:
             return
@@ -207,7 +222,15 @@ class OptionListAnswer(AnswerWidget):
         row.add_class("-cursor")
         row.scroll_visible(animate=False)
 
+    def action_strike(self) -> None:
+        """Strike the option under the cursor out, or back in (picking it also brings it back)."""
+        self.struck ^= {self.cursor}
+        self._rows[self.cursor].show_struck(self.cursor in self.struck)
+
     def _choose(self, position: int) -> None:
+        if position in self.struck:
+            self.struck.discard(position)
+            self._rows[position].show_struck(False)
         if self.multiple:
             self.selected ^= {position}
         elif self.selected == {position}:
@@ -274,6 +297,6 @@ def legend(*, answered: bool, unsafe: bool = False) -> Content:
     if unsafe:
         parts += [
             "\n",
-            ("UNSAFE: you picked an option that would harm a patient.", "bold $text-warning"),
+            ("UNSAFE: you picked an option that could cause harm.", "bold $text-warning"),
         ]
     return Content.assemble(*parts)

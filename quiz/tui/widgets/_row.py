@@ -63,7 +63,9 @@ class AnswerRow(Widget):
         texts: list[Text] = []
         for cell in self.cells():
             if cell.width is None:
-                grid.add_column(ratio=1)
+                # A word longer than the row (a 500-character one) folds onto the next lines
+                # rather than being cut: it may be the very word that tells options apart.
+                grid.add_column(ratio=1, overflow="fold")
             else:
                 grid.add_column(width=cell.width, no_wrap=True)
             texts.append(visible_text(cell.text))  # bank text: controls as escapes

@@ -11,8 +11,9 @@ know which one it shows:
 * :meth:`AnswerWidget.reveal` locks it and shows the key, with the ``why`` of every option.
 
 Keys are bindings on the widget. A binding that does not apply (a pick key beyond the last
-option, or any answer key once the key is revealed) is disabled by :meth:`check_action`, so the
-key falls through to the screen: with four options, ``f`` still flags the question.
+option, or any answer key once the key is revealed) is disabled by :meth:`check_action`. The
+pick keys (``a``-``h``, ``1``-``9``) pick and do nothing else: no screen binds them, so a key
+beyond the last option does nothing, on every question alike.
 
 Bank text is data, never markup: widgets render it as :class:`textual.content.Content` or, in
 rows, :class:`rich.text.Text`, neither of which parses it.
@@ -64,8 +65,10 @@ def letter_bindings(action: str, description: str) -> list[BindingType]:
 CURSOR_BINDINGS: Final[list[BindingType]] = [
     Binding("up,k", "cursor(-1)", "Up", show=False),
     Binding("down,j", "cursor(1)", "Down", show=False),
-    Binding("home", "cursor_to(0)", "First", show=False),
-    Binding("end", "cursor_to(-1)", "Last", show=False),
+    # Home and End are the scrolling body's (the top of a long vignette, the end of the
+    # feedback); ctrl with them jumps the cursor.
+    Binding("ctrl+home", "cursor_to(0)", "First", show=False),
+    Binding("ctrl+end", "cursor_to(-1)", "Last", show=False),
 ]
 
 
@@ -83,7 +86,7 @@ def why_text(why: str | None, *, unsafe: bool, muted: Style, warning: Style) -> 
     if not unsafe:
         return Text(text, style=muted)
     if not text:
-        text = "picking this option would harm a patient."
+        text = "picking this option could cause harm (to the patient, or to staff)."
     return Text.assemble(("UNSAFE: ", warning), (text, muted))
 
 
@@ -161,6 +164,9 @@ class AnswerWidget(Widget, can_focus=True):
         """True once :meth:`reveal` has locked the widget."""
         self.grade: Grade | None = None
         """The grade passed to :meth:`reveal`, if revealed."""
+        self.struck: set[int] = set()
+        """Display positions of the options struck out while thinking (option lists only);
+        the question screen hands them to the widget it builds when the trainee comes back."""
         self._revealed_response: Response | None = None
         self._mounted = False
 
@@ -213,6 +219,15 @@ class AnswerWidget(Widget, can_focus=True):
     def _pick_limit(self) -> int:
         """How many options the numbered pick keys can reach."""
         return 0
+
+    def take_shown(self) -> None:
+        """Enter with no answer given: make what the widget shows the answer, where it shows
+        one (the highlighted option, the order shown). Other widgets keep none."""
+
+    def unmatched(self) -> list[str]:
+        """What an answer begun leaves open, as the trainee reads it (a matching question's
+        rows with no option yet); empty when the answer is whole or not begun."""
+        return []
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Disable pick keys beyond the last option, and every answer key once revealed.

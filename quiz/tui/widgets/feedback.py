@@ -24,8 +24,20 @@ def verdict_text(grade: Grade | None) -> Text:
     else:
         text = Text("✘ Incorrect", style="bold red")
     if grade.unsafe:
-        text.append("   ⚠ UNSAFE choice: this option would harm a patient", style="bold red")
+        text.append("   ⚠ UNSAFE choice: this option could cause harm", style="bold red")
     return text
+
+
+def verdict_banner(grade: Grade) -> Text:
+    """The verdict in a few words, for the status line, which is always on screen (the panel
+    may be below the fold at 80x24): "✔ Correct", "◐ Partly right 75%", "⚠ Unsafe pick"."""
+    if grade.unsafe:
+        return Text("⚠ Unsafe pick", style="bold red")
+    if grade.correct:
+        return Text("✔ Correct", style="bold green")
+    if grade.score > 0:
+        return Text(f"◐ Partly right {grade.score:.0%}", style="bold yellow")
+    return Text("✘ Incorrect", style="bold red")
 
 
 class FeedbackPanel(Vertical):

@@ -59,16 +59,34 @@ class Footer(Widget, can_focus=False):
             self.refresh()
 
     def _keys(self) -> tuple[tuple[_Key, ...], _Key | None]:
-        """The keys to show, one per action, and the command palette's (if it has one)."""
-        keys: dict[str, _Key] = {}
-        palette: _Key | None = None
+        """The keys to show, one per action, and the command palette's (if it has one).
+
+        They come in the order the screen's BINDINGS (then the app's) declare them, each with
+        the first of its keys that is active: Textual's active bindings are ordered by key, in
+        which a screen's ``tab`` comes first because Textual's Screen binds it first.
+        """
         app = self.app
+        declared: dict[str, tuple[int, list[str]]] = {}
+        for rank, binding in enumerate([*type(self.screen).BINDINGS, *app.BINDINGS]):
+            if isinstance(binding, Binding):
+                keys = [key.strip() for key in binding.key.split(",")]
+                declared.setdefault(binding.action, (rank, keys))
+        unknown: tuple[int, list[str]] = (len(declared), [])
+        chosen: dict[str, tuple[int, Binding, bool]] = {}
+        palette: _Key | None = None
         for _, binding, enabled, _ in self.screen.active_bindings.values():
             if binding.key == app.COMMAND_PALETTE_BINDING and app.ENABLE_COMMAND_PALETTE:
                 palette = self._key(binding, enabled)
-            elif binding.show and binding.action not in keys:
-                keys[binding.action] = self._key(binding, enabled)
-        return tuple(keys.values()), palette
+                continue
+            if not binding.show:
+                continue
+            keys = declared.get(binding.action, unknown)[1]
+            place = keys.index(binding.key) if binding.key in keys else len(keys)
+            if binding.action not in chosen or place < chosen[binding.action][0]:
+                chosen[binding.action] = (place, binding, enabled)
+        ordered = sorted(chosen, key=lambda action: declared.get(action, unknown)[0])
+        shown = tuple(self._key(chosen[a][1], chosen[a][2]) for a in ordered)
+        return shown, palette
 
     def _key(self, binding: Binding, enabled: bool) -> _Key:
         return _Key(binding.key, self.app.get_key_display(binding), binding.description, enabled)

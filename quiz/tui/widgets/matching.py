@@ -163,11 +163,6 @@ class MatchingAnswer(AnswerWidget):
             self.matches[position] = match
 
     def compose(self) -> ComposeResult:
-        count = len(self.options)
-        keys = f"1-{min(count, 9)}"
-        self._hint.update(
-            Content(f"Match each item: ↑↓ row, {keys} pick, ←→ cycle, backspace clears")
-        )
         yield self._hint
         yield from self._rows
         with Vertical(classes="match--options"):
@@ -184,7 +179,26 @@ class MatchingAnswer(AnswerWidget):
     def _pick_limit(self) -> int:
         return len(self.options)
 
+    def unmatched(self) -> list[str]:
+        if all(match is None for match in self.matches):
+            return []
+        return [
+            visible(left)
+            for (left, _), match in zip(self.question.pairs, self.matches, strict=True)
+            if match is None
+        ]
+
+    def _show_hint(self) -> None:
+        keys = f"1-{min(len(self.options), 9)}"
+        hint = Content(f"Match each item: ↑↓ row, {keys} pick, ←→ cycle, backspace clears")
+        unmatched = self.unmatched()
+        if unmatched:
+            hint = Content.assemble(hint, "\n", ("Not matched yet: ", "bold"), "; ".join(unmatched))
+        self._hint.update(hint)
+
     def _show_matches(self) -> None:
+        if not self.revealed:
+            self._show_hint()
         for row, match in zip(self._rows, self.matches, strict=True):
             number = self.options.index(match) + 1 if match in self.options else None
             row.show_choice(number, match)

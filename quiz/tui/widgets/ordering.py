@@ -58,11 +58,12 @@ class OrderingAnswer(AnswerWidget):
     move the cursor's item; ``1``-``9`` move it to that position; ``space`` grabs it so that
     ``up``/``down`` carry it, and drops it again.
 
-    :meth:`response` is ``None`` until the trainee moves an item or grabs one (space), so a
-    question merely looked at is not answered; grab-and-drop keeps the shown order as the answer.
+    :meth:`response` is ``None`` until the trainee moves an item, grabs one (space) or presses
+    enter, so a question merely looked at (or skipped in an exam) is not answered; enter hands in
+    the order shown.
     """
 
-    EMPTY_HINT = "Move an item first (shift+↑↓ or 1-9), or press space to keep this order."
+    EMPTY_HINT = "Move an item first (shift+↑↓ or 1-9), or press enter to keep this order."
 
     DEFAULT_CSS = """
     OrderingAnswer {
@@ -136,7 +137,7 @@ class OrderingAnswer(AnswerWidget):
             hint = "Carrying the item: ↑↓ move it, space drops it"
         else:
             count = min(len(self._rows), 9)
-            hint = f"↑↓ select, shift+↑↓ or [ ] move, 1-{count} move to, space grabs"
+            hint = f"↑↓ select, shift+↑↓ or [ ] move, 1-{count} move to, space grabs, ⏎ keeps"
         self._hint.update(Content(hint))
 
     def response(self) -> Response | None:
@@ -144,6 +145,11 @@ class OrderingAnswer(AnswerWidget):
 
     def _pick_limit(self) -> int:
         return len(self._rows)
+
+    def take_shown(self) -> None:
+        if not self.touched and not self.revealed:
+            self.touched = True
+            self._post_changed()
 
     def _show_order(self) -> None:
         for row, index in zip(self._rows, self.order, strict=True):

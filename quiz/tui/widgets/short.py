@@ -105,7 +105,9 @@ class ShortAnswerInput(AnswerWidget, can_focus=False):
 
 
 def accepted_content(question: ShortAnswer) -> Content:
-    """The accepted answers, one per line; patterns are named as such."""
+    """The accepted answers, one per line. The author's patterns are never shown: a regular
+    expression is no answer a trainee can read (``c\\s*7 root``), and it may give away more
+    than the answer."""
     lines: list[Content] = []
     if question.answers:
         lines.append(Content.styled("Accepted answers:", "dim"))
@@ -113,8 +115,8 @@ def accepted_content(question: ShortAnswer) -> Content:
             Content.assemble((f"  {RIGHT} ", "$text-success"), visible(answer))
             for answer in question.answers
         )
-    if question.patterns:
-        title = "Also accepted, matching:" if question.answers else "Accepted, matching:"
-        lines.append(Content.styled(title, "dim"))
-        lines.extend(Content.assemble("  ", visible(pattern)) for pattern in question.patterns)
+        if question.patterns:
+            lines.append(Content.styled("  (and answers worded like these)", "dim"))
+    elif question.patterns:
+        lines.append(Content.styled("Accepted: answers the bank's rule recognises.", "dim"))
     return Content("\n").join(lines)
