@@ -19,6 +19,7 @@ from textual.widgets import Header, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from quiz.domain.stats import SPINAL_REGIONS, SPINAL_ROOTS
 from quiz.domain.text import visible
 from quiz.tui.screens._base import QuizScreen
 from quiz.tui.widgets.footer import Footer
@@ -28,12 +29,6 @@ if TYPE_CHECKING:
     from quiz.service import DayStat, Mastery, Progress, Trainer
 
 HISTORY_DAYS = 30
-ROOT_ROWS = (
-    ("Cervical", [f"C{n}" for n in range(1, 9)]),
-    ("Thoracic", [f"T{n}" for n in range(1, 13)]),
-    ("Lumbar", [f"L{n}" for n in range(1, 6)]),
-    ("Sacral", ["S1", "S2"]),
-)
 
 
 def daily_series(history: Sequence[DayStat], today: date, days: int = HISTORY_DAYS) -> list[int]:
@@ -48,7 +43,7 @@ def root_map(roots: Sequence[Mastery]) -> Table:
     table = Table.grid(padding=(0, 1))
     table.add_column(width=9, style="bold")
     table.add_column()
-    for label, keys in ROOT_ROWS:
+    for label, keys in SPINAL_REGIONS:
         cells = Text()
         for key in keys:
             root = by_key.get(key)
@@ -225,9 +220,7 @@ class RootDialog(ModalScreen[str | None]):
 
     def __init__(self, counts: dict[str, int], mastery: dict[str, Mastery]) -> None:
         super().__init__()
-        order = [key for _, keys in ROOT_ROWS for key in keys]
-        known = [key for key in order if key in counts]
-        known += sorted(key for key in counts if key not in order)  # roots the map has no row for
+        known = [key for key in SPINAL_ROOTS if key in counts]
 
         def weakest_first(key: str) -> tuple[int, float]:
             root = mastery.get(key)
