@@ -229,6 +229,8 @@ def _question_element(bank: Bank, question: Question, warnings: list[InteropWarn
             )
         if not question.answers:
             warn("moodle-no-answers", "no plain answers: Moodle will refuse the question")
+        if any("*" in accepted for accepted in question.answers):
+            warn("moodle-wildcard", "Moodle reads '*' in a shortanswer answer as a wildcard")
     tags = ims_tags(question)
     tags_element = ET.SubElement(element, "tags")
     for tag in tags:
@@ -477,7 +479,7 @@ def import_moodle_xml(data: bytes, source: str, *, bank_id: str | None = None) -
             current = (path, idnumber)
             if len(path) <= 1 and not top_idnumber:
                 top_info, top_idnumber = info, idnumber
-            elif path:
+            if path:  # a top category may hold questions of its own: it is a topic too
                 categories.setdefault(_topic_key(path, idnumber), (path, path[-1], info))
             continue
         name = _inner_text(element.find("name")).strip()
@@ -533,7 +535,7 @@ def import_moodle_xml(data: bytes, source: str, *, bank_id: str | None = None) -
         format=1,
         id=bank_id or (top_idnumber if is_identifier(top_idnumber) else slug(stem, "imported")),
         title=title,
-        description=top_info,
+        description=top_info if is_identifier(top_idnumber) else "",
         topics=topics or {"imported": Topic(title="Imported")},
         sources=sources or placeholder_sources("Moodle XML", []),
         cases=cases,
@@ -641,6 +643,9 @@ def _build_question(
         "anatomy": fields.anatomy,
         "shuffle": shuffle,
     }
+    for old_image in (*element.findall("image"), *element.findall("image_base64")):
+        if (old_image.text or "").strip():
+            warn("file-dropped", f"<{old_image.tag}> (an image) dropped", old_image)
     for hint in element.findall("hint"):
         if _inner_text(hint).strip():
             warn("hint-dropped", "hints (shown between tries) are not carried", hint)
