@@ -39,7 +39,6 @@ from quiz.interop.common import (
     PLACEHOLDER_SOURCE,
     UNSET_DIFFICULTY_TAG,
     IdMaker,
-    placeholder_sources,
     slug,
 )
 from quiz.interop.moodle_xml import (
@@ -47,9 +46,9 @@ from quiz.interop.moodle_xml import (
     html_to_markdown,
     moodle_percent,
     prompt_text,
+    rebuild_from_texts,
     split_category,
     strip_exact,
-    strip_guessed,
 )
 from quiz.interop.report import ImportProblem, ImportResult, InteropWarning, check_import_size
 from quiz.interop.tags import ims_tags, read_tags
@@ -111,7 +110,28 @@ def export_gift(bank: Bank) -> tuple[str, list[InteropWarning]]:
     return "\n".join(out), warnings
 
 
+_WEIGHT_LIKE = re.compile(r"\s*%-?\d+(?:\.\d+)?%")
+
+
+def _ambiguities(question: Question) -> list[str]:
+    """Texts GIFT cannot say unambiguously: it has no escape for ``%`` or ``->``."""
+    texts: list[str] = []
+    if isinstance(question, SingleChoice | MultipleChoice):
+        texts = [choice.text for choice in question.choices]
+    elif isinstance(question, ShortAnswer):
+        texts = question.answers
+        if any("->" in answer for answer in question.answers):
+            return ["a short answer with '->' reads as matching"]
+    elif isinstance(question, Matching):
+        texts = [left for left, _ in question.pairs]
+        if any("->" in left for left in texts):
+            return ["a left item with '->' splits there"]
+    return [f"'{text[:20]}' reads as a weight" for text in texts if _WEIGHT_LIKE.match(text)]
+
+
 def _answer_block(question: Question, warn: Any) -> list[str]:
+    for problem in _ambiguities(question):
+        warn("gift-ambiguous", f"{problem}: Moodle will read it differently")
     if isinstance(question, SingleChoice):
         return [
             ("=" if c.correct else "~") + escape(c.text) + _feedback(c.why)
@@ -163,21 +183,21 @@ def _answer_block(question: Question, warn: Any) -> list[str]:
 
 # --- import --------------------------------------------------------------------------------------
 
-# Escapes become private-use characters while the question is taken apart, and come back after.
-_ESCAPES: Final = {"\\\\": "\uf8f0", "\\~": "\uf8f1", "\\=": "\uf8f2", "\\#": "\uf8f3",
-                   "\\{": "\uf8f4", "\\}": "\uf8f5", "\\:": "\uf8f6", "\\n": "\uf8f7"}  # fmt: skip
-_RESTORE: Final = {"\uf8f0": "\\", "\uf8f1": "~", "\uf8f2": "=", "\uf8f3": "#", "\uf8f4": "{",
-                   "\uf8f5": "}", "\uf8f6": ":", "\uf8f7": "\n"}  # fmt: skip
+# Escapes become lone surrogates while the question is taken apart, and come back after: text
+# decoded from UTF-8 can never hold one, so no character of the file is mistaken for an escape.
+_ESCAPES: Final = {"\\\\": "\ud800", "\\~": "\ud801", "\\=": "\ud802", "\\#": "\ud803",
+                   "\\{": "\ud804", "\\}": "\ud805", "\\:": "\ud806", "\\n": "\ud807"}  # fmt: skip
+_RESTORE: Final = {value: key[1] if key != "\\n" else "\n" for key, value in _ESCAPES.items()}
 _ESCAPE = re.compile(r"\\[\\~=#{}:n]")
-_PRIVATE = re.compile("[\uf8f0-\uf8f7]")
+_SENTINEL = re.compile("[\ud800-\ud807]")
 
 
 def _protect(text: str) -> str:
-    return _ESCAPE.sub(lambda match: _ESCAPES[match.group()], _PRIVATE.sub("", text))
+    return _ESCAPE.sub(lambda match: _ESCAPES[match.group()], text)
 
 
 def _restore(text: str) -> str:
-    return _PRIVATE.sub(lambda match: _RESTORE[match.group()], text)
+    return _SENTINEL.sub(lambda match: _RESTORE[match.group()], text)
 
 
 class _Chunk(msgspec.Struct):
@@ -268,29 +288,11 @@ def import_gift(data: bytes, source: str, *, bank_id: str | None = None) -> Impo
     warnings = sorted(importer.warnings, key=lambda warning: warning.line)
     if header_bank is not None:
         restored = [strip_exact(header_bank, question) for question in questions]
-        bank = msgspec.structs.replace(header_bank, questions=restored)
-        return ImportResult(bank, warnings, dict(importer.skipped))
-    sources: dict[str, Any] = {}
-    cases: dict[str, Any] = {}
-    for index, question in enumerate(questions):
-        question, case, found = strip_guessed(question)
-        if case is not None and question.case is not None:
-            cases.setdefault(question.case, case)
-        for key, value in found.items():
-            sources.setdefault(key, value)
-        questions[index] = question
-    todo = []
-    placeholder_refs = sum(q.refs == [PLACEHOLDER_SOURCE] for q in questions)
-    unset = sum(UNSET_DIFFICULTY_TAG in q.tags for q in questions)
-    if placeholder_refs:
-        todo.append(f"{placeholder_refs} question(s) cite the placeholder '{PLACEHOLDER_SOURCE}'")
-    if unset:
-        todo.append(
-            f"{unset} question(s) tagged '{UNSET_DIFFICULTY_TAG}' have a placeholder "
-            f"difficulty {PLACEHOLDER_DIFFICULTY}"
+        bank = msgspec.structs.replace(
+            header_bank, id=bank_id or header_bank.id, questions=restored
         )
-    if todo or not sources:
-        sources |= placeholder_sources("GIFT", todo)
+        return ImportResult(bank, warnings, dict(importer.skipped))
+    questions, cases, sources, todo = rebuild_from_texts(questions, "GIFT")
     topics: dict[str, Topic | str] = {}
     for question in questions:
         path = categories.get(question.topic, [])

@@ -464,11 +464,8 @@ def import_moodle_xml(data: bytes, source: str, *, bank_id: str | None = None) -
     categories: dict[str, tuple[list[str], str, str]] = {}  # topic id -> path, title, info
     current: tuple[list[str], str] | None = None  # path, idnumber of the current category
     questions: list[Question] = []
-    cases: dict[str, Case] = {}
-    sources: dict[str, Source | str] = {}
     top_info = ""
     top_idnumber = ""
-    placeholder_refs = placeholder_difficulty = 0
     for element in root.findall("question"):
         kind = element.get("type", "")
         if kind == "category":
@@ -501,30 +498,12 @@ def import_moodle_xml(data: bytes, source: str, *, bank_id: str | None = None) -
     if header_bank is not None:
         # Our own export, comment intact: undo exactly what the exporter added to the texts.
         restored = [strip_exact(header_bank, question) for question in questions]
-        bank = msgspec.structs.replace(header_bank, questions=restored)
+        bank = msgspec.structs.replace(
+            header_bank, id=bank_id or header_bank.id, questions=restored
+        )
         return ImportResult(bank, importer.sorted_warnings(), dict(importer.skipped))
     # Through Moodle (or from elsewhere): rebuild cases and sources from the texts.
-    for index, question in enumerate(questions):
-        question, case, found = strip_guessed(question)
-        if case is not None and question.case is not None:
-            cases.setdefault(question.case, case)
-        for key, source_value in found.items():
-            sources.setdefault(key, source_value)
-        if question.refs == [PLACEHOLDER_SOURCE]:
-            placeholder_refs += 1
-        if UNSET_DIFFICULTY_TAG in question.tags:
-            placeholder_difficulty += 1
-        questions[index] = question
-    todo: list[str] = []
-    if placeholder_refs:
-        todo.append(f"{placeholder_refs} question(s) cite the placeholder '{PLACEHOLDER_SOURCE}'")
-    if placeholder_difficulty:
-        todo.append(
-            f"{placeholder_difficulty} question(s) tagged '{UNSET_DIFFICULTY_TAG}' have a "
-            f"placeholder difficulty {PLACEHOLDER_DIFFICULTY}"
-        )
-    if todo:
-        sources |= placeholder_sources("Moodle XML", todo)
+    questions, cases, sources, todo = rebuild_from_texts(questions, "Moodle XML")
     topics = _topics(categories, questions)
     stem = re.sub(r"\.[^./]*$", "", source.replace("\\", "/").rsplit("/", 1)[-1])
     titles = {path[0] for path, _, _ in categories.values() if len(path) > 1}
@@ -537,7 +516,7 @@ def import_moodle_xml(data: bytes, source: str, *, bank_id: str | None = None) -
         title=title,
         description=top_info if is_identifier(top_idnumber) else "",
         topics=topics or {"imported": Topic(title="Imported")},
-        sources=sources or placeholder_sources("Moodle XML", []),
+        sources=sources,
         cases=cases,
         questions=questions,
     )
@@ -673,11 +652,13 @@ def strip_exact(bank: Bank, question: Question) -> Question:
     if added and prompt.startswith(added):
         prompt = prompt[len(added) :]
     references = general_feedback(bank, msgspec.structs.replace(question, explanation=""))
-    explanation = question.explanation
-    if references and explanation == references:
+    # GIFT trims the end of the feedback, and with it trailing space of the last citation.
+    explanation, references = question.explanation, references.rstrip()
+    written = explanation.rstrip()
+    if references and written == references:
         explanation = ""
-    elif references and explanation.endswith("\n\n" + references):
-        explanation = explanation[: -len(references) - 2]
+    elif references and written.endswith("\n\n" + references):
+        explanation = written[: -len(references) - 2]
     return msgspec.structs.replace(question, prompt=prompt, explanation=explanation)
 
 
@@ -692,6 +673,47 @@ def strip_guessed(question: Question) -> tuple[Question, Case | None, dict[str, 
         sources = dict(zip(question.refs, citations, strict=False))
     changed = msgspec.structs.replace(question, prompt=prompt, explanation=explanation)
     return changed, case, sources
+
+
+def rebuild_from_texts(
+    questions: list[Question], kind: str
+) -> tuple[list[Question], dict[str, Case], dict[str, Source | str], list[str]]:
+    """Questions imported without our bank header: the case vignettes and reference lists the
+    exporter wrote are taken off their texts and become the cases and sources; placeholders
+    fill what is missing, and the to-do list says what they are."""
+    cases: dict[str, Case] = {}
+    sources: dict[str, Source | str] = {}
+    restored: list[Question] = []
+    for question in questions:
+        question, case, found = strip_guessed(question)
+        if case is not None and question.case is not None:
+            cases.setdefault(question.case, case)
+        for key, source_value in found.items():
+            sources.setdefault(key, source_value)
+        restored.append(question)
+    todo: list[str] = []
+    lost = [
+        key
+        for question in restored
+        for key in question.refs
+        if key != PLACEHOLDER_SOURCE and key not in sources
+    ]
+    for key in dict.fromkeys(lost):
+        sources[key] = f"TODO(import): the citation of '{key}' was not in the file"
+    if lost:
+        todo.append(f"{len(set(lost))} source(s) lost their citation (they start with TODO)")
+    placeholder_refs = sum(question.refs == [PLACEHOLDER_SOURCE] for question in restored)
+    if placeholder_refs:
+        todo.append(f"{placeholder_refs} question(s) cite the placeholder '{PLACEHOLDER_SOURCE}'")
+    unset = sum(UNSET_DIFFICULTY_TAG in question.tags for question in restored)
+    if unset:
+        todo.append(
+            f"{unset} question(s) tagged '{UNSET_DIFFICULTY_TAG}' have a placeholder "
+            f"difficulty {PLACEHOLDER_DIFFICULTY}"
+        )
+    if todo or not sources:
+        sources |= placeholder_sources(kind, todo)
+    return restored, cases, sources, todo
 
 
 def _split_references(feedback: str) -> tuple[str, list[Source | str]]:
@@ -756,7 +778,9 @@ def _multichoice(
             "unequal weights of right answers are not carried: each counts the same",
         )
     if not 2 <= len(choices) <= 8:
-        importer.warn(element, shown, "choice-count", f"{len(choices)} answers; 2 to 8 are kept")
+        importer.warn(
+            element, shown, "choice-count", f"{len(choices)} answers; ims-quiz takes 2 to 8"
+        )
         if len(choices) < 2:
             return None
     cls = SingleChoice if single else MultipleChoice

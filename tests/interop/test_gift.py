@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import msgspec
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from quiz import paths
 from quiz.banks.loader import load_bank_file
@@ -21,6 +23,7 @@ from quiz.domain.model import (
 )
 from quiz.interop import ImportResult
 from quiz.interop.gift import escape, export_gift, import_gift
+from tests.interop.strategies import banks
 
 FIXTURE = Path(__file__).parent / "fixtures" / "gift_by_hand.gift"
 SHIPPED = sorted(paths.shipped_bank_dir().glob("*.yaml"))
@@ -141,3 +144,17 @@ def test_not_utf8_is_a_located_problem() -> None:
     with pytest.raises(ImportProblem) as caught:
         import_gift(b"::a::ok {T}\n\n::b::\xff {T}", "latin.gift")
     assert caught.value.line == 3
+
+
+@settings(
+    max_examples=int(os.environ.get("IMS_QUIZ_FUZZ_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(banks())
+def test_generated_banks_come_back_from_gift_but_for_trimmed_text(bank: Bank) -> None:
+    text, warnings = export_gift(bank)
+    back = import_gift(text.encode(), "bank.gift").bank
+    unsure = {w.question for w in warnings if w.code == "gift-ambiguous"}
+    expected = [_trimmed(q) for q in bank.questions if q.id not in unsure]
+    assert [_trimmed(q) for q in back.questions if q.id not in unsure] == expected

@@ -108,3 +108,19 @@ def test_through_moodle_without_the_header_the_questions_still_come_back() -> No
     assert set(back.cases) == {q.case for q in bank.questions if q.case}
     for key in back.sources:
         assert bank.source(key).citation == back.source(key).citation
+
+
+def test_bank_id_option_wins_over_the_header() -> None:
+    bank = _shipped(paths.shipped_bank_dir() / "ims-vs-tcm.yaml")
+    xml, _ = export_moodle_xml(bank)
+    assert import_moodle_xml(xml.encode(), "x.xml", bank_id="tcm-copy").bank.id == "tcm-copy"
+
+
+def test_a_reference_line_lost_in_moodle_becomes_a_marked_source() -> None:
+    bank = _shipped(paths.shipped_bank_dir() / "needling-safety.yaml")
+    xml, _ = export_moodle_xml(bank)
+    stripped = re.sub(r"<!--.*?-->", "", xml, flags=re.DOTALL)
+    stripped = stripped.replace("**References**", "References")  # edited in Moodle
+    result = import_moodle_xml(stripped.encode(), "moodle.xml")
+    lost = [key for key, value in result.bank.sources.items() if str(value).startswith("TODO")]
+    assert lost and any("lost their citation" in item for item in result.placeholders)
