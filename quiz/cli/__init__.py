@@ -13,7 +13,7 @@ carries text from a bank or a database passes through :func:`quiz.domain.text.vi
 
 from __future__ import annotations
 
-from quiz.cli import authoring, records, sessions  # noqa: F401  (importing registers them)
+from quiz.cli import authoring, interop, records, sessions  # noqa: F401  (importing registers them)
 from quiz.cli.base import main
 from quiz.cli.records import export_fields
 from quiz.cli.sessions import build_plan

@@ -1,0 +1,1 @@
+"""Tests of quiz.interop and the import-bank / export-bank commands."""
