@@ -260,8 +260,8 @@ def test_snapshot_progress(snap_compare, db_file: Path, library: Library, size: 
     busiest day 4"; mastery bars per topic; the spine map (Cervical C1-C8, Thoracic T1-T12,
     Lumbar L1-L5, Sacral S1-S5: the one list of roots, S3-S5 included) with practised roots
     coloured and the weak/fair/strong legend. At 120x40 also the 14-day due forecast from Mon 02
-    Mar (5 today); a scrollbar shows there is more (the unsafe picks). The root map's title ends "(d: drill one)" and the footer has
-    "d Drill a root"."""
+    Mar (5 today); a scrollbar shows there is more (the unsafe picks). The root map's title ends
+    "(d: drill one)" and the footer has "d Drill a root"."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await started(pilot)
