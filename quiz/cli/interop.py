@@ -92,10 +92,10 @@ def import_bank(
 
 def _import(kind: str, data: bytes, source: str, bank_id: str | None) -> ImportResult:
     if kind == "moodle-xml":
-        from quiz.interop.moodle_xml import import_moodle_xml
+        from quiz.interop.moodle_read import import_moodle_xml
 
         return import_moodle_xml(data, source, bank_id=bank_id)
-    from quiz.interop.gift import import_gift
+    from quiz.interop.gift_read import import_gift
 
     return import_gift(data, source, bank_id=bank_id)
 
@@ -161,11 +161,11 @@ def export_bank(ctx: click.Context, bank: str, output_format: str, output: Path 
         click.echo(visible(f"wrote {target}"), err=True)
         return
     if output_format == "moodle-xml":
-        from quiz.interop.moodle_xml import export_moodle_xml
+        from quiz.interop.moodle_write import export_moodle_xml
 
         text, warnings = export_moodle_xml(chosen)
     else:
-        from quiz.interop.gift import export_gift
+        from quiz.interop.gift_write import export_gift
 
         text, warnings = export_gift(chosen)
     _echo_warnings(warnings)

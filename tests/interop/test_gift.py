@@ -22,7 +22,8 @@ from quiz.domain.model import (
     TrueFalse,
 )
 from quiz.interop import ImportResult
-from quiz.interop.gift import escape, export_gift, import_gift
+from quiz.interop.gift_read import import_gift
+from quiz.interop.gift_write import escape, export_gift
 from tests.interop.strategies import banks
 
 FIXTURE = Path(__file__).parent / "fixtures" / "gift_by_hand.gift"

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quiz.interop import ImportProblem, ImportResult
-from quiz.interop.gift import import_gift
-from quiz.interop.moodle_xml import import_moodle_xml
+from quiz.interop.gift_read import import_gift
+from quiz.interop.moodle_read import import_moodle_xml
 
 FUZZ = settings(
     max_examples=int(os.environ.get("IMS_QUIZ_FUZZ_EXAMPLES", "150")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from quiz.interop import ImportProblem, report
-from quiz.interop.moodle_xml import import_moodle_xml
+from quiz.interop.moodle_read import import_moodle_xml
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE quiz [

@@ -9,7 +9,8 @@ import pytest
 from quiz.domain.model import Matching, MultipleChoice, ShortAnswer, SingleChoice, TrueFalse
 from quiz.interop import ImportResult
 from quiz.interop.common import PLACEHOLDER_SOURCE, PLACEHOLDER_TODO, UNSET_DIFFICULTY_TAG
-from quiz.interop.moodle_xml import html_to_markdown, import_moodle_xml
+from quiz.interop.htmltext import html_to_markdown
+from quiz.interop.moodle_read import import_moodle_xml
 
 FIXTURE = Path(__file__).parent / "fixtures" / "moodle_by_hand.xml"
 

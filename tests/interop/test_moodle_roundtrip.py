@@ -12,7 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from quiz import paths
 from quiz.banks.loader import load_bank_file
 from quiz.domain.model import Bank
-from quiz.interop.moodle_xml import MOODLE_GRADES, export_moodle_xml, import_moodle_xml
+from quiz.interop.moodle_read import import_moodle_xml
+from quiz.interop.moodle_texts import MOODLE_GRADES
+from quiz.interop.moodle_write import export_moodle_xml
 from quiz.interop.yamlwrite import bank_yaml
 from tests.interop.strategies import banks, without_patterns
 

@@ -15,8 +15,8 @@ import pytest
 
 from quiz.banks.loader import load_bank_file
 from quiz.interop import ImportProblem
-from quiz.interop.gift import import_gift
-from quiz.interop.moodle_xml import import_moodle_xml
+from quiz.interop.gift_read import import_gift
+from quiz.interop.moodle_read import import_moodle_xml
 from quiz.interop.yamlwrite import bank_yaml
 
 FOLDER = os.environ.get("IMS_QUIZ_MOODLE_FIXTURES")
