@@ -50,7 +50,13 @@ def code_stamp() -> str:
     here = Path(__file__).resolve().parent
     files = [
         here / "validate.py",
+        here / "report.py",
+        here / "shapecheck.py",
+        here / "convert.py",
+        here / "rules.py",
         here / "yamlread.py",
+        here / "yamlbuild.py",
+        here / "yamlchars.py",
         here / "shapes.py",
         here / "diagnostics.py",
         here / "loader.py",

@@ -16,22 +16,34 @@ data itself instead of using a constructor, for three reasons:
 
 The node tree is kept so that a diagnostic about ``questions[3].choices[1].why`` can be turned
 into the line and column of that value only when a diagnostic needs it.
+
+This module holds the pre-parse checks (size, encoding, nesting), the loader and the parse
+itself, and :class:`ParsedYaml`; the node builder and scalar typing are in
+:mod:`quiz.banks.yamlbuild`, and the search for hidden characters in :mod:`quiz.banks.yamlchars`.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterator
 from typing import Any, Final
 
 import msgspec
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from quiz.banks.diagnostics import YamlProblem, check_size, clip
-from quiz.banks.shapes import ANY, BANK, Scalar, Shape
-from quiz.domain.text import FORBIDDEN, ZERO_WIDTH, codepoint
+from quiz.banks.diagnostics import YamlProblem, check_size
+from quiz.banks.shapes import BANK, Shape
+from quiz.banks.yamlbuild import (
+    IMPLICIT,
+    MAP,
+    MAX_EXPANSION_FACTOR,
+    MAX_EXPANSION_SLACK,
+    SEQ,
+    STR,
+    Builder,
+)
+from quiz.banks.yamlchars import ESCAPE, HIDDEN, hidden_characters, line_column, stand_in
+from quiz.domain.text import FORBIDDEN, ZERO_WIDTH
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -42,39 +54,11 @@ MAX_TEXT_NESTING: Final = 1000
 """Guard before parsing: libyaml's composer recurses per level and crashes the whole process
 (a segfault, not an exception) on flow nesting tens of thousands of levels deep."""
 
-MAX_NODE_DEPTH: Final = 64
-"""Deepest nesting accepted while building data; a bank needs fewer than ten levels."""
-
-MAX_EXPANSION_FACTOR: Final = 10
-MAX_EXPANSION_SLACK: Final = 10_000
-"""Aliases may repeat a node, but the document with every alias expanded (counting each value
-and each character of text) may not exceed this many times the file's length, plus some slack:
-this stops "billion laughs" documents and a long text repeated thousands of times."""
-
 Path = tuple[str | int, ...]
-
-_STR = "tag:yaml.org,2002:str"
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
-_SCALAR_TAGS: Final = frozenset(
-    {
-        _STR,
-        "tag:yaml.org,2002:null",
-        "tag:yaml.org,2002:bool",
-        "tag:yaml.org,2002:int",
-        "tag:yaml.org,2002:float",
-        "tag:yaml.org,2002:timestamp",
-    }
-)
-_constructor = yaml.SafeLoader("")  # used only for its int/float/bool scalar converters
-
-_IMPLICIT: Final = "?"
-"""Prefix of the tag a plain scalar gets from its spelling (``?tag:yaml.org,2002:bool``), so
-that the builder can tell ``no`` (text or false, as the field decides) from ``!!bool no``."""
 
 # PyYAML's implicit resolvers by a scalar's first character ("" for the empty scalar).
 _RESOLVERS: Final = {
-    first: tuple((_IMPLICIT + tag, pattern) for tag, pattern in resolvers)
+    first: tuple((IMPLICIT + tag, pattern) for tag, pattern in resolvers)
     for first, resolvers in _Loader.yaml_implicit_resolvers.items()
 }
 assert None not in _RESOLVERS and not _Loader.yaml_path_resolvers  # as resolve() below assumes
@@ -84,7 +68,7 @@ class _BankLoader(_Loader):
     """The safe loader with a faster tag resolver, which marks the tags it guesses.
 
     A plain scalar's tag as YAML 1.1 guesses it from the spelling gets the ``?`` prefix
-    (:data:`_IMPLICIT`), so that the builder can read it as its field expects.
+    (:data:`~quiz.banks.yamlbuild.IMPLICIT`), so that the builder can read it as its field expects.
 
     libyaml's composer calls back into Python to resolve every node's tag; PyYAML's general
     resolver (path resolvers, a wildcard list built per call) costs a tenth of the parse.
@@ -96,8 +80,8 @@ class _BankLoader(_Loader):
                 for tag, pattern in _RESOLVERS.get(value[:1], ()):
                     if pattern.match(value):
                         return tag
-            return _STR
-        return _SEQ if kind is SequenceNode else _MAP
+            return STR
+        return SEQ if kind is SequenceNode else MAP
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
         """No path resolvers: nothing to track."""
@@ -214,7 +198,7 @@ def _check_text_nesting(text: str) -> None:
                 depth += 1
                 if depth > MAX_TEXT_NESTING:
                     match = next(m for i, m in enumerate(_BRACKETS.finditer(text)) if i == index)
-                    line, column = _position(text, match.start())
+                    line, column = line_column(text, match.start())
                     raise YamlProblem(
                         "too-deep",
                         f"brackets nested more than {MAX_TEXT_NESTING} levels deep",
@@ -245,9 +229,9 @@ def parse(raw: bytes, shape: Shape = BANK) -> ParsedYaml:
     problems: list[YamlProblem] = []
     # ASCII text: libyaml itself refuses every control character, and there is no other
     # character to look for. Otherwise one pass finds the first of either kind, if any.
-    first = None if text.isascii() else _HIDDEN.search(text)
+    first = None if text.isascii() else HIDDEN.search(text)
     if first is not None and FORBIDDEN.search(text, first.start()) is not None:
-        text, problems = _stand_in(text)
+        text, problems = stand_in(text)
     try:
         root = _compose(text)
     except YamlProblem as problem:
@@ -255,7 +239,7 @@ def parse(raw: bytes, shape: Shape = BANK) -> ParsedYaml:
             problem.also = problems
             raise
         # An ASCII control character: libyaml refused it; say what it is, and read on.
-        text, problems = _stand_in(text)
+        text, problems = stand_in(text)
         try:
             root = _compose(text)
         except YamlProblem as again:
@@ -266,29 +250,17 @@ def parse(raw: bytes, shape: Shape = BANK) -> ParsedYaml:
             problems[0].also = problems[1:]
             raise problems[0]
         raise YamlProblem("empty-file", "the file is empty; start from `ims-quiz new-bank`")
-    builder = _Builder(MAX_EXPANSION_FACTOR * len(text) + MAX_EXPANSION_SLACK)
+    builder = Builder(MAX_EXPANSION_FACTOR * len(text) + MAX_EXPANSION_SLACK)
     try:
         data = builder.build(root, shape)
     except YamlProblem as problem:
         problem.also = problems
         raise
-    if ("\\" in text and _ESCAPE.search(text) is not None) or (
+    if ("\\" in text and ESCAPE.search(text) is not None) or (
         first is not None and ZERO_WIDTH.search(text, first.start()) is not None
     ):
-        problems.extend(_hidden_characters(text, root))
+        problems.extend(hidden_characters(text, root))
     return ParsedYaml(data, root, (*problems, *builder.problems))
-
-
-def _stand_in(text: str) -> tuple[str, list[YamlProblem]]:
-    """Each character a bank may not hold, reported where it is, and the text with each one
-    replaced by U+FFFD, so that reading it on reports every other mistake in the same run.
-
-    libyaml refuses most of these outright, and would stop at the first.
-    """
-    problems = [
-        _control_problem(text, match.start(), match.group()) for match in FORBIDDEN.finditer(text)
-    ]
-    return FORBIDDEN.sub("\ufffd", text), problems
 
 
 def _compose(text: str) -> Node | None:
@@ -314,133 +286,6 @@ def _compose(text: str) -> Node | None:
         raise YamlProblem("yaml-syntax", _first_line(str(error)), line, column) from None
     finally:
         loader.dispose()
-
-
-def _character_name(character: str) -> str:
-    name = unicodedata.name(character, "")
-    if unicodedata.category(character) == "Cc":
-        return "a control character"
-    return f"{name.lower()}" if name else "an invisible character"
-
-
-def _control_problem(text: str, offset: int, character: str, escape: bool = False) -> YamlProblem:
-    line, column = _position(text, offset)
-    written = "the escape here writes" if escape else "this text holds"
-    return YamlProblem(
-        "control-character",
-        f"{written} {codepoint(character)} ({_character_name(character)}), which may not appear "
-        "in a bank: it could drive the terminal or hide what the text says; remove it",
-        line,
-        column,
-    )
-
-
-_HIDDEN: Final = re.compile(f"{FORBIDDEN.pattern}|{ZERO_WIDTH.pattern}")
-"""A character that may not appear (:data:`FORBIDDEN`) or should not (:data:`ZERO_WIDTH`)."""
-
-_ESCAPE: Final = re.compile(r"\\(?:[0abvfreN]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})")
-"""A double-quoted escape that might write a forbidden or zero-width character."""
-
-_IN_QUOTES: Final = re.compile(
-    r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|(.)", re.DOTALL
-)
-_SIMPLE_ESCAPES: Final = {
-    "0": "\x00",
-    "a": "\x07",
-    "b": "\x08",
-    "v": "\x0b",
-    "f": "\x0c",
-    "r": "\r",
-    "e": "\x1b",
-    "N": "\x85",
-}
-_ID_FIELDS: Final = frozenset({"id", "topic", "case", "refs"})
-"""Fields whose values are ids or refer to one: an invisible character in them is an error."""
-
-
-def _hidden_characters(text: str, root: Node) -> list[YamlProblem]:
-    """Characters written with escapes that may not appear, and zero-width ones, located.
-
-    Only called when the text holds a zero-width character or an escape that could write one
-    of these: a bank without either costs nothing here.
-    """
-    found: list[YamlProblem] = []
-    for node, where in _scalars(root):
-        value = node.value
-        if FORBIDDEN.search(value) is None and ZERO_WIDTH.search(value) is None:
-            continue
-        start, end = node.start_mark.index, node.end_mark.index
-        for offset, character, escaped in _characters_written(text, start, end, node.style):
-            if FORBIDDEN.match(character):
-                found.append(_control_problem(text, offset, character, escape=escaped))
-            elif ZERO_WIDTH.match(character):
-                found.append(_zero_width_problem(text, offset, character, where))
-    return found
-
-
-def _characters_written(
-    text: str, start: int, end: int, style: str | None
-) -> Iterator[tuple[int, str, bool]]:
-    """``(offset, character, escaped)`` for each escape and each character of the scalar's
-    source that could matter; escapes only in double quotes, where YAML has them."""
-    if style != '"':
-        for match in ZERO_WIDTH.finditer(text, start, end):
-            yield match.start(), match.group(), False
-        return
-    for match in _IN_QUOTES.finditer(text, start, end):
-        literal = match.group(1)
-        if literal is not None:
-            yield match.start(), literal, False
-            continue
-        escape = match.group()[1:]
-        if escape[0] in "xuU" and len(escape) > 1:
-            try:
-                yield match.start(), chr(int(escape[1:], 16)), True
-            except (ValueError, OverflowError):
-                continue
-        elif escape in _SIMPLE_ESCAPES:
-            yield match.start(), _SIMPLE_ESCAPES[escape], True
-
-
-def _zero_width_problem(text: str, offset: int, character: str, where: str) -> YamlProblem:
-    line, column = _position(text, offset)
-    what = f"{codepoint(character)} ({_character_name(character)})"
-    if where == "key" or where in _ID_FIELDS:
-        place = "this key" if where == "key" else f"this {where}"
-        return YamlProblem(
-            "zero-width-id",
-            f"{place} holds the invisible character {what}: two ids that look the same would "
-            "differ; remove it",
-            line,
-            column,
-        )
-    return YamlProblem(
-        "zero-width-text",
-        f"this text holds the invisible character {what}; remove it unless it is meant "
-        "(a joiner inside an emoji, say)",
-        line,
-        column,
-    )
-
-
-def _scalars(root: Node) -> Iterator[tuple[ScalarNode, str]]:
-    """Every scalar node once, with ``"key"`` for keys or else the field it is the value of."""
-    seen: set[int] = set()
-    stack: list[tuple[Node, str]] = [(root, "")]
-    while stack:
-        node, field = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, ScalarNode):
-            yield node, field
-        elif isinstance(node, SequenceNode):
-            stack.extend((child, field) for child in node.value)
-        elif isinstance(node, MappingNode):
-            for key_node, value_node in node.value:
-                stack.append((key_node, "key"))
-                name = key_node.value if isinstance(key_node, ScalarNode) else ""
-                stack.append((value_node, name))
 
 
 def _single_node(loader: Any) -> Node | None:
@@ -492,208 +337,9 @@ def _first_line(message: str) -> str:
     return message.strip().splitlines()[0] if message.strip() else "invalid YAML"
 
 
-def _position(text: str, position: int) -> tuple[int, int]:
-    line = text.count("\n", 0, position) + 1
-    return line, position - (text.rfind("\n", 0, position) + 1) + 1
-
-
 def _byte_position(text: str, position: int | None) -> tuple[int, int]:
     if position is None:
         return 0, 0
     # libyaml counts bytes of the UTF-8 encoding; columns are counted in characters.
     characters = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
-    return _position(text, characters)
-
-
-MAX_NUMBER_CHARS: Final = 100
-"""Longer plain scalars that look like numbers stay text: converting them is slow (YAML 1.1
-base-60 numbers such as ``1:2:3:...``) or refused by Python (ints over 4,300 digits)."""
-
-_NULL = "tag:yaml.org,2002:null"
-_BOOL = "tag:yaml.org,2002:bool"
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_MERGE = "tag:yaml.org,2002:merge"
-
-
-_TRUE: Final = frozenset({"true", "True", "TRUE", "yes", "Yes", "YES"})
-_FALSE: Final = frozenset({"false", "False", "FALSE", "no", "No", "NO"})
-_I_NULL: Final = _IMPLICIT + _NULL
-_I_BOOL: Final = _IMPLICIT + _BOOL
-_I_INT: Final = _IMPLICIT + _INT
-_I_FLOAT: Final = _IMPLICIT + _FLOAT
-
-
-class _Builder:
-    """Turns a node tree into dicts, lists and scalars, enforcing the limits above.
-
-    One walk builds the data and measures how large it would be with every alias expanded
-    (a scalar weighs one plus its length). A node reached again through an alias is built once
-    and shared, as PyYAML does, so an alias bomb is refused before it costs memory.
-
-    Each node is built with the :class:`~quiz.banks.shapes.Shape` of the place it is written
-    in, which decides how a plain scalar is read: text in a text field, true/false in a
-    true/false field, a number in a number field.
-    """
-
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self.expanded = 0
-        self.built: dict[int, tuple[Any, int, Shape]] = {}
-        self.problems: list[YamlProblem] = []
-
-    def build(self, root: Node, shape: Shape = ANY) -> Any:
-        return self._value(root, 0, shape)
-
-    def _value(self, node: Node, depth: int, shape: Shape) -> Any:
-        if node.__class__ is ScalarNode:
-            value = node.value
-            self.expanded += 1 + len(value)
-            tag = node.tag
-            if tag == _STR:
-                return value
-            if tag[0] == _IMPLICIT:
-                return self._plain(node, tag, shape.scalar)
-            return self._scalar(node, tag)
-        known = self.built.get(id(node))
-        # A shared node is built again if an alias uses it where another shape is expected.
-        if known is not None and known[2] is shape:
-            data, size, _ = known
-            if size < 0:
-                raise self._located(
-                    node, "too-deep", "an alias refers to the collection that contains it"
-                )
-            self.expanded += size
-            if self.expanded > self.budget:
-                raise self._bomb(node)
-            return data
-        if depth >= MAX_NODE_DEPTH:
-            raise self._located(node, "too-deep", f"nested more than {MAX_NODE_DEPTH} levels deep")
-        if known is not None and known[1] < 0:
-            raise self._located(
-                node, "too-deep", "an alias refers to the collection that contains it"
-            )
-        self.built[id(node)] = (None, -1, shape)
-        start = self.expanded
-        self.expanded += 1
-        depth += 1
-        result: Any
-        if isinstance(node, SequenceNode):
-            if node.tag != _SEQ:
-                self._forbidden(node)
-                result = None
-            else:
-                items = shape.items
-                value_of = self._value
-                result = [value_of(child, depth, items) for child in node.value]
-        elif node.tag != _MAP or not isinstance(node, MappingNode):
-            self._forbidden(node)
-            result = None
-        else:
-            result = self._mapping(node, depth, shape)
-        self.built[id(node)] = (result, self.expanded - start, shape)
-        if self.expanded > self.budget:
-            raise self._bomb(node)
-        return result
-
-    def _mapping(self, node: MappingNode, depth: int, shape: Shape) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        fields = shape.fields
-        values = shape.values
-        field_shape = None if fields is None else fields.get
-        value_of = self._value  # looked up once: this loop runs for every key of the bank
-        for key_node, value_node in node.value:
-            if key_node.__class__ is not ScalarNode:
-                if key_node.tag not in (_SEQ, _MAP):
-                    self._forbidden(key_node)
-                else:
-                    self._problem(
-                        key_node, "wrong-type", "a key must be plain text, not a list or mapping"
-                    )
-                continue
-            tag = key_node.tag
-            if tag != _STR and tag[0] != _IMPLICIT and tag not in _SCALAR_TAGS:
-                self._forbidden(key_node)
-                continue
-            key = key_node.value
-            self.expanded += 1 + len(key)
-            if key in result:
-                self._problem(
-                    key_node,
-                    "duplicate-key",
-                    f"key '{clip(key)}' appears twice in the same mapping; "
-                    "only the last one counts",
-                )
-            if value_node.__class__ is ScalarNode and value_node.tag == _STR:
-                # Text read as text wherever it is: the common case, with no shape to look up.
-                text = value_node.value
-                self.expanded += 1 + len(text)
-                result[key] = text
-                continue
-            child = values if field_shape is None else field_shape(key, ANY)
-            result[key] = value_of(value_node, depth, child)
-        return result
-
-    def _plain(self, node: ScalarNode, tag: str, kind: Scalar) -> Any:
-        """A plain scalar whose spelling looks like null, true/false, a number or a date."""
-        if tag == _I_NULL:
-            return None
-        value = node.value
-        if kind is Scalar.TEXT:
-            return value
-        if kind is Scalar.BOOL:
-            if tag == _I_BOOL:
-                if value in _TRUE:
-                    return True
-                if value in _FALSE:
-                    return False
-            return value  # on, off, 1: not true/false here; the validator says what is wanted
-        if kind is Scalar.NUMBER:
-            return self._scalar(node, tag[1:]) if tag in (_I_INT, _I_FLOAT) else value
-        if tag in (_I_BOOL, _I_INT, _I_FLOAT):
-            return self._scalar(node, tag[1:])
-        return value  # dates, `=` and `<<` stay text
-
-    def _scalar(self, node: ScalarNode, tag: str) -> Any:
-        if tag not in _SCALAR_TAGS:
-            return self._forbidden(node)
-        if tag == _NULL:
-            return None
-        if tag == "tag:yaml.org,2002:timestamp" or len(node.value) > MAX_NUMBER_CHARS:
-            return node.value  # dates stay text: "2026-11-24"
-        try:
-            if tag == _BOOL:
-                return _constructor.construct_yaml_bool(node)
-            if tag == _INT:
-                return _constructor.construct_yaml_int(node)
-            return _constructor.construct_yaml_float(node)
-        except (ArithmeticError, LookupError, ValueError, TypeError):
-            # Only an explicit tag (`!!int abc`) gets here; implicit ones matched a pattern.
-            kind = {_BOOL: "true or false", _INT: "a whole number"}.get(tag, "a number")
-            self._problem(
-                node, "wrong-type", f"'{clip(node.value)}' is tagged as {kind} but is not one"
-            )
-            return node.value
-
-    def _located(self, node: Node, code: str, message: str) -> YamlProblem:
-        mark = node.start_mark
-        return YamlProblem(code, message, mark.line + 1, mark.column + 1)
-
-    def _bomb(self, node: Node) -> YamlProblem:
-        return self._located(
-            node,
-            "alias-bomb",
-            f"aliases expand this document to more than {self.budget:,} values and characters, "
-            "ten times what is written; banks may not use aliases this way",
-        )
-
-    def _problem(self, node: Node, code: str, message: str) -> None:
-        self.problems.append(self._located(node, code, message))
-
-    def _forbidden(self, node: Node) -> None:
-        tag = clip(node.tag.replace("tag:yaml.org,2002:", "!!"))
-        self._problem(
-            node,
-            "forbidden-tag",
-            f"YAML tag '{tag}' is not allowed; banks hold plain text, numbers, lists and mappings",
-        )
+    return line_column(text, characters)

@@ -4,7 +4,7 @@ These Structs are the one description of a bank: the loader converts YAML into t
 Schema that editors use for autocompletion is generated from them, and the parse cache stores
 them as msgpack. Constraints that a single field can express (lengths, ranges, id patterns) live
 here as ``Meta``; rules that span fields (exactly one correct choice, references to topics and
-sources) live in :mod:`quiz.banks.validate`.
+sources) live in :mod:`quiz.banks.rules`.
 """
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ import pytest
 import yaml
 from bank_helpers import VALID_BANK, assert_refused, brief, codes, load_text
 
-from quiz.banks import diagnostics, yamlread
+from quiz.banks import diagnostics, yamlbuild, yamlread
 from quiz.banks.loader import load_bank_file
-from quiz.banks.yamlread import MAX_NODE_DEPTH
+from quiz.banks.yamlbuild import MAX_NODE_DEPTH
 from quiz.domain.model import SingleChoice, TrueFalse
 
 # --- tags that would build Python objects ------------------------------------------------------
@@ -454,7 +454,7 @@ def test_fast_resolver_gives_the_same_tags_as_pyyaml() -> None:
     def tags(loader: type) -> list[tuple[str, str]]:
         root = yaml.compose(text, Loader=loader)
         return [
-            (node.tag.removeprefix(yamlread._IMPLICIT), str(node.value))
+            (node.tag.removeprefix(yamlbuild.IMPLICIT), str(node.value))
             for node in root.value
             if isinstance(node, yaml.ScalarNode)
         ] + [(node.tag, "") for node in root.value if not isinstance(node, yaml.ScalarNode)]
