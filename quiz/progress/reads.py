@@ -1,0 +1,173 @@
+"""The read side of the progress store: profiles, sessions, exam drafts, flags, and the history
+of attempts, FSRS cards and review logs.
+
+Each function runs in the caller's transaction (``connection``); ``where`` names the database
+in the :class:`~quiz.progress.StoreError` raised for a row that cannot be decoded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from quiz.domain.grading import Response
+from quiz.domain.keys import question_key
+from quiz.domain.scheduling import Card, ReviewLog
+from quiz.domain.session import Attempt
+from quiz.progress import StoreError
+from quiz.progress.convert import (
+    StoredSession,
+    attempt_from_row,
+    card_from_row,
+    response_from_json,
+    review_log_from_row,
+    session_from_row,
+)
+from quiz.progress.errors import decoded
+from quiz.progress.schema import (
+    attempts,
+    cards,
+    exam_answers,
+    flags,
+    profiles,
+    review_logs,
+    schema_version,
+    sessions,
+)
+
+
+def version(connection: Connection) -> int:
+    """The schema version the database is at."""
+    return int(connection.execute(select(schema_version.c.version)).scalar_one())
+
+
+def profile_id(connection: Connection, name: str) -> int | None:
+    """The id of profile ``name``, or ``None`` if there is none."""
+    found = connection.execute(select(profiles.c.id).where(profiles.c.name == name)).scalar()
+    return None if found is None else int(found)
+
+
+def session(connection: Connection, where: str, session_id: int) -> StoredSession | None:
+    """The session ``session_id``, or ``None``."""
+    row = connection.execute(select(sessions).where(sessions.c.id == session_id)).mappings().first()
+    return decoded(where, "sessions", row, session_from_row) if row else None
+
+
+def _unfinished(profile_id: int, limit: int) -> Any:
+    return (
+        select(sessions)
+        .where(
+            sessions.c.profile_id == profile_id,
+            sessions.c.finished_at.is_(None),
+            sessions.c.abandoned_at.is_(None),
+        )
+        .order_by(sessions.c.id.desc())
+        .limit(limit)
+    )
+
+
+def unfinished_sessions(connection: Connection, profile_id: int, limit: int) -> list[StoredSession]:
+    """The profile's sessions that are neither finished nor abandoned, newest first."""
+    rows = connection.execute(_unfinished(profile_id, limit)).mappings().all()
+    return [session_from_row(row) for row in rows]
+
+
+def unfinished_session(connection: Connection, where: str, profile_id: int) -> StoredSession | None:
+    """The newest session of the profile that is neither finished nor abandoned."""
+    row = connection.execute(_unfinished(profile_id, 1)).mappings().first()
+    return decoded(where, "sessions", row, session_from_row) if row else None
+
+
+def drafts(connection: Connection, session_id: int) -> dict[str, tuple[Response, float]]:
+    """The saved exam answers of a session: question key -> (response, seconds)."""
+    query = select(exam_answers).where(exam_answers.c.session_id == session_id)
+    rows = connection.execute(query).mappings().all()
+    return {
+        question_key(row["bank_id"], row["question_id"]): (
+            response_from_json(row["response"]),
+            row["seconds"],
+        )
+        for row in rows
+    }
+
+
+def session_flags(connection: Connection, session_id: int) -> set[str]:
+    """Keys of the questions flagged in a session."""
+    query = select(flags.c.bank_id, flags.c.question_id).where(flags.c.session_id == session_id)
+    return {question_key(bank, question) for bank, question in connection.execute(query)}
+
+
+def profile_flags(connection: Connection, profile_id: int) -> list[tuple[int, str]]:
+    """Every flag of a profile: (session id, question key)."""
+    query = (
+        select(flags.c.session_id, flags.c.bank_id, flags.c.question_id)
+        .join(sessions, sessions.c.id == flags.c.session_id)
+        .where(sessions.c.profile_id == profile_id)
+    )
+    return [(sid, question_key(bank, q)) for sid, bank, q in connection.execute(query)]
+
+
+def attempts_of(
+    connection: Connection,
+    where: str,
+    profile_id: int | None,
+    session_id: int | None,
+    skipped: list[str] | None,
+) -> list[Attempt]:
+    """Attempts, oldest first (see :meth:`Store.attempts`)."""
+    query = select(attempts, profiles.c.name.label("profile")).join(
+        profiles, profiles.c.id == attempts.c.profile_id
+    )
+    if profile_id is not None:
+        query = query.where(attempts.c.profile_id == profile_id)
+    if session_id is not None:
+        query = query.where(attempts.c.session_id == session_id)
+    found = []
+    # rows in batches, decoded as they come: never the whole result set and its
+    # attempts in memory at once
+    result = connection.execute(query.order_by(attempts.c.id).execution_options(yield_per=2000))
+    try:
+        for row in result.mappings():
+            try:
+                found.append(decoded(where, "attempts", row, _attempt_of))
+            except StoreError as error:
+                if skipped is None:
+                    raise
+                skipped.append(str(error))
+    finally:
+        result.close()
+    return found
+
+
+def _attempt_of(row: Any) -> Attempt:
+    return attempt_from_row(row, row["profile"])
+
+
+def cards_of(connection: Connection, where: str, profile_id: int) -> dict[str, Card]:
+    """The profile's FSRS cards by question key."""
+    query = select(cards).where(cards.c.profile_id == profile_id)
+    rows = connection.execute(query).mappings().all()
+    return {
+        question_key(row["bank_id"], row["question_id"]): decoded(
+            where, "cards", row, card_from_row
+        )
+        for row in rows
+    }
+
+
+def review_logs_of(
+    connection: Connection, where: str, profile_id: int
+) -> list[tuple[str, ReviewLog]]:
+    """The profile's FSRS review logs, oldest first, with their question keys."""
+    query = (
+        select(review_logs).where(review_logs.c.profile_id == profile_id).order_by(review_logs.c.id)
+    )
+    rows = connection.execute(query).mappings().all()
+    return [
+        (
+            question_key(row["bank_id"], row["question_id"]),
+            decoded(where, "review_logs", row, review_log_from_row),
+        )
+        for row in rows
+    ]

@@ -1,0 +1,226 @@
+"""The write path of the progress store: profiles, sessions, attempts with the review of their
+FSRS cards under locks, exam drafts and flags.
+
+Each function runs in the caller's write transaction (``connection``); the dialect is read from
+the connection: PostgreSQL and SQLite insert new rows with ``ON CONFLICT``, and PostgreSQL
+records a profile's answers under its advisory lock, reading cards ``FOR UPDATE``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+from quiz.domain.grading import Response
+from quiz.domain.scheduling import Card, Rating, ReviewLog, review_attempt
+from quiz.domain.session import Attempt
+from quiz.progress import postgres
+from quiz.progress.convert import (
+    attempt_row,
+    card_from_row,
+    card_row,
+    response_json,
+    review_log_row,
+)
+from quiz.progress.errors import decoded, new_id
+from quiz.progress.schema import (
+    attempts,
+    cards,
+    exam_answers,
+    flags,
+    profiles,
+    review_logs,
+    sessions,
+)
+
+
+def _on_postgres(connection: Connection) -> bool:
+    return connection.dialect.name == "postgresql"
+
+
+def _upserts(connection: Connection) -> bool:
+    """Whether the database can say ``ON CONFLICT`` (PostgreSQL and SQLite)."""
+    return connection.dialect.name in ("postgresql", "sqlite")
+
+
+def _insert(connection: Connection, table: sa.Table) -> Any:
+    """An ``INSERT`` that can say ``ON CONFLICT`` (PostgreSQL and SQLite)."""
+    if _on_postgres(connection):
+        return pg_dialect.insert(table)
+    return sqlite_dialect.insert(table)
+
+
+def create_profile(connection: Connection, name: str, now: datetime) -> int:
+    """The id of profile ``name``, inserting it unless another app just did."""
+    query = select(profiles.c.id).where(profiles.c.name == name)
+    if _upserts(connection):
+        # another app may be making it right now: whoever comes second inserts nothing
+        connection.execute(
+            _insert(connection, profiles)
+            .values(name=name, created_at=now)
+            .on_conflict_do_nothing(index_elements=["name"])
+        )
+        found = connection.execute(query).scalar_one()
+    else:
+        found = connection.execute(query).scalar()
+        if found is None:
+            found = new_id(connection.execute(insert(profiles).values(name=name, created_at=now)))
+    return int(found)
+
+
+def create_session(connection: Connection, row: dict[str, Any]) -> int:
+    """Insert the session ``row``; returns its id."""
+    return new_id(connection.execute(insert(sessions).values(row)))
+
+
+def abandon_session(connection: Connection, session_id: int, at: datetime) -> None:
+    """Mark an unfinished session abandoned (its answers stay recorded)."""
+    connection.execute(
+        update(sessions)
+        .where(sessions.c.id == session_id, sessions.c.finished_at.is_(None))
+        .values(abandoned_at=at)
+    )
+
+
+def record_attempts(
+    connection: Connection,
+    where: str,
+    profile_id: int,
+    graded: Sequence[tuple[Attempt, Rating]],
+    *,
+    finish_session: int | None,
+    finished_at: datetime | None,
+) -> None:
+    """Record attempts and review their FSRS cards (see :meth:`Store.record_attempts`)."""
+    if _on_postgres(connection):
+        # SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL's do not
+        # wait for each other, so this profile's answers are recorded one app at a time.
+        postgres.lock_profile(connection, profile_id)
+    for attempt, rating in graded:
+        attempt_id = new_id(
+            connection.execute(insert(attempts).values(attempt_row(attempt, profile_id)))
+        )
+        card, log = _review_card(connection, where, profile_id, attempt, rating)
+        connection.execute(
+            insert(review_logs).values(review_log_row(log, attempt, profile_id, attempt_id))
+        )
+    if finish_session is not None:
+        connection.execute(
+            update(sessions).where(sessions.c.id == finish_session).values(finished_at=finished_at)
+        )
+        # the submitted answers are attempts now: the exam's drafts are done with
+        connection.execute(delete(exam_answers).where(exam_answers.c.session_id == finish_session))
+
+
+def _review_card(
+    connection: Connection, where: str, profile_id: int, attempt: Attempt, rating: Rating
+) -> tuple[Card, ReviewLog]:
+    """Review the question's card in ``connection``'s transaction, reading it locked.
+
+    The card row is read ``FOR UPDATE`` (PostgreSQL; SQLite's writer already holds the
+    file), and a new card is inserted with ``ON CONFLICT DO NOTHING``: if another app
+    created it meanwhile, its card is read again, locked, and reviewed instead.
+    """
+    match = (
+        cards.c.profile_id == profile_id,
+        cards.c.bank_id == attempt.bank_id,
+        cards.c.question_id == attempt.question_id,
+    )
+    locked = select(cards).where(*match).with_for_update()
+    row = connection.execute(locked).mappings().first()
+    if row is None:
+        card, log = review_attempt(None, attempt, rating)
+        values = {
+            "profile_id": profile_id,
+            "bank_id": attempt.bank_id,
+            "question_id": attempt.question_id,
+            **card_row(card),
+        }
+        if not _upserts(connection):
+            connection.execute(insert(cards).values(values))
+            return card, log
+        inserted = connection.execute(
+            _insert(connection, cards)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["profile_id", "bank_id", "question_id"])
+            .returning(cards.c.profile_id)
+        ).first()
+        if inserted is not None:
+            return card, log
+        row = connection.execute(locked).mappings().one()
+    card, log = review_attempt(decoded(where, "cards", row, card_from_row), attempt, rating)
+    connection.execute(update(cards).where(*match).values(card_row(card)))
+    return card, log
+
+
+def save_draft(
+    connection: Connection,
+    session_id: int,
+    bank_id: str,
+    question_id: str,
+    values: dict[str, Any],
+) -> None:
+    """Save (or replace) an exam answer's ``values`` (see :func:`draft_values`)."""
+    match = (
+        exam_answers.c.session_id == session_id,
+        exam_answers.c.bank_id == bank_id,
+        exam_answers.c.question_id == question_id,
+    )
+    if _upserts(connection):
+        connection.execute(
+            _insert(connection, exam_answers)
+            .values(session_id=session_id, bank_id=bank_id, question_id=question_id, **values)
+            .on_conflict_do_update(
+                index_elements=["session_id", "bank_id", "question_id"], set_=values
+            )
+        )
+    elif connection.execute(update(exam_answers).where(*match).values(values)).rowcount == 0:
+        connection.execute(
+            insert(exam_answers).values(
+                session_id=session_id, bank_id=bank_id, question_id=question_id, **values
+            )
+        )
+
+
+def draft_values(response: Response, seconds: float, saved_at: datetime) -> dict[str, Any]:
+    """The columns of an exam answer other than its key."""
+    return {"response": response_json(response), "seconds": seconds, "saved_at": saved_at}
+
+
+def set_flag(
+    connection: Connection,
+    session_id: int,
+    bank_id: str,
+    question_id: str,
+    flagged: bool,
+    at: datetime,
+) -> None:
+    """Flag or unflag a question within a session."""
+    match = (
+        flags.c.session_id == session_id,
+        flags.c.bank_id == bank_id,
+        flags.c.question_id == question_id,
+    )
+    if flagged and _upserts(connection):
+        connection.execute(
+            _insert(connection, flags)
+            .values(session_id=session_id, bank_id=bank_id, question_id=question_id, flagged_at=at)
+            .on_conflict_do_update(
+                index_elements=["session_id", "bank_id", "question_id"],
+                set_={"flagged_at": at},
+            )
+        )
+        return
+    connection.execute(delete(flags).where(*match))
+    if flagged:
+        connection.execute(
+            insert(flags).values(
+                session_id=session_id, bank_id=bank_id, question_id=question_id, flagged_at=at
+            )
+        )
