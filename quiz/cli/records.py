@@ -1,4 +1,5 @@
-"""A trainee's records: ``stats`` (progress in numbers) and ``export`` (every attempt)."""
+"""A trainee's records: ``stats`` (progress in numbers), ``export`` (every attempt) and
+``check-db`` (the database checked, and its cards rebuilt from their logs)."""
 
 from __future__ import annotations
 
@@ -188,3 +189,52 @@ def export(ctx: click.Context, output_format: str, output: Path | None, all_prof
         return
     write_output(output, text)
     click.echo(f"wrote {len(records)} attempt(s) to {output}", err=True)
+
+
+@main.command("check-db")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Rebuild the cards that differ from their review logs (a SQLite file is backed up first).",
+)
+@global_options
+@click.pass_context
+def check_db(ctx: click.Context, repair: bool) -> None:
+    """Check the progress database, as Anki's Check Database does.
+
+    SQLite's integrity check, every FSRS card against the replay of its review logs, and rows
+    whose parent is missing. Exits 0 when all is well (or was repaired), 1 when problems remain.
+    """
+    from quiz.progress import StoreError
+    from quiz.progress.store import Store
+
+    settings = settings_of(ctx)
+    try:
+        store = Store.open(settings.database_url())
+    except StoreError as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        report = after = store.check()
+        rebuilt = 0
+        if repair and report.differing_cards:
+            rebuilt = store.rebuild_cards()
+            after = store.check()  # what the repair left, e.g. a card with no logs to replay
+    except StoreError as error:
+        raise click.ClickException(f"checking your progress failed: {error}") from None
+    finally:
+        store.close()
+    for problem in report.integrity:
+        click.echo(visible(f"integrity: {problem}"))
+    for what, count in report.orphans.items():
+        if count:
+            click.echo(f"{count} {what}")
+    for profile_id, key in report.differing_cards:
+        click.echo(visible(f"card {key} (profile {profile_id}) differs from its review logs"))
+    if rebuilt:
+        click.echo(f"rebuilt {rebuilt} card(s) from their review logs")
+    elif report.differing_cards:
+        click.echo("run `ims-quiz check-db --repair` to rebuild those cards from their logs")
+    if report.integrity or any(report.orphans.values()):
+        click.echo("--repair rebuilds cards only: restore a backup for the rest (see the README)")
+    click.echo("the database is healthy" if after.ok else "the database has problems")
+    ctx.exit(0 if after.ok else 1)
