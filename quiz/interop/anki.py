@@ -165,45 +165,47 @@ def _reveal_front(question: Matching | Ordering) -> str:
     )
 
 
-def _models(genanki: Any) -> tuple[Any, Any, Any]:
-    choice = genanki.Model(
+# (model id, name, fields, card name, front, back): the three note types, fixed so that a
+# re-export updates the notes in place.
+_MODELS = (
+    (
         CHOICE_MODEL_ID,
         "ims-quiz choice",
-        fields=[{"name": n} for n in ("Question", "Options", "Key", "Whys", "Notes")],
-        templates=[
-            {
-                "name": "Choice",
-                "qfmt": "{{Question}}<br>{{Options}}",
-                "afmt": "{{FrontSide}}<hr id=answer>Answer: {{Key}}{{Whys}}{{Notes}}",
-            }
-        ],
-        css=_CSS,
-    )
-    short = genanki.Model(
+        ("Question", "Options", "Key", "Whys", "Notes"),
+        "Choice",
+        "{{Question}}<br>{{Options}}",
+        "{{FrontSide}}<hr id=answer>Answer: {{Key}}{{Whys}}{{Notes}}",
+    ),
+    (
         SHORT_MODEL_ID,
         "ims-quiz short answer",
-        fields=[{"name": n} for n in ("Question", "Answer", "Also", "Notes")],
-        templates=[
-            {
-                "name": "Type the answer",
-                "qfmt": "{{Question}}<br>{{type:Answer}}",
-                "afmt": "{{Question}}<hr id=answer>{{type:Answer}}{{Also}}{{Notes}}",
-            }
-        ],
-        css=_CSS,
-    )
-    reveal = genanki.Model(
+        ("Question", "Answer", "Also", "Notes"),
+        "Type the answer",
+        "{{Question}}<br>{{type:Answer}}",
+        "{{Question}}<hr id=answer>{{type:Answer}}{{Also}}{{Notes}}",
+    ),
+    (
         REVEAL_MODEL_ID,
         "ims-quiz reveal",
-        fields=[{"name": n} for n in ("Question", "Task", "Answer", "Notes")],
-        templates=[
-            {
-                "name": "Reveal",
-                "qfmt": "{{Question}}<br>{{Task}}",
-                "afmt": "{{FrontSide}}<hr id=answer>{{Answer}}{{Notes}}",
-            }
-        ],
-        css=_CSS,
+        ("Question", "Task", "Answer", "Notes"),
+        "Reveal",
+        "{{Question}}<br>{{Task}}",
+        "{{FrontSide}}<hr id=answer>{{Answer}}{{Notes}}",
+    ),
+)
+
+
+def _models(genanki: Any) -> tuple[Any, Any, Any]:
+    """The choice, short-answer and reveal note types."""
+    choice, short, reveal = (
+        genanki.Model(
+            model_id,
+            name,
+            fields=[{"name": field} for field in fields],
+            templates=[{"name": card, "qfmt": front, "afmt": back}],
+            css=_CSS,
+        )
+        for model_id, name, fields, card, front, back in _MODELS
     )
     return choice, short, reveal
 
