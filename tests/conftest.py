@@ -9,6 +9,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# On a developer's machine the property tests explore new examples on every run; in CI
+# (.ci/run sets HYPOTHESIS_PROFILE=ci) they replay a fixed sequence, so a run is red for a change
+# and never for a newly drawn example. Run them with IMS_QUIZ_FUZZ_EXAMPLES=5000 to dig deeper.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)

@@ -69,6 +69,10 @@ def _parse(data: bytes, source: str) -> tuple[ET.Element, dict[ET.Element, int],
         line, column = getattr(error, "position", (0, 0))
         message = str(error).split(":")[0] if str(error) else "malformed XML"
         raise ImportProblem(source, "xml-syntax", message, line, column + 1) from None
+    except LookupError as error:  # the XML declaration names an encoding Python does not know
+        raise ImportProblem(
+            source, "xml-encoding", f"the XML declaration names {error}; save it as UTF-8", 1, 1
+        ) from None
     return root, lines, comments[0] if comments else None
 
 

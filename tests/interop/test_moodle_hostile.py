@@ -62,6 +62,14 @@ def test_not_utf8_and_not_xml_are_diagnostics() -> None:
             import_moodle_xml(data, "odd.xml")
 
 
+def test_an_unknown_declared_encoding_is_a_diagnostic() -> None:
+    data = b'<?xml version="1.0" encoding="falseUTF-8"?><quiz></quiz>'
+    with pytest.raises(ImportProblem) as caught:
+        import_moodle_xml(data, "odd.xml")
+    assert caught.value.code == "xml-encoding"
+    assert "falseUTF-8" in caught.value.format()
+
+
 def test_another_root_element_is_refused() -> None:
     with pytest.raises(ImportProblem) as caught:
         import_moodle_xml(b"<html><body/></html>", "page.xml")
