@@ -20,9 +20,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
+from quiz import preferences
 from quiz.domain.text import visible
 from quiz.settings import Settings
-from quiz.tui import preferences
 from quiz.tui.startup import ServicesOpened, Startup, UnfinishedFound
 
 if TYPE_CHECKING:
@@ -90,8 +90,8 @@ class IMSQuizApp(App[None]):
         # about 20 ms, and would cost any keypress it fell on as much.
         gc.freeze()
         asyncio.get_running_loop().set_exception_handler(_quiet_about_cancelled_work)
-        saved_theme = preferences.load().get("theme")
-        if isinstance(saved_theme, str) and saved_theme in self.available_themes:
+        saved_theme = preferences.load().theme
+        if saved_theme is not None and saved_theme in self.available_themes:
             self.theme = saved_theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         plan, self.start_plan = self.start_plan, None
