@@ -24,6 +24,7 @@ itself, and :class:`ParsedYaml`; the node builder and scalar typing are in
 
 from __future__ import annotations
 
+import codecs
 import re
 from typing import Any, Final
 
@@ -157,8 +158,25 @@ def _child(node: Node, step: str | int) -> tuple[Node | None, Node | None]:
     return None, None
 
 
+_OTHER_BOMS: Final = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),  # before UTF-16 LE: its mark starts with that one's
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
 def decode(raw: bytes) -> str:
     """UTF-8 text of a bank file, without a byte-order mark and with LF line ends only."""
+    for mark, name in _OTHER_BOMS:
+        if raw.startswith(mark):
+            raise YamlProblem(
+                "encoding",
+                f"the file is saved as {name} (it starts with a {name} byte-order mark); "
+                "bank files are UTF-8: save it as UTF-8",
+                1,
+                1,
+            )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

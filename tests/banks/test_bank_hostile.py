@@ -461,3 +461,20 @@ def test_fast_resolver_gives_the_same_tags_as_pyyaml() -> None:
 
     # The same tags, once the mark on those guessed from a plain scalar's spelling is removed.
     assert tags(yamlread._BankLoader) == tags(yaml.SafeLoader)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "name"),
+    [("utf-16", "UTF-16"), ("utf-16-be", "UTF-16"), ("utf-32", "UTF-32"), ("utf-32-be", "UTF-32")],
+)
+def test_a_bank_saved_as_utf16_or_utf32_is_named_so(
+    tmp_path: Path, encoding: str, name: str
+) -> None:
+    path = tmp_path / "windows.yaml"
+    bom = "\ufeff" if encoding.endswith("-be") else ""  # utf-16/utf-32 write their own mark
+    path.write_bytes((bom + VALID_BANK).encode(encoding))
+    loaded = load_bank_file(path)
+    assert loaded.bank is None
+    [problem] = loaded.diagnostics
+    assert (problem.code, problem.line, problem.column) == ("encoding", 1, 1)
+    assert f"saved as {name}" in problem.message and "save it as UTF-8" in problem.message
