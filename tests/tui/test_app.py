@@ -333,15 +333,25 @@ async def test_exam_flag_move_navigator_and_submit_with_confirm(
 
 
 async def test_keys_pressed_while_an_exam_answer_saves_open_one_dialog_at_most(
-    db_file: Path, library: Library
+    db_file: Path, library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """s (submit) and ctrl+o (overview) wait for the save; esc meanwhile wins, and nothing
     stacks."""
+    may_save = threading.Event()
+    real_answer = ActiveSession.answer
+
+    def slow_answer(session: ActiveSession, *args: Any, **kwargs: Any) -> Any:
+        may_save.wait(10)  # the save is still running while the keys arrive
+        return real_answer(session, *args, **kwargs)
+
+    monkeypatch.setattr(ActiveSession, "answer", slow_answer)
     app = make_test_app(db_file, library, plan=plan(Mode.EXAM, count=4))
     async with app.run_test(size=SMALL) as pilot:
         screen = await on_screen(pilot, QuestionScreen)
         await answer_current(pilot)
         await press_quickly(pilot, "s", "ctrl+o", "escape")
+        await pilot.pause()
+        may_save.set()
         await settle(pilot)
         above = app.screen_stack[app.screen_stack.index(screen) + 1 :]
         assert [type(dialog) for dialog in above] == [ConfirmDialog]
