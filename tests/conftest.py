@@ -39,6 +39,31 @@ on; .ci/run starts a server and sets it. Without it the PostgreSQL variants are 
 BACKENDS = ["sqlite", "postgresql"]
 
 
+def pytest_report_header() -> str:
+    if os.environ.get(PG_ENV, "").strip():
+        return f"progress store backends: SQLite and PostgreSQL ({PG_ENV} is set)"
+    return (
+        f"progress store backends: SQLite only; the PostgreSQL variants are deselected "
+        f"(set {PG_ENV} to a server URL to run them: .ci/run starts a server)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without a server, leave out the PostgreSQL variants: one header line, not 40 skips."""
+    if os.environ.get(PG_ENV, "").strip():
+        return
+    left_out = [
+        item
+        for item in items
+        if getattr(item, "callspec", None) is not None
+        and item.callspec.params.get("backend") == "postgresql"
+    ]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        dropped = set(left_out)
+        items[:] = [item for item in items if item not in dropped]
+
+
 def _postgres_admin() -> str:
     server = os.environ.get(PG_ENV, "").strip()
     if not server:
