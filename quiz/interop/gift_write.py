@@ -45,7 +45,9 @@ def escape(text: str) -> str:
 def _category(bank: Bank, topic: str) -> str:
     title = bank.topic(topic).title if topic in bank.topics else topic
     parts = ["$course$", "top", bank.title, title]
-    return "$CATEGORY: " + "/".join(part.replace("/", "//") for part in parts)
+    # One line, as GIFT reads it: line breaks in a title would end the category and start a
+    # question. The header comment keeps the titles exactly for our own import.
+    return "$CATEGORY: " + "/".join(" ".join(part.split()).replace("/", "//") for part in parts)
 
 
 def _feedback(text: str | None) -> str:
