@@ -54,9 +54,11 @@ class SessionInfo(msgspec.Struct, frozen=True):
     """When a timed exam's time runs (or ran) out; its clock runs while it is left."""
 
 
-def needs_history(mode: Mode) -> bool:
-    """Whether planning a session of ``mode`` reads the profile's history (and so the store)."""
-    return mode not in (Mode.PRACTICE, Mode.EXAM)
+def needs_history(plan: SessionPlan) -> bool:
+    """Whether planning ``plan`` reads the profile's history (and so the store): review, weak
+    areas and mistakes do, and so does any mode with a history filter (unused, incorrect,
+    flagged)."""
+    return plan.mode not in (Mode.PRACTICE, Mode.EXAM) or plan.filters_history
 
 
 def new_session(
@@ -84,11 +86,16 @@ def new_session(
         plan, banks, records, now=now, new_today=new_today, new_per_day=new_per_day
     )
     if not items:
-        raise NoQuestions(_why_empty(plan, banks, new_per_day))
+        raise NoQuestions(_why_empty(plan, banks, records, new_per_day))
     return ActiveSession(plan, items, now)
 
 
-def _why_empty(plan: SessionPlan, banks: list[Bank], new_per_day: int) -> str:
+def _why_empty(
+    plan: SessionPlan,
+    banks: list[Bank],
+    records: dict[str, QuestionRecord] | None,
+    new_per_day: int,
+) -> str:
     if not banks:
         return "No question banks are loaded. See `ims-quiz banks` for what was found."
     unknown = sorted(set(plan.bank_ids) - {bank.id for bank in banks})
@@ -97,8 +104,8 @@ def _why_empty(plan: SessionPlan, banks: list[Bank], new_per_day: int) -> str:
             f"No bank named {', '.join(unknown)} is loaded "
             f"(loaded: {', '.join(bank.id for bank in banks)})."
         )
-    if not select_questions(plan, banks):
-        return "No questions match the chosen banks, topics, tags, difficulties and roots."
+    if not select_questions(plan, banks, records):
+        return "No questions match the chosen filters (banks, topics, types, tags, roots, ...)."
     match plan.mode:
         case Mode.REVIEW:
             return (
@@ -206,6 +213,10 @@ class Trainer:
 
     # --- reading --------------------------------------------------------------------------------
 
+    def question_records(self) -> dict[str, QuestionRecord]:
+        """The profile's record per question key, as the history filters read them."""
+        return self._history(self.now()).records
+
     def summary(self) -> Summary:
         """Totals, what is due, streak and mastery per topic."""
         now = self.now()
@@ -255,7 +266,7 @@ class Trainer:
         now = self.now()
         records: dict[str, QuestionRecord] = {}
         new_today = 0
-        if needs_history(plan.mode):
+        if needs_history(plan):
             history = self._history(now)
             records, new_today = history.records, history.new_today
         return new_session(

@@ -76,7 +76,7 @@ class Startup:
         """Show the first screen: ``plan``'s first question if it can be planned without the
         store, otherwise home (and ``plan``, if any, starts once the store is open)."""
         app = self.app
-        if plan is not None and app.library is not None and not needs_history(plan.mode):
+        if plan is not None and app.library is not None and not needs_history(plan):
             try:
                 session = new_session(plan, app.library.usable(), now=app.now())
             except NoQuestions as error:
