@@ -106,6 +106,7 @@ def banks(ctx: click.Context, as_json: bool) -> None:
                 questions=len(loaded.bank.questions),
                 topics=len(loaded.bank.topics),
                 path=str(loaded.path),
+                topic_ids=list(loaded.bank.topics),
             )
             for loaded in library.banks.values()
             if loaded.bank is not None
@@ -150,6 +151,10 @@ def banks(ctx: click.Context, as_json: bool) -> None:
     out.print(table)
     if not report.banks:
         out.print("No usable banks found.")
+    else:
+        out.print(inert("Topic ids, for --topic (alone, or as bank-id/topic-id):", style="bold"))
+        for row in report.banks:
+            out.print(inert(f"  {row.id}: {', '.join(row.topic_ids)}"))
     if report.skipped_questions:
         count = len(report.skipped_questions)
         out.print(inert(f"Left out {count} broken question(s):", style="bold yellow"))
