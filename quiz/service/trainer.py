@@ -18,13 +18,15 @@ from quiz.domain.history import (
     read_history,
     summarise,
 )
-from quiz.domain.model import Bank
+from quiz.domain.model import Bank, content_hash
 from quiz.domain.planning import plan_session, select_questions
+from quiz.domain.reports import ProblemReport, clean_note
 from quiz.domain.session import (
     DEFAULT_NEW_PER_DAY,
     Answer,
     Attempt,
     Mode,
+    SessionItem,
     SessionPlan,
     session_items,
 )
@@ -212,6 +214,27 @@ class Trainer:
         )
 
     # --- reading --------------------------------------------------------------------------------
+
+    def report_problem(self, item: SessionItem, note: str) -> ProblemReport:
+        """Store the trainee's report that ``item``'s question has a problem (``note`` says
+        what), with the question's content hash as it reads now.
+
+        Raises:
+            ValueError: ``note`` is empty.
+        """
+        report = ProblemReport(
+            bank_id=item.bank_id,
+            question_id=item.question.id,
+            content_hash=content_hash(item.question),
+            note=clean_note(note),
+            reported_at=self.now(),
+        )
+        report_id = self.store.add_report(self.profile_id, report)
+        return msgspec.structs.replace(report, id=report_id, profile=self.profile)
+
+    def problem_reports(self) -> list[ProblemReport]:
+        """Every profile's problem reports, oldest first (for instructors)."""
+        return self.store.reports()
 
     def question_records(self) -> dict[str, QuestionRecord]:
         """The profile's record per question key, as the history filters read them."""

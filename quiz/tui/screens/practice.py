@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 
-from quiz.tui.screens.question import FLAG, LEAVE, QuestionScreen
+from quiz.tui.screens.question import FLAG, LEAVE, REPORT, QuestionScreen
 from quiz.tui.widgets.feedback import FeedbackPanel, verdict_banner
 
 if TYPE_CHECKING:
@@ -22,6 +22,7 @@ class PracticeScreen(QuestionScreen):
         Binding("enter", "submit", "Submit", tooltip="submit; on feedback: next question"),
         Binding("enter", "next", "Next"),
         FLAG,
+        REPORT,
         LEAVE,
     ]
 
