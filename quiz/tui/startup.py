@@ -140,6 +140,9 @@ class Startup:
             app.post_message(ServicesOpened(library, None, str(error), plan, pending))
             return
         app.post_message(ServicesOpened(library, trainer, None, plan, pending))
+        # Near misses of short answers need rapidfuzz (some 20 ms to import): here, off the
+        # main thread, rather than on the keypress that submits a wrong short answer.
+        import rapidfuzz.distance  # noqa: F401
 
     def services_opened(self, opened: ServicesOpened) -> None:
         """Hand what the worker loaded to the app, and go on with the command line's session."""
