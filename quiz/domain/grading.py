@@ -221,6 +221,23 @@ def short_answer_accepted(question: ShortAnswer, text: str) -> bool:
     )
 
 
+def key_response(question: Question) -> Response | None:
+    """The response the key gives, which scores 1 (the bank browser shows it): ``None`` for a
+    ``short`` question with patterns but no accepted answer to type."""
+    match question:
+        case SingleChoice() | MultipleChoice():
+            return ChoiceResponse(frozenset(i for i, c in enumerate(question.choices) if c.correct))
+        case TrueFalse():
+            return TrueFalseResponse(question.answer)
+        case Matching():
+            return MatchingResponse(tuple(right for _, right in question.pairs))
+        case Ordering():
+            return OrderingResponse(tuple(range(len(question.items))))
+        case ShortAnswer():
+            return TextResponse(question.answers[0]) if question.answers else None
+    raise ValueError(f"no key for a {question.kind} question")
+
+
 NEAR_MISS_MIN_LENGTH: Final = 5
 """Accepted answers shorter than this (after normalising) have no near misses: one edit of
 "C7" or "L4" is another root, not a typo."""

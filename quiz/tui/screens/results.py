@@ -21,7 +21,10 @@ from quiz.tui.widgets.feedback import FeedbackPanel, verdict_text
 from quiz.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
-    from quiz.service import ActiveSession, SessionResult
+    from collections.abc import Mapping, Sequence
+
+    from quiz.domain.session import SessionItem
+    from quiz.service import ActiveSession, Answer, SessionResult
 
 
 class ResultsScreen(QuizScreen):
@@ -113,9 +116,23 @@ class ReviewScreen(QuizScreen):
         Binding("p,left", "move(-1)", "Previous"),
     ]
 
-    def __init__(self, session: ActiveSession, index: int) -> None:
+    def __init__(
+        self,
+        session: ActiveSession | None,
+        index: int,
+        *,
+        items: Sequence[SessionItem] = (),
+        answers: Mapping[int, Answer] | None = None,
+        label: str = "Review",
+    ) -> None:
+        """Show ``session``'s item ``index`` and its answer; or, without a session, ``items``
+        with ``answers`` (the bank browser's preview shows every key so), titled ``label``."""
         super().__init__()
-        self.session = session
+        self.items: Sequence[SessionItem] = session.items if session is not None else items
+        self.answers: Mapping[int, Answer] = (
+            session.answers if session is not None else answers or {}
+        )
+        self.label = label
         self.index = index
 
     def compose(self) -> ComposeResult:
@@ -134,11 +151,11 @@ class ReviewScreen(QuizScreen):
     def show(self, index: int) -> None:
         """Show question ``index`` as answered."""
         self.index = index
-        item = self.session.items[index]
-        answer = self.session.answers.get(index)
+        item = self.items[index]
+        answer = self.answers.get(index)
         status = Text.assemble(
-            (" Review ", "bold reverse"),
-            (f"  {index + 1}/{len(self.session.items)}  ", "bold"),
+            (f" {self.label} ", "bold reverse"),
+            (f"  {index + 1}/{len(self.items)}  ", "bold"),
             (visible(item.topic_title), "italic"),
         )
         self.query_one("#status", Static).update(status)
@@ -165,7 +182,7 @@ class ReviewScreen(QuizScreen):
     def action_move(self, step: int) -> None:
         """Next or previous question."""
         target = self.index + step
-        if 0 <= target < len(self.session.items):
+        if 0 <= target < len(self.items):
             self.show(target)
 
     def action_close(self) -> None:
