@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Input
 
 from quiz.banks.loader import Library
 from quiz.tui.screens.banks import BanksScreen, PreviewScreen
+from quiz.tui.screens.practice import PracticeScreen
 from quiz.tui.screens.results import ReviewScreen
 from quiz.tui.widgets.feedback import FeedbackPanel
 from tests.tui.tui_helpers import LARGE, SMALL, make_test_app, on_screen, screen_text, started
@@ -95,3 +96,24 @@ async def test_a_whole_bank_previews_with_its_keys_and_explanations(
         await on_screen(pilot, BanksScreen)
         await pilot.press("enter", "enter")  # a bank, then its first question: try it
         await on_screen(pilot, PreviewScreen)
+
+
+async def test_results_give_the_question_the_width_and_cut_the_topic(
+    db_file: Path, library: Library
+) -> None:
+    """FINDINGS.md: at 80 columns the results gave 25 characters to the question and 40 to the
+    topic; the question now takes what the topic's fixed column leaves."""
+    from quiz.tui.screens.results import ResultsScreen
+    from tests.tui.tui_helpers import answer_and_submit, plan
+
+    keys = ("tui-test/clean-technique",)
+    app = make_test_app(db_file, library, plan=plan(question_keys=keys))
+    async with app.run_test(size=SMALL) as pilot:
+        await on_screen(pilot, PracticeScreen)
+        await answer_and_submit(pilot)
+        await pilot.press("enter")
+        results = await on_screen(pilot, ResultsScreen)
+        table = results.query_one("#questions-table", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        line = next(line for line in screen_text(pilot).splitlines() if "Which belong" in line)
+        assert "Which belong to clean needle technique? Select" in line  # 46 of 76 columns

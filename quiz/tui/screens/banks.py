@@ -11,14 +11,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Header, Input, Static
-from textual.widgets.data_table import ColumnKey
 
 from quiz.domain.grading import grade_response
 from quiz.domain.model import Bank, Question
 from quiz.domain.plain import first_line
 from quiz.domain.session import preview_item
 from quiz.domain.text import visible
-from quiz.tui.screens._base import QuizScreen, case_title
+from quiz.tui.screens._base import QuizScreen, case_title, fill_width
 from quiz.tui.widgets.answer import AnswerWidget, answer_widget_for
 from quiz.tui.widgets.bank_text import BankMarkdown, bank_text, visible_text
 from quiz.tui.widgets.feedback import FeedbackPanel
@@ -65,7 +64,7 @@ class BanksScreen(QuizScreen):
     def on_mount(self) -> None:
         table = self.query_one("#banks-table", DataTable)
         # Fixed widths: an auto-sized title column would push the others off an 80-column
-        # screen (the Question column takes what the screen has, see _fit_columns).
+        # screen (the Question column takes what the screen has left: fill_width).
         table.add_column("Bank", width=BANK_COLUMN)
         table.add_column("Qs", width=4)
         library = self.quiz.library
@@ -98,20 +97,7 @@ class BanksScreen(QuizScreen):
         table.focus()
 
     def on_resize(self) -> None:
-        self._fit_columns()
-
-    def _fit_columns(self) -> None:
-        """Give the Question column what the questions table has left after the others (each
-        column pads a cell on either side), so that nothing scrolls sideways."""
-        questions = self.query_one("#questions-table", DataTable)
-        if "Question" not in questions.columns:
-            return
-        others = sum(c.width + 2 for key, c in questions.columns.items() if key != "Question")
-        width = max(20, questions.scrollable_content_region.width - others - 2)
-        column = questions.columns[ColumnKey("Question")]
-        if column.width != width:
-            column.width = width
-            questions.refresh()
+        fill_width(self.query_one("#questions-table", DataTable), "Question")
 
     def _highlighted_bank_id(self) -> str | None:
         table = self.query_one("#banks-table", DataTable)

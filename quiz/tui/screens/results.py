@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Static
 from quiz.domain.plain import first_line
 from quiz.domain.session import Mode, SessionPlan
 from quiz.domain.text import visible
-from quiz.tui.screens._base import QuizScreen, case_title
+from quiz.tui.screens._base import QuizScreen, case_title, fill_width
 from quiz.tui.widgets.answer import answer_widget_for
 from quiz.tui.widgets.bank_text import BankMarkdown, bank_text
 from quiz.tui.widgets.feedback import FeedbackPanel, verdict_text
@@ -75,17 +75,22 @@ class ResultsScreen(QuizScreen):
         for row in self.result.per_topic:
             topics.add_row(bank_text(row.title), row.answered, row.correct, f"{row.score:.0%}")
         questions = self.query_one("#questions-table", DataTable)
-        questions.add_columns("#", "", "Topic", "Question")
+        # The question first and widest (fill_width); the topic after, cut to a fixed width.
+        for label, width in (("#", 3), ("", 1), ("Question", 40), ("Topic", 18)):
+            questions.add_column(label, width=width, key=label or "verdict")
         for index, item in enumerate(self.session.items):
             answer = self.session.answers.get(index)
             questions.add_row(
                 index + 1,
                 verdict_text(answer.grade if answer else None)[:1],
+                bank_text(first_line(item.question.prompt, limit=200)),
                 bank_text(item.topic_title),
-                bank_text(first_line(item.question.prompt)),
                 key=str(index),
             )
         questions.focus(scroll_visible=False)
+
+    def on_resize(self) -> None:
+        fill_width(self.query_one("#questions-table", DataTable), "Question")
 
     @on(DataTable.RowSelected, "#questions-table")
     def _review(self, event: DataTable.RowSelected) -> None:
