@@ -53,7 +53,7 @@ class ExamScreen(QuestionScreen):
         SUBMIT,
         # Not in the key bar, which must fit 80 columns with Help; esc is "back" everywhere.
         replace(LEAVE, show=False, tooltip="leave the exam (answers are saved; Home resumes it)"),
-        replace(REPORT, show=False),
+        REPORT,
         QUIT_UNSHOWN,
     ]
 

@@ -42,7 +42,11 @@ T = TypeVar("T")
 
 FLAG = Binding("ctrl+f", "flag", "Flag", tooltip="flag or unflag for later")
 LEAVE = Binding("escape", "leave", "Leave")
-REPORT = Binding("ctrl+r", "report", "Report", tooltip="report a problem with this question")
+REPORT = Binding(
+    "ctrl+r", "report", "Report", show=False, tooltip="report a problem with this question"
+)
+"""Out of the key bar (80 columns, and a footer key more to build on every question); the help
+screen and the command palette name it."""
 QUIT_UNSHOWN = Binding("ctrl+q", "app.quit", "Quit", show=False, priority=True)
 """The app's quit key, out of the exam's key bar (which must fit 80 columns with Help); the help
 screen and the command palette still name it."""
