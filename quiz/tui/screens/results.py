@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import ColumnKey
 
 from quiz.domain.plain import first_line
 from quiz.domain.session import Mode, SessionPlan
@@ -90,7 +91,12 @@ class ResultsScreen(QuizScreen):
         questions.focus(scroll_visible=False)
 
     def on_resize(self) -> None:
-        fill_width(self.query_one("#questions-table", DataTable), "Question")
+        questions = self.query_one("#questions-table", DataTable)
+        # A third of a wide screen for the topic, never less than at 80 columns.
+        topic = questions.columns.get(ColumnKey("Topic"))
+        if topic is not None:
+            topic.width = max(18, questions.scrollable_content_region.width // 3 - 2)
+        fill_width(questions, "Question")
 
     @on(DataTable.RowSelected, "#questions-table")
     def _review(self, event: DataTable.RowSelected) -> None:
