@@ -73,7 +73,7 @@ class ReportDialog(ModalScreen[str | None]):
                 classes="dialog-title",
             )
             yield Input(
-                placeholder="What is wrong? e.g. the key is wrong, unclear, unsafe",
+                placeholder="What is wrong? (the key, the wording, safety...)",
                 max_length=NOTE_MAX,
                 id="report-note",
             )
