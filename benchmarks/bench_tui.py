@@ -26,7 +26,7 @@ Run it with::
 
     .venv/bin/python benchmarks/bench_tui.py [--runs N] [--questions N] [--profile]
 
-``--profile`` prints where the time of the slowest answer-to-feedback goes (cProfile), and a
+``--profile`` prints where the time of (b) and of (c) goes (cProfile, every question), and a
 profile of the real app's start.
 """
 
@@ -230,7 +230,7 @@ def _answer_keys(kind: str) -> list[str]:
 
 
 async def _feedback_latencies(
-    questions: int, profiler: cProfile.Profile | None
+    questions: int, profiler: cProfile.Profile | None, next_profiler: cProfile.Profile | None
 ) -> tuple[list[float], list[float]]:
     from textual import events
 
@@ -316,10 +316,14 @@ async def _feedback_latencies(
                     next=index + 1,
                     old=list(screen.query("#prompt MarkdownBlock")),
                 )
+                if next_profiler is not None:
+                    next_profiler.enable()
                 start = time.perf_counter()
                 app.post_message(events.Key("enter", "\r"))  # next question
                 while state["shown"] is None:
                     await asyncio.sleep(0.0005)
+                if next_profiler is not None:
+                    next_profiler.disable()
                 next_latencies.append(state["shown"] - start)
                 state.update(screen=None, next=None, old=set())
             await pilot.press("ctrl+q")
@@ -330,12 +334,17 @@ def bench_feedback(questions: int, profile: bool) -> tuple[list[float], list[flo
     """Seconds from the enter key to the feedback's frame, one per question; and from the enter
     key on the feedback to the next question's frame."""
     profiler = cProfile.Profile() if profile else None
+    next_profiler = cProfile.Profile() if profile else None
     with tempfile.TemporaryDirectory() as home:
         os.environ["IMS_QUIZ_HOME"] = home
-        latencies, next_latencies = asyncio.run(_feedback_latencies(questions, profiler))
-    if profiler is not None:
+        latencies, next_latencies = asyncio.run(
+            _feedback_latencies(questions, profiler, next_profiler)
+        )
+    if profiler is not None and next_profiler is not None:
         print("\nProfile of keypress -> feedback, all questions (cumulative):")
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        print("\nProfile of enter on the feedback -> next question, all questions (cumulative):")
+        pstats.Stats(next_profiler).sort_stats("cumulative").print_stats(40)
     return latencies, next_latencies
 
 

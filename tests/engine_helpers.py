@@ -16,6 +16,7 @@ from quiz.domain.grading import (
     Response,
     TextResponse,
     TrueFalseResponse,
+    key_response,
 )
 from quiz.domain.model import (
     Bank,
@@ -216,19 +217,10 @@ class Clock:
 
 
 def right(question: Question) -> Response:
-    """A fully right response to ``question``."""
-    match question:
-        case SingleChoice() | MultipleChoice():
-            return ChoiceResponse(frozenset(i for i, c in enumerate(question.choices) if c.correct))
-        case TrueFalse():
-            return TrueFalseResponse(question.answer)
-        case Matching():
-            return MatchingResponse(tuple(r for _, r in question.pairs))
-        case Ordering():
-            return OrderingResponse(tuple(range(len(question.items))))
-        case ShortAnswer():
-            return TextResponse(question.answers[0])
-    raise AssertionError(question)
+    """A fully right response to ``question`` (the key's)."""
+    response = key_response(question)
+    assert response is not None, question
+    return response
 
 
 def wrong(question: Question) -> Response:

@@ -201,7 +201,14 @@ def test_banks_json_lists_usable_and_skipped(
     assert result.exit_code == 0
     payload = json.loads(result.output)
     assert payload["banks"] == [
-        {"id": "good-one", "title": "Good", "questions": 6, "topics": 2, "path": str(good)}
+        {
+            "id": "good-one",
+            "title": "Good",
+            "questions": 6,
+            "topics": 2,
+            "path": str(good),
+            "topic_ids": ["myotomes", "safety"],
+        }
     ]
     (skipped,) = payload["skipped"]
     assert skipped["path"] == str(broken) and skipped["errors"] == 1
@@ -225,6 +232,8 @@ def test_banks_table(tmp_path: Path, no_shipped: None, wide: None) -> None:
     row = next(line for line in result.output.splitlines() if "good-one" in line)
     cells = rf"good-one\s+│\s+Good\s+│\s+6\s+│\s+2\s+│\s+{re.escape(str(good))}"
     assert re.search(cells, row), row
+    assert "Topic ids, for --topic" in result.output
+    assert "  good-one: myotomes, safety" in result.output.splitlines()
     assert "Skipped 1 broken bank(s)" in result.output
     assert "error[bad-pattern]" in result.output
 

@@ -238,6 +238,15 @@ def test_session_commands_open_the_app_with_the_plan(
             "no topic 'tcm-theory' in the chosen banks; topics: model, myotomes, safety",
         ),
         (["--count", "0"], "Invalid value for '--count'"),
+        (["--minutes", "10"], "--minutes sets an exam's time limit; practice has no timer"),
+        (["--root", "T12"], "Invalid value for --root: no question is about 'T12'.*C5.*L4"),
+        (["--tag", "nope"], "Invalid value for --tag: no question has 'nope'.*theory"),
+        (["--type", "essay"], "Invalid value for '--type'.*'single'"),
+        (["--difficulty", "4"], "Invalid value for '--difficulty'"),
+        (
+            ["--bank", "ims-test", "--type", "short", "--difficulty", "3"],
+            "no question matches these options together",
+        ),
     ],
 )
 def test_bad_session_options_name_the_valid_ids(
@@ -255,3 +264,28 @@ def test_build_plan_defaults(bank_dir: Path) -> None:
     assert build_plan(library, "practice") == SessionPlan(Mode.PRACTICE, count=10)
     with pytest.raises(click.BadParameter):
         build_plan(library, "practice", topics=("other-bank/safety",))
+
+
+def test_session_filters_reach_the_plan(monkeypatch: pytest.MonkeyPatch, bank_dir: Path) -> None:
+    import quiz.tui.app
+
+    opened: list[SessionPlan | None] = []
+    monkeypatch.setattr(
+        quiz.tui.app, "run_app", lambda settings, plan=None, **_: opened.append(plan)
+    )
+    args = ["--root", "C5", "--root", "L4", "--type", "single", "--type", "short"]
+    args += ["--difficulty", "2", "--difficulty", "1", "--unused", "--incorrect", "--flagged"]
+    for mode in ("weak", "mistakes"):
+        result = run(mode, *args, "--bank-dir", str(bank_dir))
+        assert result.exit_code == 0, result.output
+    assert opened[0] == SessionPlan(
+        Mode.WEAK,
+        roots=("C5", "L4"),
+        types=("single", "short"),
+        difficulties=(1, 2),
+        unused=True,
+        incorrect=True,
+        flagged=True,
+        count=Mode.WEAK.default_count,
+    )
+    assert opened[1] is not None and opened[1].mode is Mode.MISTAKES

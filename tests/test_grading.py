@@ -16,6 +16,7 @@ from quiz.domain.grading import (
     TextResponse,
     TrueFalseResponse,
     grade_response,
+    near_miss,
     normalize_answer,
     ordering_score,
 )
@@ -191,6 +192,44 @@ SHORT = ShortAnswer(
 )
 def test_short_answer(text: str, right: bool) -> None:
     assert grade_response(SHORT, TextResponse(text)).correct is right
+
+
+NEAR = ShortAnswer(
+    id="q", answers=["Pneumothorax", "C7", "T12 root", "Lateral epicondyle"], **COMMON
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "missed"),
+    [
+        ("pnemothorax", "Pneumothorax"),  # a letter left out
+        ("pneumothoraxx", "Pneumothorax"),  # one too many
+        ("pnuemothorax", "Pneumothorax"),  # neighbours swapped: one edit, not two
+        ("pneumothorux", "Pneumothorax"),  # one wrong
+        ("Lateral epicondile", "Lateral epicondyle"),
+        ("pneumothorax", None),  # right: no near miss
+        ("pnmothorx", None),  # two edits
+        ("C6", None),  # short answers have none: another root, not a typo
+        ("T11 root", None),  # the digits differ
+        ("T12 rot", "T12 root"),
+        ("", None),
+    ],
+)
+def test_near_miss(text: str, missed: str | None) -> None:
+    assert near_miss(NEAR, text) == missed
+
+
+def test_a_near_miss_counts_only_when_the_trainee_accepts_it() -> None:
+    assert grade_response(NEAR, TextResponse("pnemothorax")).score == 0.0
+    accepted = TextResponse("pnemothorax", near_miss_accepted=True)
+    assert grade_response(NEAR, accepted).correct
+    # accepting what is no near miss changes nothing: a response cannot claim its way in
+    assert not grade_response(NEAR, TextResponse("C6", near_miss_accepted=True)).correct
+    # the response keeps the acceptance; older stored responses read as not accepted
+    stored = msgspec.to_builtins(accepted)
+    assert stored == {"kind": "text", "text": "pnemothorax", "near_miss_accepted": True}
+    assert msgspec.to_builtins(TextResponse("x")) == {"kind": "text", "text": "x"}
+    assert msgspec.convert({"kind": "text", "text": "x"}, Response) == TextResponse("x")
 
 
 def test_a_broken_pattern_is_ignored_not_fatal() -> None:

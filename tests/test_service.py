@@ -185,11 +185,14 @@ def test_a_session_the_store_cannot_keep_refuses_answers_with_the_reason(
 def test_only_sessions_that_read_history_need_the_store_to_be_planned(
     clock: Clock, library: Library
 ) -> None:
-    assert [mode for mode in Mode if needs_history(mode)] == [
+    assert [mode for mode in Mode if needs_history(SessionPlan(mode))] == [
         Mode.REVIEW,
         Mode.WEAK,
         Mode.MISTAKES,
     ]
+    # a history filter makes any mode read the history
+    for history_filter in ("unused", "incorrect", "flagged"):
+        assert needs_history(SessionPlan(Mode.PRACTICE, **{history_filter: True}))  # type: ignore[arg-type]
     with pytest.raises(NoQuestions, match="No questions match"):
         new_session(
             SessionPlan(Mode.PRACTICE, roots=("S2",), seed=1), library.usable(), now=clock()

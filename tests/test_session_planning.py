@@ -136,6 +136,56 @@ def test_filters(plan: SessionPlan, expected: set[str]) -> None:
     assert {c.question.id for c in select_questions(plan, BANKS)} == expected
 
 
+def test_type_filter_takes_the_types_as_banks_write_them() -> None:
+    plan = SessionPlan(Mode.PRACTICE, types=("short", "matching"))
+    assert {c.question.id for c in select_questions(plan, BANKS)} == {"elbow-root", "myotome-match"}
+    plan = SessionPlan(Mode.PRACTICE, types=("true_false",), tags=("theory",))
+    assert {c.question.id for c in select_questions(plan, BANKS)} == {"spondylosis"}
+
+
+HISTORY = {
+    "ims-test/c5-myotome": QuestionRecord(attempts=2, last_correct=True),
+    "ims-test/knee-root": QuestionRecord(attempts=1, last_correct=False, last_score=0.5),
+    "ims-test/knee-apex": QuestionRecord(attempts=1, last_correct=False, flagged=True),
+    "ims-test/end-order": QuestionRecord(attempts=0, flagged=True),  # flagged, never answered
+}
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"incorrect": True}, {"knee-root", "knee-apex"}),
+        ({"flagged": True}, {"knee-apex", "end-order"}),
+        ({"incorrect": True, "flagged": True}, {"knee-apex"}),
+        ({"unused": True, "flagged": True}, {"end-order"}),
+        ({"unused": True, "incorrect": True}, set()),
+    ],
+)
+def test_history_filters_read_the_records(filters: dict[str, bool], expected: set[str]) -> None:
+    plan = SessionPlan(Mode.PRACTICE, **filters)  # type: ignore[arg-type]
+    assert plan.filters_history
+    assert {c.question.id for c in select_questions(plan, BANKS, HISTORY)} == expected
+
+
+def test_unused_keeps_every_question_never_answered() -> None:
+    plan = SessionPlan(Mode.PRACTICE, unused=True)
+    chosen = {c.key for c in select_questions(plan, BANKS, HISTORY)}
+    assert chosen == set(ALL_KEYS) - {
+        "ims-test/c5-myotome",
+        "ims-test/knee-root",
+        "ims-test/knee-apex",
+    }
+    # without records every question is unused, and none was answered wrong
+    assert len(select_questions(plan, BANKS)) == len(ALL_KEYS)
+    assert select_questions(SessionPlan(Mode.PRACTICE, incorrect=True), BANKS) == []
+    assert not SessionPlan(Mode.PRACTICE).filters_history
+
+
+def test_history_filters_apply_to_a_planned_session() -> None:
+    plan = SessionPlan(Mode.EXAM, incorrect=True, count=20, seed=5)
+    assert sorted(keys(plan, HISTORY)) == ["ims-test/knee-apex", "ims-test/knee-root"]
+
+
 def test_filters_apply_to_the_session() -> None:
     chosen = keys(SessionPlan(Mode.PRACTICE, topics=("safety",), count=20, seed=3))
     assert sorted(chosen) == [
@@ -153,6 +203,9 @@ def test_plan_round_trips_through_a_dict() -> None:
         tags=("x",),
         difficulties=(1, 3),
         roots=("C5",),
+        types=("single",),
+        incorrect=True,
+        flagged=True,
         count=7,
         seed=99,
         minutes=15,

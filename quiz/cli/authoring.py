@@ -1,4 +1,5 @@
-"""Commands for instructors: ``validate``, ``banks``, ``schema``, ``new-bank`` and ``items``."""
+"""Commands for instructors: ``validate``, ``banks``, ``schema``, ``new-bank``, ``items`` and
+``reports``."""
 
 from __future__ import annotations
 
@@ -106,6 +107,7 @@ def banks(ctx: click.Context, as_json: bool) -> None:
                 questions=len(loaded.bank.questions),
                 topics=len(loaded.bank.topics),
                 path=str(loaded.path),
+                topic_ids=list(loaded.bank.topics),
             )
             for loaded in library.banks.values()
             if loaded.bank is not None
@@ -150,6 +152,10 @@ def banks(ctx: click.Context, as_json: bool) -> None:
     out.print(table)
     if not report.banks:
         out.print("No usable banks found.")
+    else:
+        out.print(inert("Topic ids, for --topic (alone, or as bank-id/topic-id):", style="bold"))
+        for row in report.banks:
+            out.print(inert(f"  {row.id}: {', '.join(row.topic_ids)}"))
     if report.skipped_questions:
         count = len(report.skipped_questions)
         out.print(inert(f"Left out {count} broken question(s):", style="bold yellow"))
@@ -255,14 +261,21 @@ def items(
             f"no bank {', '.join(unknown)}; loaded banks: {', '.join(sorted(library.banks))}",
             param_hint="--bank",
         )
+    from quiz.domain.reports import current_hashes, open_report_counts
+
     with reading(open_trainer(settings, library)) as trainer:
         attempts = trainer.attempts(all_profiles=True)
+        problem_reports = trainer.problem_reports()
         chosen = [bank for bank in trainer.banks() if not bank_ids or bank.id in bank_ids]
     results = item_analysis(chosen, attempts, min_trainees=min_trainees)
+    reported = open_report_counts(problem_reports, current_hashes(chosen))
     if alerts or alerts_alias:
-        results = [item for item in results if item.flags]
+        results = [item for item in results if item.flags or item.key in reported]
     if as_json:
-        echo_json(msgspec.to_builtins(results))
+        rows = msgspec.to_builtins(results)
+        for row in rows:
+            row["open_reports"] = reported.get(row["key"], 0)
+        echo_json(rows)
         return
     from rich.table import Table
 
@@ -301,7 +314,7 @@ def items(
             number(item.discrimination, "+.2f"),
             number(item.median_seconds, ".0f"),
             inert(distractor),
-            inert(", ".join(item.flags)),
+            inert(", ".join([*item.flags, *_reported(reported.get(item.key, 0))])),
         )
     out = console()
     if results:
@@ -311,3 +324,75 @@ def items(
         f"{len(results)} question(s), {answered} answered, "
         f"{sum(1 for item in results if item.flags)} with alerts"
     )
+    if with_reports := sum(1 for item in results if item.key in reported):
+        out.print(
+            f"{with_reports} question(s) with open problem reports: see `ims-quiz reports`",
+            style="yellow",
+        )
+
+
+def _reported(count: int) -> list[str]:
+    """The alerts cell's words for ``count`` open problem reports."""
+    return [f"{count} open report{'s' if count > 1 else ''}"] if count else []
+
+
+@main.command()
+@click.option("--all", "show_all", is_flag=True, help="Also reports on questions edited since.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (every report) instead.")
+@global_options
+@click.pass_context
+def reports(ctx: click.Context, show_all: bool, as_json: bool) -> None:
+    """Problem reports trainees sent on questions (ctrl+r in a session), for instructors.
+
+    A report is open while its question reads as it did when reported; editing the question
+    (its content hash changes) closes it. The table shows open reports; --all adds the others.
+    """
+    import msgspec
+
+    from quiz.banks.loader import discover
+    from quiz.domain.reports import ReportState, current_hashes, report_state
+
+    settings = settings_of(ctx)
+    library = discover(settings.bank_dirs)
+    with reading(open_trainer(settings, library)) as trainer:
+        found = trainer.problem_reports()
+        hashes = current_hashes(trainer.banks())
+    states = [report_state(report, hashes) for report in found]
+    if as_json:
+        rows = msgspec.to_builtins(found)
+        for row, state in zip(rows, states, strict=True):
+            row["state"] = state.value
+        echo_json(rows)
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    shown = [
+        (report, state)
+        for report, state in zip(found, states, strict=True)
+        if show_all or state is ReportState.OPEN
+    ]
+    out = console()
+    if not shown:
+        out.print("No open problem reports." if found else "No problem reports yet.")
+        if found and not show_all:
+            out.print(f"{len(found)} closed report(s): --all lists them.", style="dim")
+        return
+    table = Table(title="Problem reports", title_justify="left")
+    table.add_column("question", overflow="fold")
+    table.add_column("note", overflow="fold", ratio=1)
+    table.add_column("by", overflow="fold")
+    table.add_column("when", no_wrap=True)
+    if show_all:
+        table.add_column("state")
+    for report, state in shown:
+        cells: list[Text | str] = [
+            inert(report.key, style="bold"),
+            inert(report.note),
+            inert(report.profile),
+            report.reported_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+        ]
+        table.add_row(*cells, *([state.value] if show_all else []))
+    out.print(table)
+    opened = sum(1 for state in states if state is ReportState.OPEN)
+    out.print(f"{opened} open, {len(found) - opened} closed by an edit or removal.")

@@ -37,6 +37,9 @@ class BankRow(msgspec.Struct):
     questions: int
     topics: int
     path: str
+    topic_ids: list[str] = []
+    """The bank's topic ids in file order, as ``--topic`` takes them (alone or as
+    ``bank-id/topic-id``)."""
 
 
 class SkippedBank(msgspec.Struct):

@@ -7,8 +7,10 @@ import gc
 from typing import TYPE_CHECKING, Any
 
 import click
+import msgspec
 
 from quiz.cli.base import F, global_options, main, settings_of
+from quiz.domain.model import QUESTION_TYPES
 
 if TYPE_CHECKING:
     from quiz.banks.loader import Library
@@ -32,6 +34,39 @@ def session_options(command: F) -> F:
             metavar="ID",
             help="Only this topic: a topic id, or bank-id/topic-id (repeatable).",
         ),
+        click.option(
+            "--root",
+            "roots",
+            multiple=True,
+            metavar="ROOT",
+            help="Only questions about this spinal root, e.g. C5 (repeatable: any of them).",
+        ),
+        click.option(
+            "--tag",
+            "tags",
+            multiple=True,
+            metavar="TAG",
+            help="Only questions with this tag (repeatable: any of them).",
+        ),
+        click.option(
+            "--type",
+            "types",
+            multiple=True,
+            type=click.Choice(QUESTION_TYPES),
+            help="Only questions of this type (repeatable).",
+        ),
+        click.option(
+            "--difficulty",
+            "difficulties",
+            multiple=True,
+            type=click.IntRange(1, 3),
+            help="Only this difficulty: 1 recall, 2 application, 3 reasoning (repeatable).",
+        ),
+        click.option("--unused", is_flag=True, help="Only questions you have never answered."),
+        click.option(
+            "--incorrect", is_flag=True, help="Only questions you got wrong (or partly) last time."
+        ),
+        click.option("--flagged", is_flag=True, help="Only questions you have flagged."),
         click.option(
             "--count",
             type=click.IntRange(min=1),
@@ -59,6 +94,13 @@ def build_plan(
     *,
     bank_ids: tuple[str, ...] = (),
     topics: tuple[str, ...] = (),
+    roots: tuple[str, ...] = (),
+    tags: tuple[str, ...] = (),
+    types: tuple[str, ...] = (),
+    difficulties: tuple[int, ...] = (),
+    unused: bool = False,
+    incorrect: bool = False,
+    flagged: bool = False,
     count: int | None = None,
     seed: int | None = None,
     minutes: int | None = None,
@@ -66,12 +108,18 @@ def build_plan(
     """The session plan for the command-line options, checked against ``library``.
 
     Raises:
-        click.BadParameter: A bank or topic is not in the library; the message lists the
-            valid ids.
+        click.BadParameter: A bank, topic, root or tag is not in the library; the message
+            lists the valid ones.
+        click.UsageError: ``minutes`` outside an exam, or no question passes the filters that
+            need no history.
     """
     from quiz.domain.keys import topic_key
+    from quiz.domain.planning import select_questions
     from quiz.domain.session import Mode, SessionPlan
 
+    chosen_mode = Mode(mode)
+    if minutes is not None and chosen_mode is not Mode.EXAM:
+        raise click.UsageError(f"--minutes sets an exam's time limit; {mode} has no timer")
     loaded = {bank.id: bank for bank in library.usable()}
     if not loaded and (bank_ids or topics):
         raise click.UsageError("no usable banks are loaded; see `ims-quiz banks`")
@@ -92,15 +140,44 @@ def build_plan(
                 f"topics: {', '.join(listed)} (or bank-id/topic-id)",
                 param_hint="--topic",
             )
-    chosen_mode = Mode(mode)
-    return SessionPlan(
+    questions = [question for bank in chosen for question in bank.questions]
+    _check_known(roots, {r for q in questions if q.anatomy for r in q.anatomy.roots}, "--root")
+    _check_known(tags, {tag for q in questions for tag in q.tags}, "--tag")
+    plan = SessionPlan(
         mode=chosen_mode,
         bank_ids=tuple(bank_ids),
         topics=tuple(topics),
+        tags=tuple(tags),
+        difficulties=tuple(sorted(set(difficulties))),
+        roots=tuple(roots),
+        types=tuple(types),
+        unused=unused,
+        incorrect=incorrect,
+        flagged=flagged,
         count=count or chosen_mode.default_count,
         seed=seed,
         minutes=minutes,
     )
+    # The history filters wait for the store; the others can be checked now.
+    without_history = msgspec.structs.replace(plan, unused=False, incorrect=False, flagged=False)
+    if loaded and not select_questions(without_history, chosen):
+        raise click.UsageError(
+            "no question matches these options together (--bank, --topic, --root, --tag, "
+            "--type, --difficulty); loosen one of them"
+        )
+    return plan
+
+
+def _check_known(given: tuple[str, ...], known: set[str], option: str) -> None:
+    """Reject a ``given`` value that no chosen question has, naming the ones that exist."""
+    for value in given:
+        if value not in known:
+            listed = ", ".join(sorted(known)) or "none"
+            raise click.BadParameter(
+                f"no question {'is about' if option == '--root' else 'has'} '{value}' in "
+                f"the chosen banks; they have: {listed}",
+                param_hint=option,
+            )
 
 
 def _open_session(ctx: click.Context, mode: str, **options: Any) -> None:

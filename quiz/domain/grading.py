@@ -23,6 +23,12 @@ rules, one per question type (also in ``docs/grading.md``):
     (a full match, ignoring case, with whitespace runs collapsed and ends stripped). An empty
     answer is always wrong.
 
+    A *near miss* is one edit (an insertion, deletion, substitution or swap of neighbours,
+    Damerau-Levenshtein, by rapidfuzz) from an accepted answer of at least
+    :data:`NEAR_MISS_MIN_LENGTH` characters, with the same digits: "pnemothorax" for
+    "pneumothorax", never "C6" for "C7". It scores 0, unless the trainee accepted it
+    (:attr:`TextResponse.near_miss_accepted`, which the response keeps): then it scores 1.
+
     Patterns are matched by RE2 (google-re2), in time linear in the answer: no pattern can make
     grading hang, as backtracking engines such as ``re`` do on ``^(\w+\s*)+$``. RE2 has no
     backreferences or lookaround (:func:`pattern_problem` explains such a pattern), and its
@@ -85,10 +91,13 @@ class OrderingResponse(msgspec.Struct, frozen=True, tag_field="kind", tag="order
     """Indices into ``question.items``, in the order the trainee put them."""
 
 
-class TextResponse(msgspec.Struct, frozen=True, tag_field="kind", tag="text"):
+class TextResponse(msgspec.Struct, frozen=True, tag_field="kind", tag="text", omit_defaults=True):
     """The text typed for a ``short`` question."""
 
     text: str
+    near_miss_accepted: bool = False
+    """The trainee accepted ``text`` as a near miss of an accepted answer (see the module
+    docstring); it counts as right only if it is one."""
 
 
 Response = ChoiceResponse | TrueFalseResponse | MatchingResponse | OrderingResponse | TextResponse
@@ -135,7 +144,10 @@ def grade_response(question: Question, response: Response) -> Grade:
         case Ordering(), OrderingResponse():
             return _grade(ordering_score(response.order, len(question.items)))
         case ShortAnswer(), TextResponse():
-            return _grade(1.0 if short_answer_accepted(question, response.text) else 0.0)
+            accepted = short_answer_accepted(question, response.text) or (
+                response.near_miss_accepted and near_miss(question, response.text) is not None
+            )
+            return _grade(1.0 if accepted else 0.0)
     raise ValueError(f"a {type(response).__name__} does not answer a {question.kind} question")
 
 
@@ -207,6 +219,49 @@ def short_answer_accepted(question: ShortAnswer, text: str) -> bool:
         for pattern in map(_compiled, question.patterns)
         if pattern is not None
     )
+
+
+def key_response(question: Question) -> Response | None:
+    """The response the key gives, which scores 1 (the bank browser shows it): ``None`` for a
+    ``short`` question with patterns but no accepted answer to type."""
+    match question:
+        case SingleChoice() | MultipleChoice():
+            return ChoiceResponse(frozenset(i for i, c in enumerate(question.choices) if c.correct))
+        case TrueFalse():
+            return TrueFalseResponse(question.answer)
+        case Matching():
+            return MatchingResponse(tuple(right for _, right in question.pairs))
+        case Ordering():
+            return OrderingResponse(tuple(range(len(question.items))))
+        case ShortAnswer():
+            return TextResponse(question.answers[0]) if question.answers else None
+    raise ValueError(f"no key for a {question.kind} question")
+
+
+NEAR_MISS_MIN_LENGTH: Final = 5
+"""Accepted answers shorter than this (after normalising) have no near misses: one edit of
+"C7" or "L4" is another root, not a typo."""
+
+
+def near_miss(question: ShortAnswer, text: str) -> str | None:
+    """The accepted answer that ``text`` misses by one edit (see the module docstring), or
+    ``None``: no near miss, or ``text`` is accepted as it is."""
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    typed = normalize_answer(text)
+    if not typed or short_answer_accepted(question, text):
+        return None
+    for answer in question.answers:
+        target = normalize_answer(answer)
+        if len(target) < NEAR_MISS_MIN_LENGTH or _digits(target) != _digits(typed):
+            continue
+        if DamerauLevenshtein.distance(typed, target, score_cutoff=1) <= 1:
+            return answer
+    return None
+
+
+def _digits(text: str) -> str:
+    return "".join(char for char in text if char.isdigit())
 
 
 MAX_PATTERN_SIZE: Final = 5_000

@@ -7,7 +7,9 @@ exactly (:func:`~quiz.domain.session.session_items`) from its seed and item keys
 Rules:
 
 - Filters: banks, topics (``topic`` in any bank, or ``bank/topic``), tags (any of),
-  difficulties, anatomy roots (any of). Empty means no filter.
+  difficulties, anatomy roots (any of), question types. Empty means no filter. Three filters
+  read the profile's history and combine as "and": *unused* (never answered), *incorrect*
+  (the last answer was not fully right) and *flagged* (flagged and not put right since).
 - Order by mode: *practice* and *exam* draw at random (by seed); *review* serves questions FSRS
   has due (most overdue first), then new questions in file order up to the daily limit;
   *weak* serves the topics with the lowest mastery first, and within a topic the least known
@@ -80,8 +82,8 @@ def plan_session(
     if plan.seed is None:
         raise ValueError("a session plan needs a seed before it is planned")
     rng = random.Random(plan.seed)
-    candidates = select_questions(plan, banks)
     records = records or {}
+    candidates = select_questions(plan, banks, records)
     match plan.mode:
         case Mode.PRACTICE | Mode.EXAM:
             ordered = order_random(candidates, rng)
@@ -97,16 +99,30 @@ def plan_session(
     ]
 
 
-def select_questions(plan: SessionPlan, banks: Sequence[Bank]) -> list[Candidate]:
-    """The questions of ``banks`` that pass the plan's filters, in library order."""
+def select_questions(
+    plan: SessionPlan,
+    banks: Sequence[Bank],
+    records: Mapping[str, QuestionRecord] | None = None,
+) -> list[Candidate]:
+    """The questions of ``banks`` that pass the plan's filters, in library order.
+
+    ``records`` is the profile's history by question key (missing: never answered); the
+    history filters (:attr:`SessionPlan.filters_history`) read it.
+    """
     topics, tags, roots = set(plan.topics), set(plan.tags), set(plan.roots)
-    difficulties, keys = set(plan.difficulties), set(plan.question_keys)
+    difficulties, keys, types = set(plan.difficulties), set(plan.question_keys), set(plan.types)
+    records = records or {}
     selected: list[Candidate] = []
     for bank_index, bank in enumerate(banks):
         if plan.bank_ids and bank.id not in plan.bank_ids:
             continue
         for position, question in enumerate(bank.questions):
-            if keys and question_key(bank.id, question.id) not in keys:
+            key = question_key(bank.id, question.id)
+            if keys and key not in keys:
+                continue
+            if types and question.kind not in types:
+                continue
+            if plan.filters_history and not _passes_history(plan, records.get(key)):
                 continue
             if topics and not {question.topic, topic_key(bank.id, question.topic)} & topics:
                 continue
@@ -118,6 +134,17 @@ def select_questions(plan: SessionPlan, banks: Sequence[Bank]) -> list[Candidate
                 continue
             selected.append(Candidate(bank, bank_index, position, question))
     return selected
+
+
+def _passes_history(plan: SessionPlan, record: QuestionRecord | None) -> bool:
+    """Whether a question with ``record`` (``None``: never answered) passes the plan's
+    unused, incorrect and flagged filters."""
+    answered = record is not None and record.attempts > 0
+    if plan.unused and answered:
+        return False
+    if plan.incorrect and not (answered and record is not None and not record.last_correct):
+        return False
+    return not plan.flagged or (record is not None and record.flagged)
 
 
 def order_random(candidates: Sequence[Candidate], rng: random.Random) -> list[Candidate]:

@@ -100,6 +100,14 @@ class SessionPlan(msgspec.Struct, frozen=True):
     difficulties: tuple[int, ...] = ()
     roots: tuple[str, ...] = ()
     """Anatomy roots, e.g. ``("C5",)``."""
+    types: tuple[str, ...] = ()
+    """Question types as banks write them (``single``, ``short``, ...)."""
+    unused: bool = False
+    """Only questions the profile has never answered."""
+    incorrect: bool = False
+    """Only questions whose last answer was not fully right."""
+    flagged: bool = False
+    """Only questions the profile has flagged (and not answered right since)."""
     count: int = DEFAULT_PLAN_COUNT
     seed: int | None = None
     """``None``: the service picks one and stores it with the session."""
@@ -107,6 +115,11 @@ class SessionPlan(msgspec.Struct, frozen=True):
     """Exam time limit; ``None`` is untimed."""
     question_keys: tuple[str, ...] = ()
     """Only these questions (``bank/question``), e.g. to retry a session's mistakes."""
+
+    @property
+    def filters_history(self) -> bool:
+        """Whether a filter reads the profile's history (unused, incorrect, flagged)."""
+        return self.unused or self.incorrect or self.flagged
 
 
 class Reference(msgspec.Struct, frozen=True):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import msgspec
 
@@ -71,6 +71,22 @@ def response_from_json(data: Any) -> Response:
     return from_stored(data, Response, "response")  # type: ignore[arg-type]
 
 
+_ADDED_AFTER_V1: Final = ("types", "unused", "incorrect", "flagged")
+"""Plan fields added after the first release: written only when set, so that a plan that does
+not use them is stored exactly as before (older versions ignore the keys they do not know)."""
+
+
+def _plan_json(plan: SessionPlan) -> dict[str, Any]:
+    data: dict[str, Any] = msgspec.to_builtins(plan)
+    for name in _ADDED_AFTER_V1:
+        if data[name] == msgspec.to_builtins(getattr(_DEFAULT_PLAN, name)):
+            del data[name]
+    return data
+
+
+_DEFAULT_PLAN: Final = SessionPlan(Mode.PRACTICE)
+
+
 def session_row(
     profile_id: int, plan: SessionPlan, item_keys: list[str], started_at: datetime
 ) -> dict[str, Any]:
@@ -80,7 +96,7 @@ def session_row(
     return {
         "profile_id": profile_id,
         "mode": plan.mode.value,
-        "plan": msgspec.to_builtins(plan),
+        "plan": _plan_json(plan),
         "seed": plan.seed,
         "item_keys": list(item_keys),
         "started_at": started_at,

@@ -135,9 +135,29 @@ def _exam_answers_and_flags(connection: Connection) -> None:
     frozen.create_all(connection, tables=[frozen.tables["exam_answers"], frozen.tables["flags"]])
 
 
+def _problem_reports(connection: Connection) -> None:
+    """Version 3: trainees' problem reports on questions."""
+    frozen = MetaData()
+    Table("profiles", frozen, Column("id", Integer, primary_key=True))
+    Table(
+        "reports",
+        frozen,
+        Column("id", Integer, primary_key=True),
+        Column("profile_id", Integer, ForeignKey("profiles.id"), nullable=False),
+        Column("bank_id", String(200), nullable=False),
+        Column("question_id", String(200), nullable=False),
+        Column("content_hash", String(64), nullable=False),
+        Column("note", String(1000), nullable=False),
+        Column("reported_at", DateTime, nullable=False),
+        Index("ix_reports_question", "bank_id", "question_id"),
+    )
+    frozen.create_all(connection, tables=[frozen.tables["reports"]])
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _initial_schema),
     (2, _exam_answers_and_flags),
+    (3, _problem_reports),
 )
 """(version reached, step), in order."""
 

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, select
 
 from quiz.domain.grading import Response
 from quiz.domain.keys import question_key
+from quiz.domain.reports import ProblemReport
 from quiz.domain.scheduling import Card, ReviewLog
 from quiz.domain.session import Attempt
 from quiz.progress import StoreError
@@ -31,6 +32,7 @@ from quiz.progress.schema import (
     exam_answers,
     flags,
     profiles,
+    reports,
     review_logs,
     schema_version,
     sessions,
@@ -170,4 +172,25 @@ def review_logs_of(
             decoded(where, "review_logs", row, review_log_from_row),
         )
         for row in rows
+    ]
+
+
+def reports_of(connection: Connection) -> list[ProblemReport]:
+    """Every problem report, of every profile, oldest first."""
+    query = (
+        select(reports, profiles.c.name)
+        .join(profiles, profiles.c.id == reports.c.profile_id)
+        .order_by(reports.c.reported_at, reports.c.id)
+    )
+    return [
+        ProblemReport(
+            id=row.id,
+            profile=row.name,
+            bank_id=row.bank_id,
+            question_id=row.question_id,
+            content_hash=row.content_hash,
+            note=row.note,
+            reported_at=row.reported_at,
+        )
+        for row in connection.execute(query)
     ]

@@ -146,3 +146,17 @@ flags = Table(
     Column("question_id", String(200), primary_key=True),
     Column("flagged_at", UTCDateTime, nullable=False),
 )
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("profile_id", Integer, ForeignKey("profiles.id"), nullable=False),
+    Column("bank_id", String(200), nullable=False),
+    Column("question_id", String(200), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("note", String(1000), nullable=False),
+    Column("reported_at", UTCDateTime, nullable=False),
+    Index("ix_reports_question", "bank_id", "question_id"),
+)
+"""Trainees' problem reports on questions (see :mod:`quiz.domain.reports`)."""

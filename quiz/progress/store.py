@@ -42,6 +42,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, SQLA
 from sqlalchemy.pool import StaticPool
 
 from quiz.domain.grading import Response
+from quiz.domain.reports import ProblemReport
 from quiz.domain.scheduling import Card, Rating, ReviewLog
 from quiz.domain.session import Attempt, SessionPlan
 from quiz.progress import StoreError, maintenance, postgres, reads, writes
@@ -335,6 +336,16 @@ class Store:
         """Every flag of a profile: (session id, question key)."""
         with self._transaction() as connection:
             return reads.profile_flags(connection, profile_id)
+
+    def add_report(self, profile_id: int, report: ProblemReport) -> int:
+        """Store a problem report of profile ``profile_id``; returns its id."""
+        with self._transaction(write=True) as connection:
+            return writes.add_report(connection, profile_id, report)
+
+    def reports(self) -> list[ProblemReport]:
+        """Every profile's problem reports, oldest first."""
+        with self._transaction() as connection:
+            return reads.reports_of(connection)
 
     # --- history --------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from quiz.domain.grading import Response
+from quiz.domain.reports import ProblemReport
 from quiz.domain.scheduling import Card, Rating, ReviewLog, review_attempt
 from quiz.domain.session import Attempt
 from quiz.progress import postgres
@@ -35,6 +36,7 @@ from quiz.progress.schema import (
     exam_answers,
     flags,
     profiles,
+    reports,
     review_logs,
     sessions,
 )
@@ -224,3 +226,16 @@ def set_flag(
                 session_id=session_id, bank_id=bank_id, question_id=question_id, flagged_at=at
             )
         )
+
+
+def add_report(connection: Connection, profile_id: int, report: ProblemReport) -> int:
+    """Insert a problem report of profile ``profile_id``; returns its id."""
+    values = {
+        "profile_id": profile_id,
+        "bank_id": report.bank_id,
+        "question_id": report.question_id,
+        "content_hash": report.content_hash,
+        "note": report.note,
+        "reported_at": report.reported_at,
+    }
+    return new_id(connection.execute(insert(reports).values(values)))

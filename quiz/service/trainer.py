@@ -18,13 +18,15 @@ from quiz.domain.history import (
     read_history,
     summarise,
 )
-from quiz.domain.model import Bank
+from quiz.domain.model import Bank, content_hash
 from quiz.domain.planning import plan_session, select_questions
+from quiz.domain.reports import ProblemReport, clean_note
 from quiz.domain.session import (
     DEFAULT_NEW_PER_DAY,
     Answer,
     Attempt,
     Mode,
+    SessionItem,
     SessionPlan,
     session_items,
 )
@@ -54,9 +56,11 @@ class SessionInfo(msgspec.Struct, frozen=True):
     """When a timed exam's time runs (or ran) out; its clock runs while it is left."""
 
 
-def needs_history(mode: Mode) -> bool:
-    """Whether planning a session of ``mode`` reads the profile's history (and so the store)."""
-    return mode not in (Mode.PRACTICE, Mode.EXAM)
+def needs_history(plan: SessionPlan) -> bool:
+    """Whether planning ``plan`` reads the profile's history (and so the store): review, weak
+    areas and mistakes do, and so does any mode with a history filter (unused, incorrect,
+    flagged)."""
+    return plan.mode not in (Mode.PRACTICE, Mode.EXAM) or plan.filters_history
 
 
 def new_session(
@@ -84,11 +88,16 @@ def new_session(
         plan, banks, records, now=now, new_today=new_today, new_per_day=new_per_day
     )
     if not items:
-        raise NoQuestions(_why_empty(plan, banks, new_per_day))
+        raise NoQuestions(_why_empty(plan, banks, records, new_per_day))
     return ActiveSession(plan, items, now)
 
 
-def _why_empty(plan: SessionPlan, banks: list[Bank], new_per_day: int) -> str:
+def _why_empty(
+    plan: SessionPlan,
+    banks: list[Bank],
+    records: dict[str, QuestionRecord] | None,
+    new_per_day: int,
+) -> str:
     if not banks:
         return "No question banks are loaded. See `ims-quiz banks` for what was found."
     unknown = sorted(set(plan.bank_ids) - {bank.id for bank in banks})
@@ -97,8 +106,8 @@ def _why_empty(plan: SessionPlan, banks: list[Bank], new_per_day: int) -> str:
             f"No bank named {', '.join(unknown)} is loaded "
             f"(loaded: {', '.join(bank.id for bank in banks)})."
         )
-    if not select_questions(plan, banks):
-        return "No questions match the chosen banks, topics, tags, difficulties and roots."
+    if not select_questions(plan, banks, records):
+        return "No questions match the chosen filters (banks, topics, types, tags, roots, ...)."
     match plan.mode:
         case Mode.REVIEW:
             return (
@@ -206,6 +215,31 @@ class Trainer:
 
     # --- reading --------------------------------------------------------------------------------
 
+    def report_problem(self, item: SessionItem, note: str) -> ProblemReport:
+        """Store the trainee's report that ``item``'s question has a problem (``note`` says
+        what), with the question's content hash as it reads now.
+
+        Raises:
+            ValueError: ``note`` is empty.
+        """
+        report = ProblemReport(
+            bank_id=item.bank_id,
+            question_id=item.question.id,
+            content_hash=content_hash(item.question),
+            note=clean_note(note),
+            reported_at=self.now(),
+        )
+        report_id = self.store.add_report(self.profile_id, report)
+        return msgspec.structs.replace(report, id=report_id, profile=self.profile)
+
+    def problem_reports(self) -> list[ProblemReport]:
+        """Every profile's problem reports, oldest first (for instructors)."""
+        return self.store.reports()
+
+    def question_records(self) -> dict[str, QuestionRecord]:
+        """The profile's record per question key, as the history filters read them."""
+        return self._history(self.now()).records
+
     def summary(self) -> Summary:
         """Totals, what is due, streak and mastery per topic."""
         now = self.now()
@@ -255,7 +289,7 @@ class Trainer:
         now = self.now()
         records: dict[str, QuestionRecord] = {}
         new_today = 0
-        if needs_history(plan.mode):
+        if needs_history(plan):
             history = self._history(now)
             records, new_today = history.records, history.new_today
         return new_session(

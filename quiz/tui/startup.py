@@ -76,7 +76,7 @@ class Startup:
         """Show the first screen: ``plan``'s first question if it can be planned without the
         store, otherwise home (and ``plan``, if any, starts once the store is open)."""
         app = self.app
-        if plan is not None and app.library is not None and not needs_history(plan.mode):
+        if plan is not None and app.library is not None and not needs_history(plan):
             try:
                 session = new_session(plan, app.library.usable(), now=app.now())
             except NoQuestions as error:
@@ -140,6 +140,9 @@ class Startup:
             app.post_message(ServicesOpened(library, None, str(error), plan, pending))
             return
         app.post_message(ServicesOpened(library, trainer, None, plan, pending))
+        # Near misses of short answers need rapidfuzz (some 20 ms to import): here, off the
+        # main thread, rather than on the keypress that submits a wrong short answer.
+        import rapidfuzz.distance  # noqa: F401
 
     def services_opened(self, opened: ServicesOpened) -> None:
         """Hand what the worker loaded to the app, and go on with the command line's session."""

@@ -406,7 +406,7 @@ async def test_a_choice_matching_nothing_says_so_in_the_dialog_and_keeps_every_c
         await settle(pilot)
         assert app.screen is setup
         problem = plain(setup.query_one("#setup-problem", Static))
-        assert "No question matches these choices" in problem
+        assert "No question matches all of these choices" in problem
         assert setup.query_one("#topics", SelectionList).selected == ["other/evidence"]
         assert setup.query_one("#difficulty", SelectionList).selected == [1]
         assert setup.query_one("#seed", Input).value == "5"
@@ -546,10 +546,8 @@ async def test_setup_ticks_show_without_colour_and_every_tab_stop_is_visible(
         assert "▐X▌ Flows test bank" in text  # ticked: an X
         assert "▐ ▌ 1 recall" in text  # unticked: empty, not an X in another colour
         chain = [type(widget).__name__ for widget in setup.focus_chain]
-        assert chain == ["TickList", "TickList", "TickList", "Input", "Input", "Input"] + [
-            "Button",
-            "Button",
-        ]
+        # banks, topics, difficulty, only, types (the flows banks name no root and no tag)
+        assert chain == ["TickList"] * 5 + ["Input", "Input", "Input", "Button", "Button"]
 
 
 async def test_a_markdown_line_ending_in_a_backslash_keeps_its_break() -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual.screen import Screen
+from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 from textual.worker import Worker, WorkerState
 
 from quiz.domain.text import visible
@@ -19,6 +21,20 @@ if TYPE_CHECKING:
 def case_title(case: Case) -> Text:
     """The line above a case's vignette (bank text, never markup)."""
     return Text(f"Case: {visible(case.title)}", style="bold")
+
+
+def fill_width(table: DataTable[Any], key: str, minimum: int = 20) -> None:
+    """Widen (or narrow) ``table``'s column ``key`` to what the table has left after its other
+    columns (each padded a cell on either side), so that nothing scrolls sideways and no
+    column is pushed off an 80-column screen. Call it on mount and on resize."""
+    if key not in table.columns:
+        return
+    others = sum(column.width + 2 for name, column in table.columns.items() if name != key)
+    width = max(minimum, table.scrollable_content_region.width - others - 2)
+    column = table.columns[ColumnKey(key)]
+    if column.width != width:
+        column.width = width
+        table.refresh()
 
 
 class QuizScreen(Screen[None]):

@@ -10,10 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from quiz.domain.reports import NOTE_MAX
 from quiz.service import SessionInfo
+from quiz.tui.widgets.bank_text import bank_text
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -48,6 +50,55 @@ class ConfirmDialog(ModalScreen[bool]):
     def action_answer(self, yes: bool) -> None:
         """Dismiss with ``yes``."""
         self.dismiss(yes)
+
+
+class ReportDialog(ModalScreen[str | None]):
+    """ "Report a problem with this question": a short note; dismisses with it, or ``None``."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question_id: str) -> None:
+        super().__init__()
+        self.question_id = question_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog small-dialog", id="report"):
+            yield Static(
+                Text.assemble(
+                    ("Report a problem with this question", "bold"),
+                    "\n(id: ",
+                    bank_text(self.question_id),
+                    ")",
+                ),
+                classes="dialog-title",
+            )
+            yield Input(
+                placeholder="What is wrong? (the key, the wording, safety...)",
+                max_length=NOTE_MAX,
+                id="report-note",
+            )
+            yield Static(
+                Text("Enter sends it to the bank's instructors; esc cancels."),
+                classes="dialog-hint",
+            )
+            yield Static(id="report-problem")
+
+    def on_mount(self) -> None:
+        self.query_one("#report-problem", Static).display = False
+
+    @on(Input.Submitted)
+    def _send(self, event: Input.Submitted) -> None:
+        note = event.value.strip()
+        if not note:
+            problem = self.query_one("#report-problem", Static)
+            problem.update(Text("Write a few words first: what is wrong?", style="bold"))
+            problem.display = True
+            return
+        self.dismiss(note)
+
+    def action_cancel(self) -> None:
+        """Close without reporting."""
+        self.dismiss(None)
 
 
 def time_left(info: SessionInfo, now: datetime) -> str:

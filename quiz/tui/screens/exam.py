@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.binding import Binding
 
-from quiz.tui.screens.question import FLAG, LEAVE, QUIT_UNSHOWN, QuestionScreen
+from quiz.tui.screens.question import FLAG, LEAVE, QUIT_UNSHOWN, REPORT, QuestionScreen
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -53,6 +53,7 @@ class ExamScreen(QuestionScreen):
         SUBMIT,
         # Not in the key bar, which must fit 80 columns with Help; esc is "back" everywhere.
         replace(LEAVE, show=False, tooltip="leave the exam (answers are saved; Home resumes it)"),
+        REPORT,
         QUIT_UNSHOWN,
     ]
 

@@ -25,6 +25,7 @@ from quiz.tui.widgets.mastery import MasteryBars
 
 if TYPE_CHECKING:
     from quiz.domain.session import SessionPlan
+    from quiz.domain.stats import QuestionRecord
     from quiz.service import ActiveSession, SessionInfo, Summary, Trainer
 
 MENU: tuple[tuple[str, str, str], ...] = (
@@ -83,9 +84,11 @@ class HomeScreen(QuizScreen):
     class SetupWanted(Message, bubble=False):
         """A session of ``mode`` would serve questions: open its setup form."""
 
-        def __init__(self, mode: Mode) -> None:
+        def __init__(self, mode: Mode, records: dict[str, QuestionRecord]) -> None:
             super().__init__()
             self.mode = mode
+            self.records = records
+            """The profile's history by question key, for the form's history filters."""
 
     class SessionAbandoned(Message, bubble=False):
         """An unfinished session was closed for good."""
@@ -282,28 +285,29 @@ class HomeScreen(QuizScreen):
         if self.quiz.library is None or self.quiz.trainer is None:
             self.quiz.notify_not_ready()
             return
-        if needs_history(mode):  # review, weak, mistakes: say so at once if there is nothing
-            self._check_then_setup(self.quiz.trainer, mode)
-        else:
-            self._open_setup(mode)
+        self._check_then_setup(self.quiz.trainer, mode)
 
     @work(thread=True, exit_on_error=False, group="sessions")
     def _check_then_setup(self, trainer: Trainer, mode: Mode) -> None:
+        """Read the history the form's filters need; review, weak and mistakes say at once,
+        instead of after the form, when they would serve nothing."""
         from quiz.domain.session import SessionPlan
 
-        try:
-            trainer.plan_session(SessionPlan(mode=mode))
-        except NoQuestions as error:
-            self.post_message(self.NothingToServe(str(error)))
-            return
-        self.post_message(self.SetupWanted(mode))
+        plan = SessionPlan(mode=mode)
+        if needs_history(plan):
+            try:
+                trainer.plan_session(plan)
+            except NoQuestions as error:
+                self.post_message(self.NothingToServe(str(error)))
+                return
+        self.post_message(self.SetupWanted(mode, trainer.question_records()))
 
     @on(SetupWanted)
     def _setup_wanted(self, message: SetupWanted) -> None:
         if self.app.screen is self:
-            self._open_setup(message.mode)
+            self._open_setup(message.mode, message.records)
 
-    def _open_setup(self, mode: Mode) -> None:
+    def _open_setup(self, mode: Mode, records: dict[str, QuestionRecord]) -> None:
         from quiz.tui.screens.setup import SetupScreen
 
         assert self.quiz.library is not None
@@ -312,7 +316,7 @@ class HomeScreen(QuizScreen):
             if plan is not None:
                 self.start_session(plan)
 
-        self.app.push_screen(SetupScreen(mode, self.quiz.library), chosen)
+        self.app.push_screen(SetupScreen(mode, self.quiz.library, records), chosen)
 
     # --- sessions: home is beneath every session, and starts each --------------------------------
 

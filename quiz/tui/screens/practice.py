@@ -8,8 +8,10 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 
-from quiz.tui.screens.question import FLAG, LEAVE, QuestionScreen
+from quiz.domain.grading import TextResponse, near_miss
+from quiz.tui.screens.question import FLAG, LEAVE, REPORT, QuestionScreen
 from quiz.tui.widgets.feedback import FeedbackPanel, verdict_banner
+from quiz.tui.widgets.short import ShortAnswerInput
 
 if TYPE_CHECKING:
     from quiz.service import ActiveSession, Answer
@@ -21,7 +23,9 @@ class PracticeScreen(QuestionScreen):
     BINDINGS = [
         Binding("enter", "submit", "Submit", tooltip="submit; on feedback: next question"),
         Binding("enter", "next", "Next"),
+        Binding("ctrl+y", "accept_near_miss", "Accept", tooltip="accept a near miss as right"),
         FLAG,
+        REPORT,
         LEAVE,
     ]
 
@@ -46,6 +50,13 @@ class PracticeScreen(QuestionScreen):
             return not self.revealed
         if action == "next":
             return self.revealed
+        if action == "accept_near_miss":
+            widget = self._answer
+            return (
+                isinstance(widget, ShortAnswerInput)
+                and widget.offered is not None
+                and (not self.revealed)
+            )
         return True
 
     # --- the feedback ----------------------------------------------------------------------------
@@ -88,6 +99,12 @@ class PracticeScreen(QuestionScreen):
         if response is None:
             self.notify(widget.EMPTY_HINT, timeout=3)
             return
+        if isinstance(widget, ShortAnswerInput) and isinstance(response, TextResponse):
+            if widget.offered is None and (missed := near_miss(widget.question, response.text)):
+                # Before it is kept: the trainee says whether it was a slip of the keyboard.
+                widget.offer_near_miss(missed)
+                self.refresh_bindings()
+                return
         unmatched = widget.unmatched()
         if not unmatched:
             self._keep_answer(response)
@@ -107,6 +124,14 @@ class PracticeScreen(QuestionScreen):
             ),
             confirmed,
         )
+
+    def action_accept_near_miss(self) -> None:
+        """Accept the near miss offered for the short answer typed as right, and submit it."""
+        widget = self._answer
+        if self.busy or not isinstance(widget, ShortAnswerInput) or widget.offered is None:
+            return
+        widget.near_miss_accepted = True
+        self.action_submit()
 
     def _answer_kept(self, answer: Answer) -> None:
         if answer.index != self.index:

@@ -204,7 +204,8 @@ class ProgressScreen(QuizScreen):
 
         def chosen(root: str | None) -> None:
             if root is not None:
-                self.quiz.go_home().start_session(SessionPlan(mode=Mode.PRACTICE, roots=(root,)))
+                plan = SessionPlan(Mode.PRACTICE, roots=(root,), count=Mode.PRACTICE.default_count)
+                self.quiz.go_home().start_session(plan)
 
         self.app.push_screen(RootDialog(counts, self._roots), chosen)
 

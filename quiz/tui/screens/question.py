@@ -35,12 +35,18 @@ if TYPE_CHECKING:
 
     from quiz.domain.grading import Response
     from quiz.domain.model import Case
-    from quiz.service import ActiveSession, Answer, SessionResult
+    from quiz.domain.session import SessionItem
+    from quiz.service import ActiveSession, Answer, SessionResult, Trainer
 
 T = TypeVar("T")
 
 FLAG = Binding("ctrl+f", "flag", "Flag", tooltip="flag or unflag for later")
 LEAVE = Binding("escape", "leave", "Leave")
+REPORT = Binding(
+    "ctrl+r", "report", "Report", show=False, tooltip="report a problem with this question"
+)
+"""Out of the key bar (80 columns, and a footer key more to build on every question); the help
+screen and the command palette name it."""
 QUIT_UNSHOWN = Binding("ctrl+q", "app.quit", "Quit", show=False, priority=True)
 """The app's quit key, out of the exam's key bar (which must fit 80 columns with Help); the help
 screen and the command palette still name it."""
@@ -266,6 +272,29 @@ class QuestionScreen(QuizScreen):
     @on(FlagKept)
     def _on_flag_kept(self) -> None:
         self._update_status()
+
+    def action_report(self) -> None:
+        """Report a problem with the question shown (on the question or its feedback)."""
+        from quiz.tui.screens.dialogs import ReportDialog
+
+        trainer = self.quiz.trainer
+        if trainer is None:
+            self.quiz.notify_not_ready()
+            return
+        item = self.session.items[self.index]
+
+        def written(note: str | None) -> None:
+            if note:
+                self._store_report(trainer, item, note)
+
+        self._open(ReportDialog(item.question.id), written)
+
+    @work(thread=True, exit_on_error=False, group="reports")
+    def _store_report(self, trainer: Trainer, item: SessionItem, note: str) -> None:
+        trainer.report_problem(item, note)
+        self.app.call_from_thread(
+            self.notify, "Reported: thank you. Instructors see it in `ims-quiz reports`."
+        )
 
     def _finish(self) -> None:
         """Close the session (in a worker) and show its results."""

@@ -10,18 +10,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import ColumnKey
 
 from quiz.domain.plain import first_line
 from quiz.domain.session import Mode, SessionPlan
 from quiz.domain.text import visible
-from quiz.tui.screens._base import QuizScreen, case_title
+from quiz.tui.screens._base import QuizScreen, case_title, fill_width
 from quiz.tui.widgets.answer import answer_widget_for
 from quiz.tui.widgets.bank_text import BankMarkdown, bank_text
 from quiz.tui.widgets.feedback import FeedbackPanel, verdict_text
 from quiz.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
-    from quiz.service import ActiveSession, SessionResult
+    from collections.abc import Mapping, Sequence
+
+    from quiz.domain.session import SessionItem
+    from quiz.service import ActiveSession, Answer, SessionResult
 
 
 class ResultsScreen(QuizScreen):
@@ -72,17 +76,27 @@ class ResultsScreen(QuizScreen):
         for row in self.result.per_topic:
             topics.add_row(bank_text(row.title), row.answered, row.correct, f"{row.score:.0%}")
         questions = self.query_one("#questions-table", DataTable)
-        questions.add_columns("#", "", "Topic", "Question")
+        # The question first and widest (fill_width); the topic after, cut to a fixed width.
+        for label, width in (("#", 3), ("", 1), ("Question", 40), ("Topic", 18)):
+            questions.add_column(label, width=width, key=label or "verdict")
         for index, item in enumerate(self.session.items):
             answer = self.session.answers.get(index)
             questions.add_row(
                 index + 1,
                 verdict_text(answer.grade if answer else None)[:1],
+                bank_text(first_line(item.question.prompt, limit=200)),
                 bank_text(item.topic_title),
-                bank_text(first_line(item.question.prompt)),
                 key=str(index),
             )
         questions.focus(scroll_visible=False)
+
+    def on_resize(self) -> None:
+        questions = self.query_one("#questions-table", DataTable)
+        # A third of a wide screen for the topic, never less than at 80 columns.
+        topic = questions.columns.get(ColumnKey("Topic"))
+        if topic is not None:
+            topic.width = max(18, questions.scrollable_content_region.width // 3 - 2)
+        fill_width(questions, "Question")
 
     @on(DataTable.RowSelected, "#questions-table")
     def _review(self, event: DataTable.RowSelected) -> None:
@@ -113,9 +127,23 @@ class ReviewScreen(QuizScreen):
         Binding("p,left", "move(-1)", "Previous"),
     ]
 
-    def __init__(self, session: ActiveSession, index: int) -> None:
+    def __init__(
+        self,
+        session: ActiveSession | None,
+        index: int,
+        *,
+        items: Sequence[SessionItem] = (),
+        answers: Mapping[int, Answer] | None = None,
+        label: str = "Review",
+    ) -> None:
+        """Show ``session``'s item ``index`` and its answer; or, without a session, ``items``
+        with ``answers`` (the bank browser's preview shows every key so), titled ``label``."""
         super().__init__()
-        self.session = session
+        self.items: Sequence[SessionItem] = session.items if session is not None else items
+        self.answers: Mapping[int, Answer] = (
+            session.answers if session is not None else answers or {}
+        )
+        self.label = label
         self.index = index
 
     def compose(self) -> ComposeResult:
@@ -134,11 +162,11 @@ class ReviewScreen(QuizScreen):
     def show(self, index: int) -> None:
         """Show question ``index`` as answered."""
         self.index = index
-        item = self.session.items[index]
-        answer = self.session.answers.get(index)
+        item = self.items[index]
+        answer = self.answers.get(index)
         status = Text.assemble(
-            (" Review ", "bold reverse"),
-            (f"  {index + 1}/{len(self.session.items)}  ", "bold"),
+            (f" {self.label} ", "bold reverse"),
+            (f"  {index + 1}/{len(self.items)}  ", "bold"),
             (visible(item.topic_title), "italic"),
         )
         self.query_one("#status", Static).update(status)
@@ -165,7 +193,7 @@ class ReviewScreen(QuizScreen):
     def action_move(self, step: int) -> None:
         """Next or previous question."""
         target = self.index + step
-        if 0 <= target < len(self.session.items):
+        if 0 <= target < len(self.items):
             self.show(target)
 
     def action_close(self) -> None:

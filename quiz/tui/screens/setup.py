@@ -1,6 +1,9 @@
-"""Session setup: which banks, topics and difficulties, how many questions, and for how long."""
+"""Session setup: which banks, topics, difficulties, types, roots and tags, which questions of
+the trainee's history (unused, incorrect last time, flagged), how many, and for how long."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from rich.text import Text
 from textual import on
@@ -13,13 +16,27 @@ from textual.widgets.selection_list import Selection
 
 from quiz.banks.loader import Library
 from quiz.domain.keys import topic_key
+from quiz.domain.model import QUESTION_TYPES
 from quiz.domain.planning import select_questions
 from quiz.domain.session import Mode, SessionPlan
-from quiz.service import needs_history
+from quiz.domain.stats import SPINAL_ROOTS, QuestionRecord
 from quiz.tui.widgets.bank_text import bank_text
 from quiz.tui.widgets.tick_list import TickList
 
 DIFFICULTIES = ((1, "1 recall"), (2, "2 application"), (3, "3 clinical reasoning"))
+TYPE_LABELS = {
+    "single": "single",
+    "multiple": "select all",
+    "true_false": "true/false",
+    "matching": "matching",
+    "ordering": "ordering",
+    "short": "short",
+}
+HISTORY_FILTERS = (
+    ("unused", "unused only"),
+    ("incorrect", "incorrect last time"),
+    ("flagged", "flagged"),
+)
 
 
 class SetupScreen(ModalScreen[SessionPlan | None]):
@@ -30,10 +47,18 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
         Binding("ctrl+s", "start", "Start", priority=True),
     ]
 
-    def __init__(self, mode: Mode, library: Library) -> None:
+    def __init__(
+        self,
+        mode: Mode,
+        library: Library,
+        records: Mapping[str, QuestionRecord] | None = None,
+    ) -> None:
+        """``records``: the profile's history by question key, which the unused, incorrect and
+        flagged filters read (``None``: no history, every question unused)."""
         super().__init__()
         self.mode = mode
         self.library = library
+        self.records = records or {}
         self._topics_ticked: set[str] = set()
         """Ticked topics (``bank/topic``), kept while their bank is unticked: ticking the bank
         again shows them ticked."""
@@ -55,11 +80,40 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
                     with Vertical():
                         yield Label("Topics (none ticked = all)")
                         yield TickList[str](*self._topic_selections(), id="topics")
-                yield Label("Difficulty (none ticked = all)")
-                yield TickList[int](
-                    *((Text(label), level, False) for level, label in DIFFICULTIES),
-                    id="difficulty",
-                )
+                with Horizontal(classes="setup-lists setup-filters"):
+                    with Vertical():
+                        yield Label("Difficulty")
+                        yield TickList[int](
+                            *((Text(label), level, False) for level, label in DIFFICULTIES),
+                            id="difficulty",
+                        )
+                    with Vertical():
+                        yield Label("Only")
+                        yield TickList[str](
+                            *((Text(label), name, False) for name, label in HISTORY_FILTERS),
+                            id="only",
+                        )
+                with Horizontal(classes="setup-lists setup-filters"):
+                    with Vertical():
+                        yield Label("Types")
+                        yield TickList[str](
+                            *((Text(TYPE_LABELS[kind]), kind, False) for kind in self._types()),
+                            id="types",
+                        )
+                    # A list with nothing to tick is left out: no empty tab stop.
+                    if roots := self._roots():
+                        with Vertical():
+                            yield Label("Spinal roots")
+                            yield TickList[str](
+                                *((Text(root), root, False) for root in roots), id="roots"
+                            )
+                    if tags := self._tags():
+                        with Vertical():
+                            yield Label("Tags")
+                            yield TickList[str](
+                                *((bank_text(tag), tag, False) for tag in tags), id="tags"
+                            )
+                yield Label("Lists with nothing ticked take everything.", classes="dialog-hint")
                 with Horizontal(classes="setup-numbers"):
                     with Vertical():
                         yield Label("Questions")
@@ -92,6 +146,27 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
                 value = topic_key(bank.id, key)
                 selections.append((label, value, value in self._topics_ticked))
         return selections
+
+    def _types(self) -> list[str]:
+        """The question types the library has, in the format's order."""
+        present = {q.kind for bank in self.library.usable() for q in bank.questions}
+        return [kind for kind in QUESTION_TYPES if kind in present]
+
+    def _roots(self) -> list[str]:
+        """The spinal roots the library's questions name, cranio-caudal."""
+        present = {
+            root
+            for bank in self.library.usable()
+            for q in bank.questions
+            for root in (q.anatomy.roots if q.anatomy else ())
+        }
+        return [root for root in SPINAL_ROOTS if root in present]
+
+    def _tags(self) -> list[str]:
+        """Every tag of the library's questions, alphabetically."""
+        return sorted(
+            {tag for bank in self.library.usable() for q in bank.questions for tag in q.tags}
+        )
 
     def on_mount(self) -> None:
         self.query_one("#start", Button).focus()
@@ -140,20 +215,30 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
         seed_text = self.query_one("#seed", Input).value.strip()
         self._remember_topic_ticks()
         shown = {str(option.value) for option in self._topic_options()}
+        only = set(self.query_one("#only", SelectionList).selected)
         plan = SessionPlan(
             mode=self.mode,
             bank_ids=banks,
             topics=tuple(sorted(self._topics_ticked & shown)),
             difficulties=() if len(difficulties) == len(DIFFICULTIES) else difficulties,
+            types=self._ticked("types"),
+            roots=self._ticked("roots"),
+            tags=self._ticked("tags"),
+            unused="unused" in only,
+            incorrect="incorrect" in only,
+            flagged="flagged" in only,
             count=count,
             seed=int(seed_text) if seed_text else None,
             minutes=minutes or None,
         )
-        matching = len(select_questions(plan, self.library.usable()))
+        matching = len(select_questions(plan, self.library.usable(), self.records))
         if not matching:
-            self._problem("No question matches these choices: tick more topics or difficulties.")
+            self._problem(
+                "No question matches all of these choices: tick more topics, difficulties, "
+                "types, roots or tags, or fewer boxes under Only."
+            )
             return
-        if matching < count and not needs_history(self.mode):
+        if matching < count and plan.mode in (Mode.PRACTICE, Mode.EXAM):
             self._problem(
                 f"Only {matching} question(s) match these choices. The count is now {matching}: "
                 "press Start again, or change the choices."
@@ -161,6 +246,17 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
             self.query_one("#count", Input).value = str(matching)
             return
         self.dismiss(plan)
+
+    def _ticked(self, list_id: str) -> tuple[str, ...]:
+        """The ticked values of a filter list, in the list's order (none ticked, or no such
+        list: no filter)."""
+        found = self.query(f"#{list_id}")
+        if not found:
+            return ()
+        ticks = found.only_one(SelectionList)
+        selected = set(ticks.selected)
+        options = (ticks.get_option_at_index(i).value for i in range(ticks.option_count))
+        return tuple(str(value) for value in options if value in selected)
 
     def _number(self, field: str, *, minimum: int) -> int | None:
         widget = self.query_one(f"#{field}", Input)

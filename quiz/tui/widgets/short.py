@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Input, Static
 
-from quiz.domain.grading import Grade, Response, TextResponse
+from quiz.domain.grading import Grade, Response, TextResponse, near_miss
 from quiz.domain.model import ShortAnswer
 from quiz.domain.session import SessionItem
 from quiz.domain.text import visible
@@ -30,7 +30,9 @@ class ShortAnswerInput(AnswerWidget, can_focus=False):
         & > .short--verdict.-right { color: $text-success; }
         & > .short--verdict.-wrong { color: $text-error; }
         & > .short--accepted { height: auto; display: none; }
+        & > .short--near-miss { height: auto; color: $text-warning; margin-bottom: 1; }
         &.-revealed > .short--verdict, &.-revealed > .short--accepted { display: block; }
+        &.-revealed > .short--near-miss { display: none; }
         &.-revealed > .answer--hint { display: none; }
     }
     """
@@ -55,6 +57,12 @@ class ShortAnswerInput(AnswerWidget, can_focus=False):
         """The text input."""
         self._verdict = Static(classes="short--verdict")
         self._accepted = Static(classes="short--accepted")
+        self._near_miss: Static | None = None
+        self.offered: str | None = None
+        """The accepted answer the text typed is a near miss of, offered before it is
+        submitted (``None``: nothing offered; editing the text takes the offer back)."""
+        self.near_miss_accepted = False
+        """The trainee accepted the offered near miss as right."""
 
     def compose(self) -> ComposeResult:
         if self._restored:
@@ -76,11 +84,35 @@ class ShortAnswerInput(AnswerWidget, can_focus=False):
 
     def response(self) -> Response | None:
         text = self.input.value or self._restored
-        return TextResponse(text=text) if text.strip() else None
+        if not text.strip():
+            return None
+        return TextResponse(text=text, near_miss_accepted=self.near_miss_accepted)
+
+    def offer_near_miss(self, answer: str) -> None:
+        """Say that the text typed is one edit from ``answer``, and how to accept it."""
+        self.offered = answer
+        line = Content.assemble(
+            "Near miss: one letter from the accepted answer ",
+            (visible(answer), "bold"),
+            ".\nctrl+y accepts it as right; enter submits it as typed.",
+        )
+        if self._near_miss is None:
+            self._near_miss = Static(line, classes="short--near-miss")
+            self.mount(self._near_miss, after=self.input)
+        else:
+            self._near_miss.update(line)
+            self._near_miss.display = True
+
+    def _withdraw_offer(self) -> None:
+        self.offered = None
+        self.near_miss_accepted = False
+        if self._near_miss is not None:
+            self._near_miss.display = False
 
     @on(Input.Changed)
     def _text_changed(self, event: Input.Changed) -> None:
         event.stop()
+        self._withdraw_offer()
         self._post_changed()
 
     @on(Input.Submitted)
@@ -92,10 +124,15 @@ class ShortAnswerInput(AnswerWidget, can_focus=False):
         text = response.text if isinstance(response, TextResponse) else ""
         self._set_text(text)
         self.input.disabled = True
+        accepted_miss = isinstance(response, TextResponse) and response.near_miss_accepted
         if not text.strip():
             verdict = Content(f"{WRONG} No answer given.")
+        elif grade.correct and accepted_miss:
+            verdict = Content(f"{RIGHT} Accepted as a near miss (you accepted it).")
         elif grade.correct:
             verdict = Content(f"{RIGHT} Accepted.")
+        elif near_miss(self.question, text) is not None:
+            verdict = Content(f"{WRONG} Not accepted: a near miss, one letter from an answer.")
         else:
             verdict = Content(f"{WRONG} Not accepted.")
         self._verdict.update(verdict)
