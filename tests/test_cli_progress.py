@@ -79,7 +79,7 @@ def test_stats_json(db: Path, bank_dir: Path, tmp_path: Path) -> None:
     # same day, so retrievability is 1: (1 + 0.5 + 1) / 3
     assert safety["attempts"] == 3 and safety["mastery"] == pytest.approx(2.5 / 3)
     assert [r["key"] for r in stats["roots"]][:3] == ["C1", "C2", "C3"]
-    assert len(stats["forecast"]) == 14 and stats["due_today"] >= 1
+    assert len(stats["forecast"]) == 14 and stats["due_now"] >= 1
     assert stats["history"][0]["attempts"] == 3
 
 

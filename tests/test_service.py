@@ -338,11 +338,24 @@ def test_review_serves_due_questions_then_new_ones_up_to_the_daily_limit(
     session.finish()
     summary = trainer.summary()
     assert summary.new_available == 2
-    assert summary.due_today == 3  # learning steps bring them back within minutes
+    # learning steps bring them back within minutes, inside the learn-ahead limit: due now,
+    # and served now, before the new ones
+    assert summary.due_now == 3
     session = trainer.start_session(SessionPlan(Mode.REVIEW, count=20, seed=1))
-    assert [item.question.id for item in session.items] == ["myotome-match", "end-order"]
+    due_then_new = ["c5-myotome", "clean-technique", "multi-roots", "myotome-match", "end-order"]
+    assert [item.question.id for item in session.items] == due_then_new
     answer_all(session, wrong)
     session.finish()
+    assert (trainer.summary().due_now, trainer.summary().new_available) == (5, 0)
+    session = trainer.start_session(SessionPlan(Mode.REVIEW, count=20, seed=1))
+    assert sorted(item.question.id for item in session.items) == sorted(due_then_new)
+    for _ in range(3):  # through the (re)learning steps, each within the learn-ahead limit
+        answer_all(session, seconds=20)
+        session.finish()
+        if trainer.summary().due_now == 0:
+            break
+        session = trainer.start_session(SessionPlan(Mode.REVIEW, count=20, seed=1))
+    assert trainer.summary().due_now == 0
     with pytest.raises(NoQuestions, match="Nothing is due"):
         trainer.start_session(SessionPlan(Mode.REVIEW, count=20, seed=1))
     clock.advance(days=1)  # a new day: what was wrong is due first, and 5 new ones again
@@ -416,7 +429,7 @@ def test_a_session_without_a_seed_gets_one_and_keeps_it(trainer: Trainer) -> Non
 def test_summary_and_progress(trainer: Trainer, clock: Clock) -> None:
     empty = trainer.summary()
     assert (empty.profile, empty.attempts, empty.accuracy, empty.streak_days) == ("ann", 0, None, 0)
-    assert empty.questions_total == 12 and empty.due_today == 0
+    assert empty.questions_total == 12 and empty.due_now == 0
     for day in range(3):
         session = trainer.start_session(SessionPlan(Mode.PRACTICE, count=12, seed=day))
         index = find(session, "clean-technique")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +38,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 
     from quiz.banks.loader import discover
     from quiz.cli.reports import StatsReport
+    from quiz.domain.history import retention_line
     from quiz.domain.keys import split_key
 
     settings = settings_of(ctx)
@@ -54,8 +55,9 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     lines = inert(f"Profile {summary.profile}\n", style="bold")
     lines.append(f"Answered         {summary.attempts} (accuracy {accuracy})\n")
     lines.append(f"Streak           {summary.streak_days} day(s)\n")
-    lines.append(f"Due today        {summary.due_today}\n")
+    lines.append(f"Due now          {summary.due_now}\n")
     lines.append(f"New available    {summary.new_available}\n")
+    lines.append(f"Retention        {retention_line(summary)}\n")
     lines.append(f"Questions        {summary.questions_total}\n")
     lines.append(
         f"Unsafe picks     {summary.unsafe_picks}",
@@ -151,44 +153,81 @@ def export(ctx: click.Context, output_format: str, output: Path | None, all_prof
     After the attempt's own fields come the question's topic, its prompt and the answer in the
     question's words (option texts rather than indices), from the banks loaded now.
     """
-    import csv
-    import io
-
-    import msgspec
-
     from quiz.banks.loader import discover
 
     settings = settings_of(ctx)
     library = discover(settings.bank_dirs)
     skipped: list[str] = []
+    exported = 0
     with reading(open_trainer(settings, library)) as trainer:
-        attempts = trainer.attempts(all_profiles=all_profiles, skipped=skipped)
+        attempts = trainer.iter_attempts(all_profiles=all_profiles, skipped=skipped)
+
+        def records() -> Iterator[dict[str, Any]]:
+            nonlocal exported
+            for record in _export_records(attempts, library):
+                exported += 1
+                yield record
+
+        pieces = _json_pieces(records()) if output_format == "json" else _csv_pieces(records())
+        # Rows are written as they are read: a year of answers is never in memory at once.
+        if output is None:
+            for piece in pieces:
+                click.echo(piece, nl=False)
+        else:
+            write_output(output, pieces)
     if skipped:
         click.echo(
             f"skipped {len(skipped)} unreadable attempt(s), exporting the rest; the first: "
             f"{skipped[0]}",
             err=True,
         )
+    if output is not None:
+        click.echo(f"wrote {exported} attempt(s) to {output}", err=True)
+
+
+def _export_records(attempts: Iterable[Attempt], library: Library) -> Iterator[dict[str, Any]]:
+    """Each attempt as an export record: its own fields, then the question's text columns.
+
+    Times in ISO 8601 (UTC), responses tagged with their kind, as the store keeps them.
+    """
+    import msgspec
+
     text_columns = _text_columns(library)
-    # Times in ISO 8601 (UTC), responses tagged with their kind, as the store keeps them.
-    records = [
-        {**msgspec.to_builtins(attempt, order="deterministic"), **text_columns(attempt)}
-        for attempt in attempts
-    ]
-    if output_format == "json":
-        text = json_text(records) + "\n"
-    else:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=export_fields(), lineterminator="\n")
-        writer.writeheader()
-        for record in records:
-            writer.writerow({key: _csv_cell(value) for key, value in record.items()})
+    for attempt in attempts:
+        yield {**msgspec.to_builtins(attempt, order="deterministic"), **text_columns(attempt)}
+
+
+def _csv_pieces(records: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The CSV export: the header, then a line per record."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=export_fields(), lineterminator="\n")
+
+    def taken() -> str:
         text = buffer.getvalue()
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    write_output(output, text)
-    click.echo(f"wrote {len(records)} attempt(s) to {output}", err=True)
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writeheader()
+    yield taken()
+    for record in records:
+        writer.writerow({key: _csv_cell(value) for key, value in record.items()})
+        yield taken()
+
+
+def _json_pieces(records: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The JSON export, a list of objects, piece by piece: the same text as
+    ``json_text(list(records))`` followed by a newline."""
+    yield "["
+    empty = True
+    for record in records:
+        lines = json_text(record).split("\n")
+        yield ("\n" if empty else ",\n") + "\n".join(f"  {line}" for line in lines)
+        empty = False
+    yield "]\n" if empty else "\n]\n"
 
 
 @main.command("check-db")

@@ -9,8 +9,8 @@ Rules:
 - Filters: banks, topics (``topic`` in any bank, or ``bank/topic``), tags (any of),
   difficulties, anatomy roots (any of). Empty means no filter.
 - Order by mode: *practice* and *exam* draw at random (by seed); *review* serves questions FSRS
-  has due (most overdue first), then new questions in file order up to the daily limit;
-  *weak* serves the topics with the lowest mastery first, and within a topic the least known
+  has due now, learn-ahead included (most overdue first), then new questions in file order up
+  to the daily limit; *weak* serves the topics with the lowest mastery first, and within a topic the least known
   questions; *mistakes* serves questions answered wrong (or partly) last time, or flagged.
 - Cases: questions that share a case are kept together, in file order, where the first of them
   falls in the mode's order. A case that does not fit into the remaining count is skipped for
@@ -28,7 +28,7 @@ from typing import NamedTuple
 from quiz.domain.keys import question_key, topic_key
 from quiz.domain.model import Bank, Question
 from quiz.domain.session import DEFAULT_NEW_PER_DAY, Mode, SessionItem, SessionPlan, make_item
-from quiz.domain.stats import QuestionRecord, new_limit, topic_mastery
+from quiz.domain.stats import QuestionRecord, due_now, new_limit, topic_mastery
 
 
 class Candidate(NamedTuple):
@@ -133,17 +133,12 @@ def order_review(
     now: datetime,
     new_allowed: int,
 ) -> list[Candidate]:
-    """Review: questions due by ``now`` (earliest due first), then up to ``new_allowed`` new ones.
+    """Review: questions due now (:func:`~quiz.domain.stats.due_now`, the rule Home's count
+    follows; earliest due first), then up to ``new_allowed`` new ones.
 
     A question is new when it has no FSRS card yet; new ones come in file order.
     """
-    due = [
-        c
-        for c in candidates
-        if (record := records.get(c.key)) is not None
-        and record.due is not None
-        and record.due <= now
-    ]
+    due = [c for c in candidates if (record := records.get(c.key)) and due_now(record.due, now)]
     due.sort(key=lambda c: (records[c.key].due, c.file_order))
     new = [c for c in candidates if (record := records.get(c.key)) is None or record.due is None]
     return due + new[: max(0, new_allowed)]

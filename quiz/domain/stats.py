@@ -62,6 +62,24 @@ class DayStat(msgspec.Struct, frozen=True):
     day: date
     attempts: int
     correct: int
+    due_reviews: int = 0
+    """Answers to questions that were due (:func:`due_now`) when answered."""
+    due_right: int = 0
+    """Of those, the ones answered fully right: the measured retention's numerator."""
+
+
+DEFAULT_RETENTION: Final = 0.90
+"""FSRS's target probability of recall when a card comes due, unless the trainee sets another."""
+
+LEARN_AHEAD: Final = timedelta(minutes=20)
+"""How far ahead a card counts as due, as Anki's learn-ahead limit: a learning step due in
+the next 20 minutes is served now rather than leaving the trainee waiting."""
+
+
+def due_now(due: datetime | None, now: datetime) -> bool:
+    """Whether a card due at ``due`` (``None``: no card) is due now: the one rule that Home's
+    and Progress's count, review planning and the measured retention all follow."""
+    return due is not None and due <= now + LEARN_AHEAD
 
 
 def topic_mastery(banks: Iterable[Bank], records: Mapping[str, QuestionRecord]) -> list[Mastery]:

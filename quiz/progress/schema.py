@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -99,6 +100,7 @@ attempts = Table(
     Column("answered_at", UTCDateTime, nullable=False),
     Index("ix_attempts_question", "profile_id", "bank_id", "question_id"),
     Index("ix_attempts_session", "session_id"),
+    Index("ix_attempts_unsafe", "profile_id", "unsafe"),
 )
 
 cards = Table(
@@ -146,3 +148,37 @@ flags = Table(
     Column("question_id", String(200), primary_key=True),
     Column("flagged_at", UTCDateTime, nullable=False),
 )
+
+question_stats = Table(
+    "question_stats",
+    metadata,
+    Column("profile_id", Integer, ForeignKey("profiles.id"), primary_key=True),
+    Column("bank_id", String(200), primary_key=True),
+    Column("question_id", String(200), primary_key=True),
+    Column("attempts", Integer, nullable=False),
+    Column("correct", Integer, nullable=False),
+    Column("unsafe", Integer, nullable=False),
+    Column("last_score", Float, nullable=False),
+    Column("last_correct", Boolean, nullable=False),
+    Column("last_answered_at", UTCDateTime, nullable=False),
+    Column("last_right_session", Integer),
+    Column("first_mode", String(20), nullable=False),
+    Column("first_answered_at", UTCDateTime, nullable=False),
+)
+"""Per profile and question, what its attempts add up to, kept as each attempt is recorded:
+screens read these rows instead of the whole history. ``last_right_session`` is the newest
+session with a right answer (flags stay open until one comes after them)."""
+
+day_stats = Table(
+    "day_stats",
+    metadata,
+    Column("profile_id", Integer, ForeignKey("profiles.id"), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("attempts", Integer, nullable=False),
+    Column("correct", Integer, nullable=False),
+    Column("due_reviews", Integer, nullable=False),
+    Column("due_right", Integer, nullable=False),
+)
+"""Per profile and local calendar day (the recording app's time zone), attempts and right
+answers, and the reviews of questions that were due (and how many were right), kept as each
+attempt is recorded: streaks, the daily history and the measured retention read these."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
@@ -28,12 +28,13 @@ from quiz.domain.session import (
     SessionPlan,
     session_items,
 )
-from quiz.domain.stats import QuestionRecord
+from quiz.domain.stats import DEFAULT_RETENTION, QuestionRecord
 from quiz.service.active import ActiveSession, SessionClosed
 
 if TYPE_CHECKING:
     from quiz.banks.loader import Library
-    from quiz.progress.convert import StoredSession
+    from quiz.domain.scheduling import Rating
+    from quiz.progress.convert import StoredHistory, StoredSession
     from quiz.progress.store import Store
     from quiz.settings import Settings
 
@@ -129,6 +130,7 @@ class Trainer:
         clock: Callable[[], datetime],
         tz: tzinfo | None,
         new_per_day: int,
+        desired_retention: float = DEFAULT_RETENTION,
     ) -> None:
         self.library = library
         self.profile = profile
@@ -137,6 +139,9 @@ class Trainer:
         self._clock = clock
         self._tz = tz
         self.new_per_day = new_per_day
+        """New questions a review introduces per day (the trainee's setting)."""
+        self.desired_retention = desired_retention
+        """FSRS's target probability of recall (the trainee's setting)."""
 
     @classmethod
     def open(
@@ -147,6 +152,7 @@ class Trainer:
         clock: Callable[[], datetime] = _utc_now,
         tz: tzinfo | None = None,
         new_per_day: int = DEFAULT_NEW_PER_DAY,
+        desired_retention: float = DEFAULT_RETENTION,
     ) -> Trainer:
         """Open the progress store of ``settings`` for ``settings.profile``.
 
@@ -157,6 +163,7 @@ class Trainer:
             tz: The time zone that days (streaks, "due today", the daily new limit) follow;
                 ``None`` is the computer's.
             new_per_day: New questions review mode introduces per day.
+            desired_retention: FSRS's target probability of recall for the cards answered.
 
         Raises:
             quiz.progress.StoreError: The database cannot be used; the message says why.
@@ -178,6 +185,7 @@ class Trainer:
             clock=clock,
             tz=tz,
             new_per_day=new_per_day,
+            desired_retention=desired_retention,
         )
 
     def close(self) -> None:
@@ -194,14 +202,13 @@ class Trainer:
         """The usable banks, in library order."""
         return self.library.usable()
 
-    def _history(self, now: datetime) -> History:
-        """The profile's attempts, a record per question, and new questions started today."""
+    def _history(self, now: datetime, stored: StoredHistory | None = None) -> History:
+        """The profile's tallies, a record per question, and new questions started today:
+        read from the store's per-question and per-day rows, never the whole history."""
+        if stored is None:
+            stored = self.store.history(self.profile_id)
         return read_history(
-            self.store.attempts(self.profile_id),
-            self.store.cards(self.profile_id),
-            self.store.profile_flags(self.profile_id),
-            now,
-            self._tz,
+            stored.questions, stored.cards, stored.flags, stored.days, now, self._tz
         )
 
     # --- reading --------------------------------------------------------------------------------
@@ -213,25 +220,65 @@ class Trainer:
 
     def _summary(self, now: datetime, history: History) -> Summary:
         return summarise(
-            self.profile, history, self.banks(), now=now, tz=self._tz, new_per_day=self.new_per_day
+            self.profile,
+            history,
+            self.banks(),
+            now=now,
+            tz=self._tz,
+            new_per_day=self.new_per_day,
+            desired_retention=self.desired_retention,
         )
 
     def progress(self) -> Progress:
         """History, mastery per topic and per root, unsafe picks and the due forecast."""
         now = self.now()
-        history = self._history(now)
+        stored = self.store.history(self.profile_id, with_unsafe=True)
+        history = self._history(now, stored)
         return progress_report(
-            self._summary(now, history), history, self.banks(), now=now, tz=self._tz
+            self._summary(now, history),
+            history,
+            self.banks(),
+            stored.unsafe or [],
+            now=now,
+            tz=self._tz,
         )
 
     def attempts(
         self, *, all_profiles: bool = False, skipped: list[str] | None = None
     ) -> list[Attempt]:
-        """Every attempt of this profile (or of every profile), oldest first, for export.
+        """Every attempt of this profile (or of every profile), oldest first.
 
         With ``skipped``, rows the store cannot decode are left out and described there.
         """
         return self.store.attempts(None if all_profiles else self.profile_id, skipped=skipped)
+
+    def iter_attempts(
+        self, *, all_profiles: bool = False, skipped: list[str] | None = None
+    ) -> Iterator[Attempt]:
+        """The attempts of :meth:`attempts`, yielded as they are read (export streams them)."""
+        return self.store.iter_attempts(
+            None if all_profiles else self.profile_id, skipped=skipped
+        )
+
+    # --- recording ------------------------------------------------------------------------------
+
+    def record_attempts(
+        self,
+        graded: Sequence[tuple[Attempt, Rating]],
+        *,
+        finish_session: int | None = None,
+        finished_at: datetime | None = None,
+    ) -> None:
+        """Record answers of this profile (see :meth:`Store.record_attempts`): their cards
+        aim at the trainee's desired retention, and they count on this trainer's local day."""
+        self.store.record_attempts(
+            self.profile_id,
+            graded,
+            finish_session=finish_session,
+            finished_at=finished_at,
+            tz=self._tz,
+            desired_retention=self.desired_retention,
+        )
 
     # --- sessions -------------------------------------------------------------------------------
 

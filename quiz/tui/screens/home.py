@@ -172,7 +172,7 @@ class HomeScreen(QuizScreen):
         accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "–"
         lines = Text()
         lines.append(f"Profile  {summary.profile}\n", style="bold")
-        lines.append(f"Due for review   {summary.due_today}\n")
+        lines.append(f"Due for review   {summary.due_now}\n")
         lines.append(f"New available    {summary.new_available}\n")
         lines.append(f"Streak           {summary.streak_days} day(s)\n")
         lines.append(f"Answered         {summary.attempts}  (accuracy {accuracy})\n")

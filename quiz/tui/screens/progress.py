@@ -19,6 +19,7 @@ from textual.widgets import Header, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from quiz.domain.history import retention_line
 from quiz.domain.stats import SPINAL_REGIONS, SPINAL_ROOTS
 from quiz.domain.text import visible
 from quiz.tui.screens._base import QuizScreen
@@ -137,7 +138,8 @@ class ProgressScreen(QuizScreen):
             Text.assemble(
                 (f"{summary.profile}", "bold"),
                 f"   {summary.attempts} answers · accuracy {accuracy} · "
-                f"streak {summary.streak_days} day(s) · {summary.due_today} due today",
+                f"streak {summary.streak_days} day(s) · {summary.due_now} due now\n",
+                f"Retention {retention_line(summary)}",
             )
         )
         today = self.quiz.clock().date() if self.quiz.clock else date.today()
