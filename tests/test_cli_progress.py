@@ -76,8 +76,9 @@ def test_stats_json(db: Path, bank_dir: Path, tmp_path: Path) -> None:
     assert stats["unsafe"][0]["question"] == "ims-test/clean-technique"
     assert stats["unsafe"][0]["option"] == "Recap the needle"
     safety = next(t for t in stats["topics"] if t["key"] == "ims-test/safety")
-    # same day, so retrievability is 1: (1 + 0.5 + 1) / 3
-    assert safety["attempts"] == 3 and safety["mastery"] == pytest.approx(2.5 / 3)
+    # same day, so retrievability is 1: (1 + 0.5 + 1) / 3, all three seen
+    assert safety["attempts"] == 3 and safety["held"] == pytest.approx(2.5 / 3)
+    assert (safety["seen"], safety["questions"]) == (3, 3)
     assert [r["key"] for r in stats["roots"]][:3] == ["C1", "C2", "C3"]
     assert len(stats["forecast"]) == 14 and stats["due_now"] >= 1
     assert stats["history"][0]["attempts"] == 3
@@ -251,7 +252,10 @@ def test_bad_session_options_name_the_valid_ids(
 
 def test_build_plan_defaults(bank_dir: Path) -> None:
     library = discover([bank_dir])
-    assert build_plan(library, "review") == SessionPlan(Mode.REVIEW, count=20)
+    # review serves the whole due queue unless told a count: the library's size leaves none out
+    total = sum(len(bank.questions) for bank in library.usable())
+    assert build_plan(library, "review") == SessionPlan(Mode.REVIEW, count=total)
+    assert build_plan(library, "review", count=5) == SessionPlan(Mode.REVIEW, count=5)
     assert build_plan(library, "practice") == SessionPlan(Mode.PRACTICE, count=10)
     with pytest.raises(click.BadParameter):
         build_plan(library, "practice", topics=("other-bank/safety",))

@@ -26,6 +26,7 @@ from quiz.domain.text import visible
 if TYPE_CHECKING:
     from quiz.banks.loader import Library
     from quiz.domain.session import Attempt
+    from quiz.domain.stats import Mastery
 
 
 @main.command()
@@ -67,24 +68,31 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     topics = Table(title="Mastery per topic", title_justify="left")
     topics.add_column("topic")
     topics.add_column("bank")
-    topics.add_column("mastery", justify="right")
-    topics.add_column("attempts", justify="right")
+    for name in MASTERY_COLUMNS:
+        topics.add_column(name, justify="right")
     for mastery in progress.topics:
         bank_id, _ = split_key(mastery.key)
-        topics.add_row(
-            inert(mastery.title), inert(bank_id), f"{mastery.mastery:.0%}", str(mastery.attempts)
-        )
+        topics.add_row(inert(mastery.title), inert(bank_id), *_mastery_cells(mastery))
     if progress.topics:
         out.print(topics)
     roots = [mastery for mastery in progress.roots if mastery.attempts]
     if roots:
         table = Table(title="Mastery per spinal root", title_justify="left")
         table.add_column("root")
-        table.add_column("mastery", justify="right")
-        table.add_column("attempts", justify="right")
+        for name in MASTERY_COLUMNS:
+            table.add_column(name, justify="right")
         for mastery in roots:
-            table.add_row(inert(mastery.key), f"{mastery.mastery:.0%}", str(mastery.attempts))
+            table.add_row(inert(mastery.key), *_mastery_cells(mastery))
         out.print(table)
+
+
+MASTERY_COLUMNS = ("held (seen)", "seen", "answers")
+"""The mastery tables' number columns: how well the seen questions are held, coverage, answers."""
+
+
+def _mastery_cells(mastery: Mastery) -> tuple[str, str, str]:
+    held = f"{mastery.held:.0%}" if mastery.seen else "-"
+    return held, f"{mastery.seen}/{mastery.questions}", str(mastery.attempts)
 
 
 TEXT_FIELDS = ("topic", "prompt", "answer_text")

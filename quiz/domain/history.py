@@ -19,6 +19,7 @@ rules:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ import msgspec
 
 from quiz.domain.keys import question_key
 from quiz.domain.model import Bank
+from quiz.domain.planning import queue_size
 from quiz.domain.session import Attempt, Mode
 from quiz.domain.stats import (
     DEFAULT_RETENTION,
@@ -89,9 +91,7 @@ def tally_after(tally: QuestionTally | None, attempt: Attempt) -> QuestionTally:
         last_score=attempt.score,
         last_correct=attempt.correct,
         last_answered_at=attempt.answered_at,
-        last_right_session=(
-            tally.last_right_session if right_session is None else right_session
-        ),
+        last_right_session=(tally.last_right_session if right_session is None else right_session),
     )
 
 
@@ -139,6 +139,10 @@ class Summary(msgspec.Struct, frozen=True):
     """Share of those answered fully right; ``None`` before the first due review."""
     desired_retention: float = DEFAULT_RETENTION
     """The retention FSRS schedules for (the trainee's setting)."""
+    weak_queue: int = 0
+    """Questions a weak-areas session would serve now."""
+    mistakes_queue: int = 0
+    """Questions a mistakes session would serve now."""
 
 
 class Progress(msgspec.Struct, frozen=True):
@@ -247,6 +251,14 @@ def summarise(
     correct = sum(t.correct for t in tallies)
     due_reviews = sum(d.due_reviews for d in history.days)
     due_right = sum(d.due_right for d in history.days)
+    queue = functools.partial(
+        queue_size,
+        banks=banks,
+        records=records,
+        now=now,
+        new_today=history.new_today,
+        new_per_day=new_per_day,
+    )
     return Summary(
         profile=profile,
         attempts=attempts,
@@ -260,6 +272,8 @@ def summarise(
         due_reviews=due_reviews,
         measured_retention=due_right / due_reviews if due_reviews else None,
         desired_retention=desired_retention,
+        weak_queue=queue(Mode.WEAK),
+        mistakes_queue=queue(Mode.MISTAKES),
     )
 
 

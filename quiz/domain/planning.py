@@ -10,8 +10,9 @@ Rules:
   difficulties, anatomy roots (any of). Empty means no filter.
 - Order by mode: *practice* and *exam* draw at random (by seed); *review* serves questions FSRS
   has due now, learn-ahead included (most overdue first), then new questions in file order up
-  to the daily limit; *weak* serves the topics with the lowest mastery first, and within a topic the least known
-  questions; *mistakes* serves questions answered wrong (or partly) last time, or flagged.
+  to the daily limit; *weak* serves the topics with the lowest mastery first, and within a
+  topic the least known questions; *mistakes* serves questions answered wrong (or partly)
+  last time, or flagged.
 - Cases: questions that share a case are kept together, in file order, where the first of them
   falls in the mode's order. A case that does not fit into the remaining count is skipped for
   smaller units; if the session is still short, the first skipped case fills it with its first
@@ -97,6 +98,29 @@ def plan_session(
     ]
 
 
+def whole_queue(banks: Sequence[Bank]) -> int:
+    """A count that leaves nothing out: a review of the whole due queue (every question due
+    now, then today's new ones), as Home's Review and ``ims-quiz review`` start it."""
+    return max(1, sum(len(bank.questions) for bank in banks))
+
+
+def queue_size(
+    mode: Mode,
+    banks: Sequence[Bank],
+    records: Mapping[str, QuestionRecord],
+    *,
+    now: datetime,
+    new_today: int,
+    new_per_day: int,
+) -> int:
+    """How many questions a session of ``mode`` over every bank would serve now, with no
+    count to stop it (Home shows it for review, weak areas and mistakes)."""
+    plan = SessionPlan(mode, count=whole_queue(banks), seed=0)
+    return len(
+        plan_session(plan, banks, records, now=now, new_today=new_today, new_per_day=new_per_day)
+    )
+
+
 def select_questions(plan: SessionPlan, banks: Sequence[Bank]) -> list[Candidate]:
     """The questions of ``banks`` that pass the plan's filters, in library order."""
     topics, tags, roots = set(plan.topics), set(plan.tags), set(plan.roots)
@@ -150,7 +174,8 @@ def order_weak(
     banks: Sequence[Bank],
     rng: random.Random,
 ) -> list[Candidate]:
-    """Weak areas: topics the profile has tried, lowest mastery first.
+    """Weak areas: topics the profile has tried, the least well held first (see
+    :class:`~quiz.domain.stats.Mastery`).
 
     Within a topic, the least known questions come first (unanswered ones after answered ones
     of equal mastery); ties are broken at random by ``rng``.
@@ -163,7 +188,7 @@ def order_weak(
     def priority(c: Candidate) -> tuple[float, str, float, bool, float]:
         record = records.get(c.key, empty)
         return (
-            topics[c.topic_key].mastery,
+            topics[c.topic_key].held,
             c.topic_key,
             record.mastery,
             record.attempts == 0,

@@ -163,9 +163,7 @@ def question_tallies(
 
 def days_of(connection: Connection, profile_id: int) -> list[DayStat]:
     """The profile's attempts per local day, oldest first."""
-    query = (
-        select(day_stats).where(day_stats.c.profile_id == profile_id).order_by(day_stats.c.day)
-    )
+    query = select(day_stats).where(day_stats.c.profile_id == profile_id).order_by(day_stats.c.day)
     return [day_from_row(row) for row in connection.execute(query).mappings()]
 
 

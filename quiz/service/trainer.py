@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -14,6 +14,7 @@ from quiz.domain.history import (
     History,
     Progress,
     Summary,
+    library_keys,
     progress_report,
     read_history,
     summarise,
@@ -28,7 +29,7 @@ from quiz.domain.session import (
     SessionPlan,
     session_items,
 )
-from quiz.domain.stats import DEFAULT_RETENTION, QuestionRecord
+from quiz.domain.stats import DEFAULT_RETENTION, QuestionRecord, due_forecast
 from quiz.service.active import ActiveSession, SessionClosed
 
 if TYPE_CHECKING:
@@ -151,8 +152,8 @@ class Trainer:
         *,
         clock: Callable[[], datetime] = _utc_now,
         tz: tzinfo | None = None,
-        new_per_day: int = DEFAULT_NEW_PER_DAY,
-        desired_retention: float = DEFAULT_RETENTION,
+        new_per_day: int | None = None,
+        desired_retention: float | None = None,
     ) -> Trainer:
         """Open the progress store of ``settings`` for ``settings.profile``.
 
@@ -160,16 +161,24 @@ class Trainer:
             settings: The profile and database to use.
             library: The loaded banks.
             clock: The current time, timezone-aware (tests pass a fixed one).
-            tz: The time zone that days (streaks, "due today", the daily new limit) follow;
+            tz: The time zone that days (streaks, the daily new limit) follow;
                 ``None`` is the computer's.
-            new_per_day: New questions review mode introduces per day.
-            desired_retention: FSRS's target probability of recall for the cards answered.
+            new_per_day: New questions review mode introduces per day; ``None`` is the
+                trainee's saved preference (:mod:`quiz.preferences`).
+            desired_retention: FSRS's target probability of recall for the cards answered;
+                ``None`` is the trainee's saved preference.
 
         Raises:
             quiz.progress.StoreError: The database cannot be used; the message says why.
         """
+        from quiz import preferences
         from quiz.progress.store import Store
 
+        if new_per_day is None or desired_retention is None:
+            saved = preferences.load()
+            new_per_day = saved.new_per_day if new_per_day is None else new_per_day
+            if desired_retention is None:
+                desired_retention = saved.desired_retention
         store = Store.open(settings.database_url())
         try:
             now = clock().astimezone(UTC)
@@ -243,6 +252,21 @@ class Trainer:
             tz=self._tz,
         )
 
+    def forecast(self, desired_retention: float, days: int = 30) -> list[tuple[date, int]]:
+        """Questions due on each of the next ``days`` days had the cards been scheduled for
+        ``desired_retention`` (today includes overdue ones): what the Settings screen shows
+        for a retention before it is chosen."""
+        from quiz.domain.scheduling import scheduled_due
+
+        keys = library_keys(self.banks())
+        cards = self.store.cards(self.profile_id)
+        return due_forecast(
+            (scheduled_due(card, desired_retention) for key, card in cards.items() if key in keys),
+            self.now(),
+            days=days,
+            tz=self._tz,
+        )
+
     def attempts(
         self, *, all_profiles: bool = False, skipped: list[str] | None = None
     ) -> list[Attempt]:
@@ -256,9 +280,7 @@ class Trainer:
         self, *, all_profiles: bool = False, skipped: list[str] | None = None
     ) -> Iterator[Attempt]:
         """The attempts of :meth:`attempts`, yielded as they are read (export streams them)."""
-        return self.store.iter_attempts(
-            None if all_profiles else self.profile_id, skipped=skipped
-        )
+        return self.store.iter_attempts(None if all_profiles else self.profile_id, skipped=skipped)
 
     # --- recording ------------------------------------------------------------------------------
 
