@@ -157,7 +157,10 @@ class HomeScreen(QuizScreen):
             )
             return
         trainer = self.quiz.trainer
-        if trainer is None:
+        if trainer is None:  # still loading, or opening the store again after a failure
+            self.query_one("#summary", Static).update(
+                Text("Loading banks and progress…", style="dim")
+            )
             return
 
         self._load_summary(trainer)
