@@ -74,7 +74,7 @@ def test_the_due_count_is_the_review_queue_every_time(
             except NoQuestions:
                 session = None
             if session is not None:
-                for index, (correct, seconds) in zip(range(len(session.items)), answers):
+                for index, (correct, seconds) in enumerate(answers[: len(session.items)]):
                     question = session.items[index].question
                     session.answer(index, (right if correct else wrong)(question), seconds)
                     clock.advance(seconds=seconds)

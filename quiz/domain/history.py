@@ -155,7 +155,8 @@ class Progress(msgspec.Struct, frozen=True):
     roots: list[Mastery]
     """Every spinal root, C1 to S5 (:data:`~quiz.domain.stats.SPINAL_ROOTS`); attempts may be 0."""
     unsafe: list[tuple[str, str, datetime]]
-    """(question key, unsafe option text, when), oldest first."""
+    """(question key, unsafe option text, when) of the latest attempts with an unsafe pick,
+    oldest first (``summary.unsafe_picks`` counts them all)."""
     forecast: list[tuple[date, int]]
     """Questions due on each of the next 14 days; today includes overdue ones."""
 
@@ -288,7 +289,7 @@ def progress_report(
 ) -> Progress:
     """The progress screen's contents, around ``summary`` (from :func:`summarise`).
 
-    ``unsafe`` is every unsafe pick, (question key, option text, when), oldest first.
+    ``unsafe`` is the latest unsafe picks, (question key, option text, when), oldest first.
     """
     keys = library_keys(banks)
     records = history.records

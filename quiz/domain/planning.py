@@ -80,9 +80,26 @@ def plan_session(
     """
     if plan.seed is None:
         raise ValueError("a session plan needs a seed before it is planned")
-    rng = random.Random(plan.seed)
+    return [
+        make_item(candidate.bank, candidate.question, plan.seed)
+        for candidate in _planned(
+            plan, plan.seed, banks, records or {}, now, new_today, new_per_day
+        )
+    ]
+
+
+def _planned(
+    plan: SessionPlan,
+    seed: int,
+    banks: Sequence[Bank],
+    records: Mapping[str, QuestionRecord],
+    now: datetime,
+    new_today: int,
+    new_per_day: int,
+) -> list[Candidate]:
+    """The questions :func:`plan_session` makes items of, in order."""
+    rng = random.Random(seed)
     candidates = select_questions(plan, banks)
-    records = records or {}
     match plan.mode:
         case Mode.PRACTICE | Mode.EXAM:
             ordered = order_random(candidates, rng)
@@ -92,10 +109,7 @@ def plan_session(
             ordered = order_weak(candidates, records, banks, rng)
         case Mode.MISTAKES:
             ordered = order_mistakes(candidates, records, rng)
-    return [
-        make_item(candidate.bank, candidate.question, plan.seed)
-        for candidate in take_with_cases(ordered, plan.count)
-    ]
+    return take_with_cases(ordered, plan.count)
 
 
 def whole_queue(banks: Sequence[Bank]) -> int:
@@ -115,10 +129,8 @@ def queue_size(
 ) -> int:
     """How many questions a session of ``mode`` over every bank would serve now, with no
     count to stop it (Home shows it for review, weak areas and mistakes)."""
-    plan = SessionPlan(mode, count=whole_queue(banks), seed=0)
-    return len(
-        plan_session(plan, banks, records, now=now, new_today=new_today, new_per_day=new_per_day)
-    )
+    plan = SessionPlan(mode, count=whole_queue(banks))
+    return len(_planned(plan, 0, banks, records, now, new_today, new_per_day))
 
 
 def select_questions(plan: SessionPlan, banks: Sequence[Bank]) -> list[Candidate]:

@@ -57,7 +57,8 @@ class StoredHistory(msgspec.Struct, frozen=True):
     """(session id, question key) of every flag the profile set."""
     days: list[DayStat]
     unsafe: list[tuple[str, str, datetime]] | None
-    """Every unsafe pick (question key, option text, when), oldest first, when asked for."""
+    """The latest unsafe picks (question key, option text, when), oldest first, when asked
+    for."""
 
 
 _ATTEMPT_COLUMNS = tuple(name for name in ATTEMPT_FIELDS if name not in ("id", "profile"))
@@ -151,12 +152,6 @@ def tally_row(tally: QuestionTally) -> dict[str, Any]:
 def tally_from_row(row: Row) -> QuestionTally:
     return from_stored(
         {name: row[name] for name in _TALLY_COLUMNS}, QuestionTally, "question tally"
-    )
-
-
-def day_from_row(row: Row) -> DayStat:
-    return DayStat(
-        row["day"], row["attempts"], row["correct"], row["due_reviews"], row["due_right"]
     )
 
 

@@ -25,7 +25,6 @@ from quiz.progress.convert import (
     StoredSession,
     attempt_from_row,
     card_from_row,
-    day_from_row,
     from_stored,
     response_from_json,
     review_log_from_row,
@@ -163,15 +162,26 @@ def question_tallies(
 
 def days_of(connection: Connection, profile_id: int) -> list[DayStat]:
     """The profile's attempts per local day, oldest first."""
-    query = select(day_stats).where(day_stats.c.profile_id == profile_id).order_by(day_stats.c.day)
-    return [day_from_row(row) for row in connection.execute(query).mappings()]
+    query = (
+        select(
+            day_stats.c.day,
+            day_stats.c.attempts,
+            day_stats.c.correct,
+            day_stats.c.due_reviews,
+            day_stats.c.due_right,
+        )
+        .where(day_stats.c.profile_id == profile_id)
+        .order_by(day_stats.c.day)
+    )
+    return [DayStat(*row) for row in connection.execute(query)]
 
 
 def unsafe_picks(
-    connection: Connection, where: str, profile_id: int
+    connection: Connection, where: str, profile_id: int, latest: int
 ) -> list[tuple[str, str, datetime]]:
-    """Every unsafe option the profile picked: (question key, option text, when), oldest
-    first. Only the attempts with an unsafe pick are read (by ``ix_attempts_unsafe``)."""
+    """The unsafe options picked in the profile's ``latest`` attempts with an unsafe pick:
+    (question key, option text, when), oldest first. Only those attempts are read (by
+    ``ix_attempts_unsafe``); how many there are in all is in the tallies."""
     query = (
         select(
             attempts.c.bank_id,
@@ -180,10 +190,11 @@ def unsafe_picks(
             attempts.c.answered_at,
         )
         .where(attempts.c.profile_id == profile_id, attempts.c.unsafe.is_(True))
-        .order_by(attempts.c.id)
+        .order_by(attempts.c.id.desc())
+        .limit(latest)
     )
     picks: list[tuple[str, str, datetime]] = []
-    for row in connection.execute(query).mappings():
+    for row in reversed(connection.execute(query).mappings().all()):
         texts = decoded(where, "attempts", row, _unsafe_texts)
         key = question_key(row["bank_id"], row["question_id"])
         picks.extend((key, text, row["answered_at"]) for text in texts)

@@ -369,18 +369,19 @@ class Store:
         with self._transaction() as connection:
             yield from reads.attempts_of(connection, self.where, profile_id, None, skipped)
 
-    def history(self, profile_id: int, *, with_unsafe: bool = False) -> StoredHistory:
+    def history(self, profile_id: int, *, unsafe: int = 0) -> StoredHistory:
         """What the screens show of a profile's history, read in one transaction: the
-        per-question tallies, the cards, the flags, the days, and (``with_unsafe``) every
-        unsafe pick. Costs the same for a year of answers as for a day's."""
+        per-question tallies, the cards, the flags, the days, and the picks of the latest
+        ``unsafe`` attempts with an unsafe pick. Costs the same for a year of answers as for
+        a day's."""
         with self._transaction() as connection:
             return StoredHistory(
                 questions=reads.question_tallies(connection, self.where, profile_id),
                 cards=reads.cards_of(connection, self.where, profile_id),
                 flags=reads.profile_flags(connection, profile_id),
                 days=reads.days_of(connection, profile_id),
-                unsafe=reads.unsafe_picks(connection, self.where, profile_id)
-                if with_unsafe
+                unsafe=reads.unsafe_picks(connection, self.where, profile_id, unsafe)
+                if unsafe
                 else None,
             )
 

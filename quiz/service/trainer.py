@@ -40,6 +40,10 @@ if TYPE_CHECKING:
     from quiz.settings import Settings
 
 
+UNSAFE_SHOWN = 20
+"""The latest attempts with an unsafe pick that Progress and ``stats`` list (all are counted)."""
+
+
 class NoQuestions(Exception):
     """A plan found nothing to ask; ``str(error)`` says why, for the user."""
 
@@ -241,7 +245,7 @@ class Trainer:
     def progress(self) -> Progress:
         """History, mastery per topic and per root, unsafe picks and the due forecast."""
         now = self.now()
-        stored = self.store.history(self.profile_id, with_unsafe=True)
+        stored = self.store.history(self.profile_id, unsafe=UNSAFE_SHOWN)
         history = self._history(now, stored)
         return progress_report(
             self._summary(now, history),
