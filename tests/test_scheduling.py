@@ -14,6 +14,7 @@ from quiz.domain.model import Anatomy, QuestionBase
 from quiz.domain.scheduling import (
     Card,
     Rating,
+    State,
     card_id_for,
     expected_seconds,
     new_card,
@@ -21,6 +22,7 @@ from quiz.domain.scheduling import (
     rating_for,
     retrievability,
     review,
+    scheduled_due,
 )
 from quiz.domain.stats import (
     SPINAL_REGIONS,
@@ -234,3 +236,20 @@ def test_due_forecast_puts_overdue_questions_today() -> None:
         (date(2026, 3, 4), 1),
         (date(2026, 3, 5), 0),
     ]
+
+
+def test_desired_retention_reaches_the_scheduler_and_the_forecast() -> None:
+    """A higher target brings a card in review back sooner; learning steps do not depend on
+    it; and the forecast's "what if" due time is the due time a review at that target gives."""
+    card, when = new_card("b/q", T0), T0
+    for _ in range(4):  # through the learning steps, into review
+        card, _ = review(card, Rating.Good, when, 10)
+        when = card.due
+    assert card.state is State.Review
+    at = {r: review(card, Rating.Good, when, 10, desired_retention=r)[0] for r in (0.8, 0.97)}
+    assert at[0.97].due < at[0.8].due
+    for retention, reviewed in at.items():
+        assert scheduled_due(reviewed, retention) == reviewed.due
+    assert scheduled_due(at[0.8], 0.97) == at[0.97].due
+    learning, _ = review(new_card("b/r", T0), Rating.Again, T0, 10)
+    assert scheduled_due(learning, 0.97) == scheduled_due(learning, 0.8) == learning.due

@@ -540,3 +540,36 @@ def test_one_history_gives_the_same_numbers_on_sqlite_and_postgresql(tmp_path: P
     names = ("summary", "progress", "attempts", "cards")
     for name, a, b in zip(names, on_sqlite, on_postgres, strict=True):
         assert a == b, name
+
+
+def test_desired_retention_schedules_the_cards_and_measured_retention_counts_due_reviews(
+    tmp_path: Path, library: Library, clock: Clock
+) -> None:
+    key = "ims-test/c5-myotome"
+    outcomes = (right, right, right, right, wrong, right)
+    dues = {}
+    for retention in (0.8, 0.97):
+        db = f"sqlite:///{tmp_path / f'progress-{retention}.sqlite3'}"
+        trainer = Trainer.open(
+            Settings(profile="ann", db_url=db),
+            library,
+            clock=clock,
+            tz=UTC,
+            desired_retention=retention,
+        )
+        clock.now = T0
+        for seed, how in enumerate(outcomes):
+            session = trainer.start_session(
+                SessionPlan(Mode.PRACTICE, question_keys=(key,), count=1, seed=seed)
+            )
+            session.answer(0, how(session.items[0].question), 15.0)
+            session.finish()
+            clock.now = trainer.store.cards(trainer.profile_id)[key].due  # answered when due
+        summary = trainer.summary()
+        # every answer after the first met a due card; the wrong one is the one not retained
+        assert (summary.due_reviews, summary.desired_retention) == (5, retention)
+        assert summary.measured_retention == pytest.approx(4 / 5)
+        assert trainer.store.check().ok  # the logs replay to the same cards, targets and all
+        dues[retention] = clock.now
+        trainer.close()
+    assert dues[0.97] < dues[0.8]  # a higher target brings the card back sooner

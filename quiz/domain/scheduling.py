@@ -41,6 +41,7 @@ __all__ = [
     "Card",
     "Rating",
     "ReviewLog",
+    "State",
     "card_id_for",
     "expected_seconds",
     "graded_attempt",

@@ -164,9 +164,10 @@ def card_from_row(row: Row) -> Card:
 
 
 def review_log_row(
-    log: ReviewLog, attempt: Attempt, profile_id: int, attempt_id: int
+    log: ReviewLog, attempt: Attempt, profile_id: int, attempt_id: int, desired_retention: float
 ) -> dict[str, Any]:
-    """A ``review_logs`` row for the review that ``attempt`` made."""
+    """A ``review_logs`` row for the review that ``attempt`` made, aiming at
+    ``desired_retention``."""
     return {
         "profile_id": profile_id,
         "attempt_id": attempt_id,
@@ -176,6 +177,7 @@ def review_log_row(
         "rating": int(log.rating),
         "reviewed_at": log.review_datetime,
         "duration_ms": log.review_duration,
+        "desired_retention": desired_retention,
     }
 
 

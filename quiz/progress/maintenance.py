@@ -149,6 +149,7 @@ def rebuild_cards(connection: Connection, where: str) -> int:
 def _replayed(connection: Connection, where: str) -> dict[tuple[int, str, str], Card]:
     """Every card as the replay of its review logs (in commit order) makes it."""
     from quiz.domain.scheduling import new_card, review
+    from quiz.domain.stats import DEFAULT_RETENTION
 
     replayed: dict[tuple[int, str, str], Card] = {}
     query = select(review_logs).order_by(review_logs.c.id)
@@ -159,6 +160,10 @@ def _replayed(connection: Connection, where: str) -> dict[tuple[int, str, str], 
             question_key(row["bank_id"], row["question_id"]), log.review_datetime
         )
         replayed[ident], _ = review(
-            card, log.rating, log.review_datetime, (log.review_duration or 0) / 1000
+            card,
+            log.rating,
+            log.review_datetime,
+            (log.review_duration or 0) / 1000,
+            desired_retention=row["desired_retention"] or DEFAULT_RETENTION,
         )
     return replayed

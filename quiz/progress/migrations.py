@@ -140,7 +140,8 @@ def _exam_answers_and_flags(connection: Connection) -> None:
 
 def _question_and_day_stats(connection: Connection) -> None:
     """Version 3: per-question and per-day tallies of the attempts, kept as answers are
-    recorded, and an index for the unsafe picks; the tallies are filled from the attempts.
+    recorded, an index for the unsafe picks, and the desired retention of each review log;
+    the tallies are filled from the attempts.
 
     Days are the computer's local days here (later answers use the recording app's time
     zone). Whether a past answer reviewed a due card is not known from the attempts alone, so
@@ -189,6 +190,8 @@ def _question_and_day_stats(connection: Connection) -> None:
         Column("due_right", Integer, nullable=False),
     )
     frozen.create_all(connection, tables=[question_stats, day_stats])
+    float_type = Float().compile(dialect=connection.dialect)
+    connection.execute(text(f"ALTER TABLE review_logs ADD COLUMN desired_retention {float_type}"))
     Index("ix_attempts_unsafe", attempts.c.profile_id, attempts.c.unsafe).create(connection)
     questions: dict[tuple[int, str, str], dict[str, Any]] = {}
     days: dict[tuple[int, date], dict[str, Any]] = {}

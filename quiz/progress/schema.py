@@ -126,7 +126,11 @@ review_logs = Table(
     Column("rating", Integer, nullable=False),
     Column("reviewed_at", UTCDateTime, nullable=False),
     Column("duration_ms", Integer),
+    Column("desired_retention", Float),
 )
+"""One FSRS review per row; ``desired_retention`` is the target the review scheduled for
+(``NULL`` in logs written before schema version 3: the default 0.90), so a replay of the logs
+gives the card's due times back exactly."""
 
 exam_answers = Table(
     "exam_answers",

@@ -118,7 +118,9 @@ def record_attempts(
             connection, where, profile_id, attempt, rating, desired_retention
         )
         connection.execute(
-            insert(review_logs).values(review_log_row(log, attempt, profile_id, attempt_id))
+            insert(review_logs).values(
+                review_log_row(log, attempt, profile_id, attempt_id, desired_retention)
+            )
         )
         _tally(connection, where, profile_id, attempt)
         _count_day(connection, profile_id, attempt, local_day(attempt.answered_at, tz), was_due)
