@@ -91,7 +91,7 @@ async def test_home_shows_the_summary_topics_and_skipped_banks_and_q_quits(
         await started(pilot)
         text = screen_text(pilot)
         assert "Profile  tester" in text
-        assert "New today        8  of" in text  # the daily limit, of every question
+        assert "New today        8  (daily limit" in text  # today's limit, not the total
         for topic in ("Myotomes and roots", "Needling safety", "The neuropathic model"):
             assert topic in text
         assert "1 bank(s) skipped as broken" in text

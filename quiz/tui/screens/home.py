@@ -180,7 +180,7 @@ class HomeScreen(QuizScreen):
         lines.append(f"Profile  {summary.profile}\n", style="bold")
         lines.append(f"Due for review   {summary.due_now}\n")
         lines.append(f"New today        {summary.new_available}")
-        lines.append(f"  of {summary.questions_total} (daily limit)\n", style="dim")
+        lines.append(f"  (daily limit · {summary.questions_total} in all)\n", style="dim")
         lines.append(f"Weak areas       {summary.weak_queue} question(s)\n")
         lines.append(f"Mistakes         {summary.mistakes_queue} question(s)\n")
         lines.append(f"Streak           {summary.streak_days} day(s)\n")
