@@ -499,6 +499,9 @@ def test_items_carry_what_the_question_screen_shows(trainer: Trainer) -> None:
 
 def test_one_history_gives_the_same_numbers_on_sqlite_and_postgresql(tmp_path: Path) -> None:
     """Seed the same answers into both backends: every number the screens show is the same."""
+    import msgspec
+
+    from quiz.cli.reports import StatsReport
     from tests.conftest import postgres_database
 
     def seeded(url: str) -> tuple[object, ...]:
@@ -529,7 +532,9 @@ def test_one_history_gives_the_same_numbers_on_sqlite_and_postgresql(tmp_path: P
                 for a in trainer.attempts()
             ]
             cards = {k: c.to_dict() for k, c in trainer.store.cards(trainer.profile_id).items()}
-            return trainer.summary(), trainer.progress(), attempts, cards
+            progress = trainer.progress()
+            stats = msgspec.to_builtins(StatsReport.of(progress))  # what `stats --json` prints
+            return trainer.summary(), progress, stats, attempts, cards
         finally:
             trainer.close()
 
@@ -537,7 +542,7 @@ def test_one_history_gives_the_same_numbers_on_sqlite_and_postgresql(tmp_path: P
     with postgres_database() as url:  # skips without IMS_QUIZ_TEST_PG
         on_postgres = seeded(url)
     assert on_sqlite[0].attempts > 50  # type: ignore[attr-defined]
-    names = ("summary", "progress", "attempts", "cards")
+    names = ("summary", "progress", "stats", "attempts", "cards")
     for name, a, b in zip(names, on_sqlite, on_postgres, strict=True):
         assert a == b, name
 
