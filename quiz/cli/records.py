@@ -249,8 +249,9 @@ def _json_pieces(records: Iterable[dict[str, Any]]) -> Iterator[str]:
 def check_db(ctx: click.Context, repair: bool) -> None:
     """Check the progress database, as Anki's Check Database does.
 
-    SQLite's integrity check, every FSRS card against the replay of its review logs, and rows
-    whose parent is missing. Exits 0 when all is well (or was repaired), 1 when problems remain.
+    SQLite's integrity check, every FSRS card against the replay of its review logs, every
+    per-question tally against its attempts, and rows whose parent is missing. Exits 0 when all
+    is well (or was repaired), 1 when problems remain.
     """
     from quiz.progress import StoreError
     from quiz.progress.store import Store
@@ -262,9 +263,12 @@ def check_db(ctx: click.Context, repair: bool) -> None:
         raise click.ClickException(str(error)) from None
     try:
         report = after = store.check()
-        rebuilt = 0
+        rebuilt = retallied = 0
         if repair and report.differing_cards:
             rebuilt = store.rebuild_cards()
+        if repair and report.differing_tallies:
+            retallied = store.rebuild_tallies()
+        if rebuilt or retallied:
             after = store.check()  # what the repair left, e.g. a card with no logs to replay
     except StoreError as error:
         raise click.ClickException(f"checking your progress failed: {error}") from None
@@ -277,10 +281,14 @@ def check_db(ctx: click.Context, repair: bool) -> None:
             click.echo(f"{count} {what}")
     for profile_id, key in report.differing_cards:
         click.echo(visible(f"card {key} (profile {profile_id}) differs from its review logs"))
+    for profile_id, key in report.differing_tallies:
+        click.echo(visible(f"tally of {key} (profile {profile_id}) differs from its attempts"))
     if rebuilt:
         click.echo(f"rebuilt {rebuilt} card(s) from their review logs")
-    elif report.differing_cards:
-        click.echo("run `ims-quiz check-db --repair` to rebuild those cards from their logs")
+    if retallied:
+        click.echo(f"rebuilt {retallied} tally(ies) from their attempts")
+    if not repair and (report.differing_cards or report.differing_tallies):
+        click.echo("run `ims-quiz check-db --repair` to rebuild them from the logs and attempts")
     if report.integrity or any(report.orphans.values()):
         click.echo("--repair rebuilds cards only: restore a backup for the rest (see the README)")
     click.echo("the database is healthy" if after.ok else "the database has problems")

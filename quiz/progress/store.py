@@ -412,3 +412,11 @@ class Store:
             maintenance.back_up_before_repair(self._sqlite_file, self.where, sqlite_now())
         with self._transaction(write=True) as connection:
             return maintenance.rebuild_cards(connection, self.where)
+
+    def rebuild_tallies(self) -> int:
+        """Rebuild every per-question tally that differs from its attempts; returns how many
+        changed. A SQLite file is backed up first."""
+        if self._sqlite_file is not None:
+            maintenance.back_up_before_repair(self._sqlite_file, self.where, sqlite_now())
+        with self._transaction(write=True) as connection:
+            return maintenance.rebuild_tallies(connection, self.where)
