@@ -12,6 +12,8 @@ from quiz.domain.stats import mastery_level
 from quiz.service import Mastery
 from quiz.tui.widgets.bank_text import bank_text
 
+BAR_WIDTH = 10
+
 _STYLES = {"unseen": "dim", "weak": "red", "fair": "yellow", "strong": "green"}
 
 
@@ -51,14 +53,14 @@ class MasteryBars(Static):
             return
         table = Table.grid(padding=(0, 1), expand=True)
         table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        table.add_column(width=12, no_wrap=True)
+        table.add_column(width=BAR_WIDTH, no_wrap=True)
         table.add_column(width=4, justify="right", no_wrap=True)
-        table.add_column(width=7, justify="right", no_wrap=True)
+        table.add_column(width=5, justify="right", no_wrap=True)
         table.add_column(width=7, justify="right", no_wrap=True, style="dim")
         heading = "dim italic"
         table.add_row(
             Text("topic", style=heading),
-            Text("held (seen)", style=heading),
+            Text("held", style=heading),
             Text(""),
             Text("seen", style=heading),
             Text("answers", style=heading),
@@ -68,7 +70,7 @@ class MasteryBars(Static):
             percent = f"{row.held:.0%}" if row.seen else "–"
             table.add_row(
                 bank_text(row.title),
-                bar(row.held if row.seen else 0.0, 12, style),
+                bar(row.held if row.seen else 0.0, BAR_WIDTH, style),
                 Text(percent, style=style),
                 Text(f"{row.seen}/{row.questions}"),
                 Text(f"{row.attempts}"),
