@@ -578,3 +578,21 @@ def test_desired_retention_schedules_the_cards_and_measured_retention_counts_due
         dues[retention] = clock.now
         trainer.close()
     assert dues[0.97] < dues[0.8]  # a higher target brings the card back sooner
+
+
+def test_the_trainees_saved_preferences_reach_review_planning(
+    settings: Settings, library: Library, clock: Clock
+) -> None:
+    """Trainer.open without explicit settings (as the TUI and the CLI open it) uses the
+    preferences file: its new questions per day, and its desired retention."""
+    from quiz import preferences
+
+    preferences.save(new_per_day=2, desired_retention=0.85)
+    trainer = Trainer.open(settings, library, clock=clock, tz=UTC)
+    try:
+        assert (trainer.new_per_day, trainer.desired_retention) == (2, 0.85)
+        assert trainer.summary().new_available == 2
+        session = trainer.start_session(SessionPlan(Mode.REVIEW, count=20, seed=1))
+        assert len(session.items) == 2
+    finally:
+        trainer.close()
