@@ -57,7 +57,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     lines.append(f"Answered         {summary.attempts} (accuracy {accuracy})\n")
     lines.append(f"Streak           {summary.streak_days} day(s)\n")
     lines.append(f"Due now          {summary.due_now}\n")
-    lines.append(f"New available    {summary.new_available}\n")
+    lines.append(f"New today        {summary.new_available} (daily limit)\n")
     lines.append(f"Retention        {retention_line(summary)}\n")
     lines.append(f"Questions        {summary.questions_total}\n")
     lines.append(
