@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from quiz.banks.loader import discover
 from quiz.cli import build_plan, export_fields, main
+from quiz.cli.base import json_text
 from quiz.domain.grading import ChoiceResponse
 from quiz.domain.session import Mode, SessionPlan
 from quiz.service import Trainer
@@ -130,10 +131,12 @@ def test_export_names_the_topic_prompt_and_chosen_options(
 
 
 def test_export_json_has_every_field(db: Path, tmp_path: Path) -> None:
+    empty = run("export", "--format", "json", "--db", str(db), "--profile", "ann").output
+    assert empty == "[]\n"
     practise(db, tmp_path)
-    records = json.loads(
-        run("export", "--format", "json", "--db", str(db), "--profile", "ann").output
-    )
+    text = run("export", "--format", "json", "--db", str(db), "--profile", "ann").output
+    records = json.loads(text)
+    assert text == json_text(records) + "\n"  # streamed row by row, the same indented list
     assert len(records) == 3
     assert all(tuple(record) == export_fields() for record in records)
     unsafe = next(r for r in records if r["question_id"] == "clean-technique")

@@ -261,10 +261,11 @@ def test_snapshot_progress(snap_compare, db_file: Path, library: Library, size: 
     """After three practice days: "tester   12 answers · accuracy 67% · streak 2 day(s) · 6 due
     now", and "Retention 50% of 2 due review(s) right (target 90%)"; the sparkline with bars on
     three of the last 30 days, "12 answers on 3 day(s); busiest day 4"; mastery per topic under
-    labelled columns (topic, held, seen, answers), coloured by held; the spine map (Cervical C1-C8, Thoracic T1-T12,
-    Lumbar L1-L5, Sacral S1-S5: the one list of roots, S3-S5 included) with practised roots
-    coloured and the weak/fair-fading/strong legend (below the fold at 80x24). At 120x40 also the 14-day due forecast from Mon 02
-    Mar (5 today); a scrollbar shows there is more (the unsafe picks). The root map's title ends
+    labelled columns (topic, held, seen, answers), coloured by held; the spine map (Cervical
+    C1-C8, Thoracic T1-T12, Lumbar L1-L5, Sacral S1-S5: the one list of roots, S3-S5 included)
+    with practised roots coloured and the weak/fair-fading/strong legend (below the fold at
+    80x24). At 120x40 also the 14-day due forecast from Mon 02 Mar (6 today); a scrollbar shows
+    there is more (the unsafe picks). The root map's title ends
     "(d: drill one)" and the footer has "d Drill a root"."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
