@@ -10,7 +10,9 @@ process on a fresh database per size:
 * review planning: the same with ``Trainer.start_session`` of a review session;
 * stats --json:    ``ims-quiz stats --json`` as a child process;
 
-and prints them side by side with the ratio to the empty history. Budget (issue 10, on SQLite):
+and prints them side by side with the ratio to the empty history. On SQLite every size is
+generated first and the sizes then take turns run by run, so a machine busy with other work
+slows them alike. Budget (issue 10, on SQLite):
 every ratio at 100k within 1.5x. Then ``ims-quiz export`` of the largest history runs in a child
 process, whose peak RSS is printed against its budget (150 MB).
 
@@ -41,13 +43,10 @@ EXPORT_RSS_BUDGET_MB = 150
 T0 = datetime(2025, 1, 1, 8, 0, tzinfo=UTC)
 
 
-def _median(runs: int, action: Callable[[], object]) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def _timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
 
 
 def _generate(url: str, size: int, seed: int = 7) -> None:
@@ -90,7 +89,7 @@ def _generate(url: str, size: int, seed: int = 7) -> None:
         store.close()
 
 
-def _measure(url: str, runs: int, home: Path) -> dict[str, float]:
+def _screens(url: str, home: Path) -> dict[str, Callable[[], object]]:
     """Each screen as an app that has just started shows it: banks found (parse cache warm),
     store opened, the screen's data built; ``stats --json`` as a child process, as typed."""
     from quiz.banks.loader import discover
@@ -124,10 +123,27 @@ def _measure(url: str, runs: int, home: Path) -> dict[str, float]:
     screen(lambda t: t.summary())()  # warm: imports, the parse cache
     review = SessionPlan(Mode.REVIEW, count=20, seed=1)
     return {
-        "home summary": _median(runs, screen(lambda t: t.summary())),
-        "progress screen": _median(runs, screen(lambda t: t.progress())),
-        "review planning": _median(runs, screen(lambda t: t.start_session(review))),
-        "stats --json": _median(runs, stats),
+        "home summary": screen(lambda t: t.summary()),
+        "progress screen": screen(lambda t: t.progress()),
+        "review planning": screen(lambda t: t.start_session(review)),
+        "stats --json": stats,
+    }
+
+
+def _medians(
+    screens: dict[int, dict[str, Callable[[], object]]], runs: int
+) -> dict[int, dict[str, float]]:
+    """The median time of each screen of each size, the sizes interleaved run by run."""
+    times: dict[int, dict[str, list[float]]] = {
+        size: {name: [] for name in named} for size, named in screens.items()
+    }
+    for _ in range(runs):
+        for size, named in screens.items():
+            for name, action in named.items():
+                times[size][name].append(_timed(action))
+    return {
+        size: {name: statistics.median(found) for name, found in named.items()}
+        for size, named in times.items()
     }
 
 
@@ -176,6 +192,7 @@ def main() -> int:
         home = Path(folder)
         os.environ["IMS_QUIZ_HOME"] = str(home)
         url = ""
+        screens: dict[int, dict[str, Callable[[], object]]] = {}
         for size in sizes:
             if args.db:
                 url = args.db
@@ -185,7 +202,14 @@ def main() -> int:
             started = time.perf_counter()
             _generate(url, size)
             print(f"generated {size} attempts in {time.perf_counter() - started:.1f} s", flush=True)
-            results[size] = _measure(url, args.runs, home)
+            if args.db:  # one server database: measured now, before the next size replaces it
+                screens = {size: _screens(url, home)}
+                results[size] = _medians(screens, args.runs)[size]
+            else:
+                screens[size] = _screens(url, home)
+        if not args.db:
+            # the sizes take turns, run after run: a busy machine slows them all alike
+            results = _medians(screens, args.runs)
         rss = _export_rss_mb(url, home)
 
     names = list(results[0])

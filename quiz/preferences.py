@@ -15,6 +15,7 @@ import msgspec
 
 from quiz import paths
 from quiz.domain.planning import DEFAULT_NEW_PER_DAY
+from quiz.domain.stats import DEFAULT_RETENTION
 
 RETENTION_RANGE: Final = (0.80, 0.97)
 """The desired retention a trainee may choose (FSRS's target probability of recall)."""
@@ -28,7 +29,7 @@ class Preferences(msgspec.Struct, kw_only=True):
     """The Textual theme's name."""
     new_per_day: int = DEFAULT_NEW_PER_DAY
     """New questions a review introduces per day."""
-    desired_retention: float = 0.90
+    desired_retention: float = DEFAULT_RETENTION
     """FSRS's target probability of recall when a card comes due."""
     certainty: bool = True
     """Ask how sure the trainee is before feedback (certainty-based marking)."""

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from quiz.banks.loader import discover
 from quiz.cli import build_plan, export_fields, main
+from quiz.cli.base import json_text
 from quiz.domain.grading import ChoiceResponse
 from quiz.domain.session import Mode, SessionPlan
 from quiz.service import Trainer
@@ -76,10 +77,11 @@ def test_stats_json(db: Path, bank_dir: Path, tmp_path: Path) -> None:
     assert stats["unsafe"][0]["question"] == "ims-test/clean-technique"
     assert stats["unsafe"][0]["option"] == "Recap the needle"
     safety = next(t for t in stats["topics"] if t["key"] == "ims-test/safety")
-    # same day, so retrievability is 1: (1 + 0.5 + 1) / 3
-    assert safety["attempts"] == 3 and safety["mastery"] == pytest.approx(2.5 / 3)
+    # same day, so retrievability is 1: (1 + 0.5 + 1) / 3, all three seen
+    assert safety["attempts"] == 3 and safety["held"] == pytest.approx(2.5 / 3)
+    assert (safety["seen"], safety["questions"]) == (3, 3)
     assert [r["key"] for r in stats["roots"]][:3] == ["C1", "C2", "C3"]
-    assert len(stats["forecast"]) == 14 and stats["due_today"] >= 1
+    assert len(stats["forecast"]) == 14 and stats["due_now"] >= 1
     assert stats["history"][0]["attempts"] == 3
 
 
@@ -129,10 +131,12 @@ def test_export_names_the_topic_prompt_and_chosen_options(
 
 
 def test_export_json_has_every_field(db: Path, tmp_path: Path) -> None:
+    empty = run("export", "--format", "json", "--db", str(db), "--profile", "ann").output
+    assert empty == "[]\n"
     practise(db, tmp_path)
-    records = json.loads(
-        run("export", "--format", "json", "--db", str(db), "--profile", "ann").output
-    )
+    text = run("export", "--format", "json", "--db", str(db), "--profile", "ann").output
+    records = json.loads(text)
+    assert text == json_text(records) + "\n"  # streamed row by row, the same indented list
     assert len(records) == 3
     assert all(tuple(record) == export_fields() for record in records)
     unsafe = next(r for r in records if r["question_id"] == "clean-technique")
@@ -260,7 +264,10 @@ def test_bad_session_options_name_the_valid_ids(
 
 def test_build_plan_defaults(bank_dir: Path) -> None:
     library = discover([bank_dir])
-    assert build_plan(library, "review") == SessionPlan(Mode.REVIEW, count=20)
+    # review serves the whole due queue unless told a count: the library's size leaves none out
+    total = sum(len(bank.questions) for bank in library.usable())
+    assert build_plan(library, "review") == SessionPlan(Mode.REVIEW, count=total)
+    assert build_plan(library, "review", count=5) == SessionPlan(Mode.REVIEW, count=5)
     assert build_plan(library, "practice") == SessionPlan(Mode.PRACTICE, count=10)
     with pytest.raises(click.BadParameter):
         build_plan(library, "practice", topics=("other-bank/safety",))

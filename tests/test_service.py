@@ -12,6 +12,7 @@ import pytest
 from quiz.banks.loader import Library
 from quiz.domain.grading import ChoiceResponse, TextResponse
 from quiz.domain.session import Mode, SessionItem, SessionPlan
+from quiz.domain.stats import mastery_level
 from quiz.progress import StoreError
 from quiz.service import (
     ActiveSession,
@@ -341,11 +342,24 @@ def test_review_serves_due_questions_then_new_ones_up_to_the_daily_limit(
     session.finish()
     summary = trainer.summary()
     assert summary.new_available == 2
-    assert summary.due_today == 3  # learning steps bring them back within minutes
+    # learning steps bring them back within minutes, inside the learn-ahead limit: due now,
+    # and served now, before the new ones
+    assert summary.due_now == 3
     session = trainer.start_session(SessionPlan(Mode.REVIEW, count=20, seed=1))
-    assert [item.question.id for item in session.items] == ["myotome-match", "end-order"]
+    due_then_new = ["c5-myotome", "clean-technique", "multi-roots", "myotome-match", "end-order"]
+    assert [item.question.id for item in session.items] == due_then_new
     answer_all(session, wrong)
     session.finish()
+    assert (trainer.summary().due_now, trainer.summary().new_available) == (5, 0)
+    session = trainer.start_session(SessionPlan(Mode.REVIEW, count=20, seed=1))
+    assert sorted(item.question.id for item in session.items) == sorted(due_then_new)
+    for _ in range(3):  # through the (re)learning steps, each within the learn-ahead limit
+        answer_all(session, seconds=20)
+        session.finish()
+        if trainer.summary().due_now == 0:
+            break
+        session = trainer.start_session(SessionPlan(Mode.REVIEW, count=20, seed=1))
+    assert trainer.summary().due_now == 0
     with pytest.raises(NoQuestions, match="Nothing is due"):
         trainer.start_session(SessionPlan(Mode.REVIEW, count=20, seed=1))
     clock.advance(days=1)  # a new day: what was wrong is due first, and 5 new ones again
@@ -419,7 +433,7 @@ def test_a_session_without_a_seed_gets_one_and_keeps_it(trainer: Trainer) -> Non
 def test_summary_and_progress(trainer: Trainer, clock: Clock) -> None:
     empty = trainer.summary()
     assert (empty.profile, empty.attempts, empty.accuracy, empty.streak_days) == ("ann", 0, None, 0)
-    assert empty.questions_total == 12 and empty.due_today == 0
+    assert empty.questions_total == 12 and empty.due_now == 0
     for day in range(3):
         session = trainer.start_session(SessionPlan(Mode.PRACTICE, count=12, seed=day))
         index = find(session, "clean-technique")
@@ -457,11 +471,14 @@ def test_summary_and_progress(trainer: Trainer, clock: Clock) -> None:
     )
     assert cards["ims-test/clean-technique"].due.date() < horizon  # wrong answers come back soon
     roots = {m.key: m for m in progress.roots}
-    assert roots["C5"].attempts == 3 and roots["C5"].mastery > 0
+    assert roots["C5"].attempts == 3 and roots["C5"].held > 0
     assert roots["L4"].attempts == 0
     topics = {m.key: m for m in progress.topics}
-    assert topics["ims-test/safety"].attempts == 3 and topics["ims-test/safety"].mastery == 0.0
-    assert 0 < topics["ims-test/myotomes"].mastery <= 0.25
+    safety, myotomes = topics["ims-test/safety"], topics["ims-test/myotomes"]
+    assert (safety.attempts, safety.held, mastery_level(safety)) == (3, 0.0, "weak")
+    # c5-myotome, answered right three times: held well, though 1 of the topic's 4 is seen
+    assert (myotomes.seen, myotomes.questions) == (1, 4) and myotomes.held > 0.9
+    assert mastery_level(myotomes) == "strong"
     clock.advance(days=2)
     assert trainer.summary().streak_days == 0
 
@@ -485,6 +502,9 @@ def test_items_carry_what_the_question_screen_shows(trainer: Trainer) -> None:
 
 def test_one_history_gives_the_same_numbers_on_sqlite_and_postgresql(tmp_path: Path) -> None:
     """Seed the same answers into both backends: every number the screens show is the same."""
+    import msgspec
+
+    from quiz.cli.reports import StatsReport
     from tests.conftest import postgres_database
 
     def seeded(url: str) -> tuple[object, ...]:
@@ -515,7 +535,9 @@ def test_one_history_gives_the_same_numbers_on_sqlite_and_postgresql(tmp_path: P
                 for a in trainer.attempts()
             ]
             cards = {k: c.to_dict() for k, c in trainer.store.cards(trainer.profile_id).items()}
-            return trainer.summary(), trainer.progress(), attempts, cards
+            progress = trainer.progress()
+            stats = msgspec.to_builtins(StatsReport.of(progress))  # what `stats --json` prints
+            return trainer.summary(), progress, stats, attempts, cards
         finally:
             trainer.close()
 
@@ -523,6 +545,57 @@ def test_one_history_gives_the_same_numbers_on_sqlite_and_postgresql(tmp_path: P
     with postgres_database() as url:  # skips without IMS_QUIZ_TEST_PG
         on_postgres = seeded(url)
     assert on_sqlite[0].attempts > 50  # type: ignore[attr-defined]
-    names = ("summary", "progress", "attempts", "cards")
+    names = ("summary", "progress", "stats", "attempts", "cards")
     for name, a, b in zip(names, on_sqlite, on_postgres, strict=True):
         assert a == b, name
+
+
+def test_desired_retention_schedules_the_cards_and_measured_retention_counts_due_reviews(
+    tmp_path: Path, library: Library, clock: Clock
+) -> None:
+    key = "ims-test/c5-myotome"
+    outcomes = (right, right, right, right, wrong, right)
+    dues = {}
+    for retention in (0.8, 0.97):
+        db = f"sqlite:///{tmp_path / f'progress-{retention}.sqlite3'}"
+        trainer = Trainer.open(
+            Settings(profile="ann", db_url=db),
+            library,
+            clock=clock,
+            tz=UTC,
+            desired_retention=retention,
+        )
+        clock.now = T0
+        for seed, how in enumerate(outcomes):
+            session = trainer.start_session(
+                SessionPlan(Mode.PRACTICE, question_keys=(key,), count=1, seed=seed)
+            )
+            session.answer(0, how(session.items[0].question), 15.0)
+            session.finish()
+            clock.now = trainer.store.cards(trainer.profile_id)[key].due  # answered when due
+        summary = trainer.summary()
+        # every answer after the first met a due card; the wrong one is the one not retained
+        assert (summary.due_reviews, summary.desired_retention) == (5, retention)
+        assert summary.measured_retention == pytest.approx(4 / 5)
+        assert trainer.store.check().ok  # the logs replay to the same cards, targets and all
+        dues[retention] = clock.now
+        trainer.close()
+    assert dues[0.97] < dues[0.8]  # a higher target brings the card back sooner
+
+
+def test_the_trainees_saved_preferences_reach_review_planning(
+    settings: Settings, library: Library, clock: Clock
+) -> None:
+    """Trainer.open without explicit settings (as the TUI and the CLI open it) uses the
+    preferences file: its new questions per day, and its desired retention."""
+    from quiz import preferences
+
+    preferences.save(new_per_day=2, desired_retention=0.85)
+    trainer = Trainer.open(settings, library, clock=clock, tz=UTC)
+    try:
+        assert (trainer.new_per_day, trainer.desired_retention) == (2, 0.85)
+        assert trainer.summary().new_available == 2
+        session = trainer.start_session(SessionPlan(Mode.REVIEW, count=20, seed=1))
+        assert len(session.items) == 2
+    finally:
+        trainer.close()

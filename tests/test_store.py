@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from quiz.domain.grading import ChoiceResponse, TextResponse, TrueFalseResponse
+from quiz.domain.history import tally_attempts
 from quiz.domain.scheduling import Rating
 from quiz.domain.session import Attempt, Mode, SessionPlan
 from quiz.progress import StoreError
@@ -181,6 +182,13 @@ def test_migrating_a_version_1_database_keeps_its_history(db_path: Path) -> None
         store.save_draft(1, "ims-test", "multi-roots", TrueFalseResponse(False), 3.0, T0)
         store.set_flag(1, "ims-test", "c5-myotome", True, T0)
         assert store.session_flags(1) == {"ims-test/c5-myotome"}
+        # version 3's tallies are filled from the attempts, as recording them would have
+        stored = store.history(ann, unsafe=5)
+        assert stored.questions == tally_attempts(history)
+        days = [(d.attempts, d.correct, d.due_reviews) for d in stored.days]
+        assert sum(a for a, _, _ in days) == 3 and sum(c for _, c, _ in days) == 2
+        assert all(due == 0 for _, _, due in days)  # not known for answers before version 3
+        assert stored.unsafe == []  # v1 kept no option text to list
     finally:
         store.close()
 

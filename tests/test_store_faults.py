@@ -71,6 +71,14 @@ def test_an_undecodable_row_is_a_store_error_naming_it_or_is_skipped(
         store.close()
 
 
+def spoil_tally(db_url: str) -> None:
+    """Give every question tally a mode no ims-quiz wrote."""
+    engine = sa.create_engine(db_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(sa.text("UPDATE question_stats SET first_mode = 'telepathy'"))
+    engine.dispose()
+
+
 def test_stats_and_items_report_a_failed_read_and_export_skips_and_counts(
     db_url: str, tmp_path: Path
 ) -> None:
@@ -79,11 +87,19 @@ def test_stats_and_items_report_a_failed_read_and_export_skips_and_counts(
     practise(db_url, tmp_path)
     spoil_attempt(db_url, 2)
     common = ("--profile", "ann", "--db", db_url, "--bank-dir", str(bank_dir))
-    for command in (("stats",), ("stats", "--json"), ("items",)):
+    result = run("items", *common)
+    assert result.exit_code == 1, result.output
+    assert "reading your progress failed" in result.output
+    assert "unreadable row in attempts (id 2" in result.output
+    # stats read the per-question tallies, not the attempts: one bad attempt does not stop them
+    result = run("stats", "--json", *common)
+    assert result.exit_code == 0 and '"attempts": 3' in result.output
+    spoil_tally(db_url)
+    for command in (("stats",), ("stats", "--json")):
         result = run(*command, *common)
         assert result.exit_code == 1, result.output
         assert "reading your progress failed" in result.output
-        assert "unreadable row in attempts (id 2" in result.output
+        assert "unreadable row in question_stats" in result.output
 
     result = run("export", "--format", "csv", *common)
     assert result.exit_code == 0
@@ -116,10 +132,11 @@ def test_a_damaged_page_mid_file_is_a_message_not_a_traceback(tmp_path: Path) ->
     start = (int(last_page) - 3) * int(page_size)  # a leaf page of attempts, near the end
     data[start : start + int(page_size)] = b"\xff" * int(page_size)
     db.write_bytes(bytes(data))
-    result = run("stats", "--profile", "ann", "--db", str(db), "--bank-dir", str(bank_dir))
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
-    assert str(db) in result.output
+    for command in ("items", "export"):
+        result = run(command, "--profile", "ann", "--db", str(db), "--bank-dir", str(bank_dir))
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        assert str(db) in result.output
 
 
 OPENER = """

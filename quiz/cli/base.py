@@ -6,7 +6,7 @@ Output helpers keep bank-derived text inert: :func:`inert` for Rich tables and p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -144,11 +144,13 @@ def open_trainer(settings: Settings, library: Library) -> Trainer:
         raise click.ClickException(str(error)) from None
 
 
-def write_output(output: Path, text: str) -> None:
-    """Write ``text`` to ``output``; failures become a clean CLI error.
+def write_output(output: Path, text: str | Iterable[str]) -> None:
+    """Write ``text`` (or its pieces, written as they come) to ``output``; failures become a
+    clean CLI error.
 
     The text goes to a temp file beside ``output`` that then replaces it in one step, so a
-    full disk or a crash leaves the previous file whole, never a truncated one.
+    full disk, a crash or a failure while the pieces are produced leaves the previous file
+    whole, never a truncated one.
     """
     import os
     import tempfile
@@ -163,7 +165,10 @@ def write_output(output: Path, text: str) -> None:
             mode = 0o666 & ~umask
         fd, temp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
+            if isinstance(text, str):
+                file.write(text)
+            else:
+                file.writelines(text)
             file.flush()
             os.fsync(file.fileno())
         os.chmod(temp, mode)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ from quiz.domain.text import visible
 if TYPE_CHECKING:
     from quiz.banks.loader import Library
     from quiz.domain.session import Attempt
+    from quiz.domain.stats import Mastery
 
 
 @main.command()
@@ -38,6 +39,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 
     from quiz.banks.loader import discover
     from quiz.cli.reports import StatsReport
+    from quiz.domain.history import retention_line
     from quiz.domain.keys import split_key
 
     settings = settings_of(ctx)
@@ -54,8 +56,9 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     lines = inert(f"Profile {summary.profile}\n", style="bold")
     lines.append(f"Answered         {summary.attempts} (accuracy {accuracy})\n")
     lines.append(f"Streak           {summary.streak_days} day(s)\n")
-    lines.append(f"Due today        {summary.due_today}\n")
-    lines.append(f"New available    {summary.new_available}\n")
+    lines.append(f"Due now          {summary.due_now}\n")
+    lines.append(f"New today        {summary.new_available} (daily limit)\n")
+    lines.append(f"Retention        {retention_line(summary)}\n")
     lines.append(f"Questions        {summary.questions_total}\n")
     lines.append(
         f"Unsafe picks     {summary.unsafe_picks}",
@@ -65,24 +68,31 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     topics = Table(title="Mastery per topic", title_justify="left")
     topics.add_column("topic")
     topics.add_column("bank")
-    topics.add_column("mastery", justify="right")
-    topics.add_column("attempts", justify="right")
+    for name in MASTERY_COLUMNS:
+        topics.add_column(name, justify="right")
     for mastery in progress.topics:
         bank_id, _ = split_key(mastery.key)
-        topics.add_row(
-            inert(mastery.title), inert(bank_id), f"{mastery.mastery:.0%}", str(mastery.attempts)
-        )
+        topics.add_row(inert(mastery.title), inert(bank_id), *_mastery_cells(mastery))
     if progress.topics:
         out.print(topics)
     roots = [mastery for mastery in progress.roots if mastery.attempts]
     if roots:
         table = Table(title="Mastery per spinal root", title_justify="left")
         table.add_column("root")
-        table.add_column("mastery", justify="right")
-        table.add_column("attempts", justify="right")
+        for name in MASTERY_COLUMNS:
+            table.add_column(name, justify="right")
         for mastery in roots:
-            table.add_row(inert(mastery.key), f"{mastery.mastery:.0%}", str(mastery.attempts))
+            table.add_row(inert(mastery.key), *_mastery_cells(mastery))
         out.print(table)
+
+
+MASTERY_COLUMNS = ("held (seen)", "seen", "answers")
+"""The mastery tables' number columns: how well the seen questions are held, coverage, answers."""
+
+
+def _mastery_cells(mastery: Mastery) -> tuple[str, str, str]:
+    held = f"{mastery.held:.0%}" if mastery.seen else "-"
+    return held, f"{mastery.seen}/{mastery.questions}", str(mastery.attempts)
 
 
 TEXT_FIELDS = ("topic", "prompt", "answer_text")
@@ -151,44 +161,81 @@ def export(ctx: click.Context, output_format: str, output: Path | None, all_prof
     After the attempt's own fields come the question's topic, its prompt and the answer in the
     question's words (option texts rather than indices), from the banks loaded now.
     """
-    import csv
-    import io
-
-    import msgspec
-
     from quiz.banks.loader import discover
 
     settings = settings_of(ctx)
     library = discover(settings.bank_dirs)
     skipped: list[str] = []
+    exported = 0
     with reading(open_trainer(settings, library)) as trainer:
-        attempts = trainer.attempts(all_profiles=all_profiles, skipped=skipped)
+        attempts = trainer.iter_attempts(all_profiles=all_profiles, skipped=skipped)
+
+        def records() -> Iterator[dict[str, Any]]:
+            nonlocal exported
+            for record in _export_records(attempts, library):
+                exported += 1
+                yield record
+
+        pieces = _json_pieces(records()) if output_format == "json" else _csv_pieces(records())
+        # Rows are written as they are read: a year of answers is never in memory at once.
+        if output is None:
+            for piece in pieces:
+                click.echo(piece, nl=False)
+        else:
+            write_output(output, pieces)
     if skipped:
         click.echo(
             f"skipped {len(skipped)} unreadable attempt(s), exporting the rest; the first: "
             f"{skipped[0]}",
             err=True,
         )
+    if output is not None:
+        click.echo(f"wrote {exported} attempt(s) to {output}", err=True)
+
+
+def _export_records(attempts: Iterable[Attempt], library: Library) -> Iterator[dict[str, Any]]:
+    """Each attempt as an export record: its own fields, then the question's text columns.
+
+    Times in ISO 8601 (UTC), responses tagged with their kind, as the store keeps them.
+    """
+    import msgspec
+
     text_columns = _text_columns(library)
-    # Times in ISO 8601 (UTC), responses tagged with their kind, as the store keeps them.
-    records = [
-        {**msgspec.to_builtins(attempt, order="deterministic"), **text_columns(attempt)}
-        for attempt in attempts
-    ]
-    if output_format == "json":
-        text = json_text(records) + "\n"
-    else:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=export_fields(), lineterminator="\n")
-        writer.writeheader()
-        for record in records:
-            writer.writerow({key: _csv_cell(value) for key, value in record.items()})
+    for attempt in attempts:
+        yield {**msgspec.to_builtins(attempt, order="deterministic"), **text_columns(attempt)}
+
+
+def _csv_pieces(records: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The CSV export: the header, then a line per record."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=export_fields(), lineterminator="\n")
+
+    def taken() -> str:
         text = buffer.getvalue()
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    write_output(output, text)
-    click.echo(f"wrote {len(records)} attempt(s) to {output}", err=True)
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writeheader()
+    yield taken()
+    for record in records:
+        writer.writerow({key: _csv_cell(value) for key, value in record.items()})
+        yield taken()
+
+
+def _json_pieces(records: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The JSON export, a list of objects, piece by piece: the same text as
+    ``json_text(list(records))`` followed by a newline."""
+    yield "["
+    empty = True
+    for record in records:
+        lines = json_text(record).split("\n")
+        yield ("\n" if empty else ",\n") + "\n".join(f"  {line}" for line in lines)
+        empty = False
+    yield "]\n" if empty else "\n]\n"
 
 
 @main.command("check-db")
@@ -202,8 +249,9 @@ def export(ctx: click.Context, output_format: str, output: Path | None, all_prof
 def check_db(ctx: click.Context, repair: bool) -> None:
     """Check the progress database, as Anki's Check Database does.
 
-    SQLite's integrity check, every FSRS card against the replay of its review logs, and rows
-    whose parent is missing. Exits 0 when all is well (or was repaired), 1 when problems remain.
+    SQLite's integrity check, every FSRS card against the replay of its review logs, every
+    per-question tally against its attempts, and rows whose parent is missing. Exits 0 when all
+    is well (or was repaired), 1 when problems remain.
     """
     from quiz.progress import StoreError
     from quiz.progress.store import Store
@@ -215,9 +263,12 @@ def check_db(ctx: click.Context, repair: bool) -> None:
         raise click.ClickException(str(error)) from None
     try:
         report = after = store.check()
-        rebuilt = 0
+        rebuilt = retallied = 0
         if repair and report.differing_cards:
             rebuilt = store.rebuild_cards()
+        if repair and report.differing_tallies:
+            retallied = store.rebuild_tallies()
+        if rebuilt or retallied:
             after = store.check()  # what the repair left, e.g. a card with no logs to replay
     except StoreError as error:
         raise click.ClickException(f"checking your progress failed: {error}") from None
@@ -230,10 +281,14 @@ def check_db(ctx: click.Context, repair: bool) -> None:
             click.echo(f"{count} {what}")
     for profile_id, key in report.differing_cards:
         click.echo(visible(f"card {key} (profile {profile_id}) differs from its review logs"))
+    for profile_id, key in report.differing_tallies:
+        click.echo(visible(f"tally of {key} (profile {profile_id}) differs from its attempts"))
     if rebuilt:
         click.echo(f"rebuilt {rebuilt} card(s) from their review logs")
-    elif report.differing_cards:
-        click.echo("run `ims-quiz check-db --repair` to rebuild those cards from their logs")
+    if retallied:
+        click.echo(f"rebuilt {retallied} tally(ies) from their attempts")
+    if not repair and (report.differing_cards or report.differing_tallies):
+        click.echo("run `ims-quiz check-db --repair` to rebuild them from the logs and attempts")
     if report.integrity or any(report.orphans.values()):
         click.echo("--repair rebuilds cards only: restore a backup for the rest (see the README)")
     click.echo("the database is healthy" if after.ok else "the database has problems")

@@ -87,11 +87,18 @@ class StatsReport(msgspec.Struct):
     profile: str
     attempts: int
     accuracy: float | None
-    due_today: int
+    due_now: int
+    """Questions due now: what a review started now serves before new ones."""
     new_available: int
     streak_days: int
     unsafe_picks: int
     questions_total: int
+    due_reviews: int
+    """Answers given to questions that were due."""
+    measured_retention: float | None
+    """Share of those answered fully right (``null`` before the first)."""
+    desired_retention: float
+    """The retention FSRS schedules for."""
     topics: list[Mastery]
     roots: list[Mastery]
     unsafe: list[UnsafePick]
@@ -105,11 +112,14 @@ class StatsReport(msgspec.Struct):
             profile=summary.profile,
             attempts=summary.attempts,
             accuracy=summary.accuracy,
-            due_today=summary.due_today,
+            due_now=summary.due_now,
             new_available=summary.new_available,
             streak_days=summary.streak_days,
             unsafe_picks=summary.unsafe_picks,
             questions_total=summary.questions_total,
+            due_reviews=summary.due_reviews,
+            measured_retention=summary.measured_retention,
+            desired_retention=summary.desired_retention,
             topics=progress.topics,
             roots=progress.roots,
             unsafe=[UnsafePick(key, option, when) for key, option, when in progress.unsafe],

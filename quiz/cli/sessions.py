@@ -70,7 +70,10 @@ def session_options(command: F) -> F:
         click.option(
             "--count",
             type=click.IntRange(min=1),
-            help="How many questions (default: 20 in exams and review, 10 otherwise).",
+            help=(
+                "How many questions (default: 20 in exams, the whole due queue in review, "
+                "10 otherwise)."
+            ),
         ),
         click.option(
             "--seed",
@@ -143,6 +146,10 @@ def build_plan(
     questions = [question for bank in chosen for question in bank.questions]
     _check_known(roots, {r for q in questions if q.anatomy for r in q.anatomy.roots}, "--root")
     _check_known(tags, {tag for q in questions for tag in q.tags}, "--tag")
+    if count is None and chosen_mode is Mode.REVIEW:
+        from quiz.domain.planning import whole_queue
+
+        count = whole_queue(chosen)  # what is due now, then today's new questions: all of it
     plan = SessionPlan(
         mode=chosen_mode,
         bank_ids=tuple(bank_ids),
@@ -218,7 +225,7 @@ def exam(ctx: click.Context, **options: Any) -> None:
 @global_options
 @click.pass_context
 def review(ctx: click.Context, **options: Any) -> None:
-    """Review what spaced repetition has due, then new questions (20 a day)."""
+    """Review what spaced repetition has due now, then today's new questions (see Settings)."""
     _open_session(ctx, "review", **options)
 
 

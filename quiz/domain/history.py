@@ -9,28 +9,34 @@ rules:
   in a review session today (local calendar day in the given time zone).
 - **Daily limit**: review introduces ``max(0, new_per_day - new_today)`` new questions more
   today; Home's "new available" is that, capped by the questions never scheduled.
-- **Due today**: a question is due today when its FSRS card is due before tomorrow's local
-  midnight (overdue ones included), so Home's count is what review serves when started now.
+- **Due now**: a question is due when its FSRS card is due now or within the learn-ahead
+  limit (:func:`~quiz.domain.stats.due_now`), so Home's count is what review serves when
+  started now.
+- **Days**: the store counts each attempt on the local day it was answered, in the time zone
+  of the app that recorded it (:class:`~quiz.domain.stats.DayStat`); streaks and the daily
+  history read those days.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 import msgspec
 
 from quiz.domain.keys import question_key
 from quiz.domain.model import Bank
+from quiz.domain.planning import queue_size
 from quiz.domain.session import Attempt, Mode
 from quiz.domain.stats import (
+    DEFAULT_RETENTION,
     DayStat,
     Mastery,
     QuestionRecord,
-    daily_history,
-    day_start,
     due_forecast,
+    due_now,
     local_day,
     new_limit,
     root_mastery,
@@ -42,11 +48,68 @@ if TYPE_CHECKING:
     from quiz.domain.scheduling import Card
 
 
+class QuestionTally(msgspec.Struct, frozen=True):
+    """What one profile's attempts at one question add up to, as the store keeps it: updated
+    by :func:`tally_after` as each attempt is recorded, so no screen reads the whole history."""
+
+    attempts: int
+    correct: int
+    """Attempts fully right."""
+    unsafe: int
+    """Attempts in which an unsafe option was picked."""
+    last_score: float
+    last_correct: bool
+    last_answered_at: datetime
+    last_right_session: int | None
+    """The newest session in which it was answered fully right (flags close after it)."""
+    first_mode: Mode
+    first_answered_at: datetime
+
+
+def tally_after(tally: QuestionTally | None, attempt: Attempt) -> QuestionTally:
+    """``tally`` (``None`` before the first attempt) once ``attempt`` is added to it."""
+    right_session = attempt.session_id if attempt.correct else None
+    if tally is None:
+        return QuestionTally(
+            attempts=1,
+            correct=int(attempt.correct),
+            unsafe=int(attempt.unsafe),
+            last_score=attempt.score,
+            last_correct=attempt.correct,
+            last_answered_at=attempt.answered_at,
+            last_right_session=right_session,
+            first_mode=attempt.mode,
+            first_answered_at=attempt.answered_at,
+        )
+    if right_session is not None and tally.last_right_session is not None:
+        right_session = max(right_session, tally.last_right_session)
+    return msgspec.structs.replace(
+        tally,
+        attempts=tally.attempts + 1,
+        correct=tally.correct + attempt.correct,
+        unsafe=tally.unsafe + attempt.unsafe,
+        last_score=attempt.score,
+        last_correct=attempt.correct,
+        last_answered_at=attempt.answered_at,
+        last_right_session=(tally.last_right_session if right_session is None else right_session),
+    )
+
+
+def tally_attempts(attempts: Iterable[Attempt]) -> dict[str, QuestionTally]:
+    """The tally of every question of ``attempts`` (oldest first), by question key."""
+    tallies: dict[str, QuestionTally] = {}
+    for attempt in attempts:
+        tallies[attempt.key] = tally_after(tallies.get(attempt.key), attempt)
+    return tallies
+
+
 class History(msgspec.Struct, frozen=True):
     """A profile's history as planning and the statistics read it."""
 
-    attempts: list[Attempt]
-    """Every attempt, oldest first."""
+    questions: dict[str, QuestionTally]
+    """The tally of every question with an attempt, by key."""
+    days: list[DayStat]
+    """One entry per local day with attempts, oldest first."""
     records: dict[str, QuestionRecord]
     """One record per question key with an attempt, a card or an open flag."""
     new_today: int
@@ -60,8 +123,9 @@ class Summary(msgspec.Struct, frozen=True):
     attempts: int
     accuracy: float | None
     """Share of attempts fully right; ``None`` before the first attempt."""
-    due_today: int
-    """Questions FSRS wants back by the end of today (overdue included)."""
+    due_now: int
+    """Questions due now (:func:`~quiz.domain.stats.due_now`): what a review started now
+    serves before any new question."""
     new_available: int
     """New questions review mode would still introduce today (the daily limit applies)."""
     streak_days: int
@@ -69,6 +133,16 @@ class Summary(msgspec.Struct, frozen=True):
     """Attempts in which an unsafe option was picked."""
     topics: list[Mastery]
     questions_total: int
+    due_reviews: int = 0
+    """Answers given to questions that were due: the measured retention's denominator."""
+    measured_retention: float | None = None
+    """Share of those answered fully right; ``None`` before the first due review."""
+    desired_retention: float = DEFAULT_RETENTION
+    """The retention FSRS schedules for (the trainee's setting)."""
+    weak_queue: int = 0
+    """Questions a weak-areas session would serve now."""
+    mistakes_queue: int = 0
+    """Questions a mistakes session would serve now."""
 
 
 class Progress(msgspec.Struct, frozen=True):
@@ -81,77 +155,77 @@ class Progress(msgspec.Struct, frozen=True):
     roots: list[Mastery]
     """Every spinal root, C1 to S5 (:data:`~quiz.domain.stats.SPINAL_ROOTS`); attempts may be 0."""
     unsafe: list[tuple[str, str, datetime]]
-    """(question key, unsafe option text, when), oldest first."""
+    """(question key, unsafe option text, when) of the latest attempts with an unsafe pick,
+    oldest first (``summary.unsafe_picks`` counts them all)."""
     forecast: list[tuple[date, int]]
     """Questions due on each of the next 14 days; today includes overdue ones."""
 
 
-def open_flags(flags: Iterable[tuple[int, str]], attempts: Iterable[Attempt]) -> set[str]:
+def open_flags(
+    flags: Iterable[tuple[int, str]], questions: Mapping[str, QuestionTally]
+) -> set[str]:
     """Keys of the questions flagged and not answered right in any later session.
 
     Args:
         flags: (session id, question key) of every flag the profile set.
-        attempts: The profile's attempts.
+        questions: The profile's tallies by question key.
     """
-    last_right_session: dict[str, int] = {}
-    for attempt in attempts:
-        if attempt.correct and attempt.session_id is not None:
-            key = attempt.key
-            last_right_session[key] = max(last_right_session.get(key, 0), attempt.session_id)
-    return {key for session_id, key in flags if last_right_session.get(key, 0) <= session_id}
+    return {
+        key
+        for session_id, key in flags
+        if (tally := questions.get(key)) is None
+        or tally.last_right_session is None
+        or tally.last_right_session <= session_id
+    }
 
 
-def new_started_today(attempts: Iterable[Attempt], now: datetime, tz: tzinfo | None) -> int:
+def new_started_today(
+    questions: Mapping[str, QuestionTally], now: datetime, tz: tzinfo | None
+) -> int:
     """Questions whose first attempt was in a review session on ``now``'s local day."""
-    first: dict[str, Attempt] = {}
-    for attempt in attempts:
-        first.setdefault(attempt.key, attempt)
     today = local_day(now, tz)
     return sum(
-        attempt.mode is Mode.REVIEW and local_day(attempt.answered_at, tz) == today
-        for attempt in first.values()
+        tally.first_mode is Mode.REVIEW and local_day(tally.first_answered_at, tz) == today
+        for tally in questions.values()
     )
 
 
 def read_history(
-    attempts: list[Attempt],
+    questions: Mapping[str, QuestionTally],
     cards: Mapping[str, Card],
     flags: Iterable[tuple[int, str]],
+    days: list[DayStat],
     now: datetime,
     tz: tzinfo | None,
 ) -> History:
     """The profile's :class:`History` from what the store keeps.
 
     Args:
-        attempts: Every attempt of the profile, oldest first.
+        questions: The profile's tallies by question key.
         cards: The profile's FSRS cards by question key.
         flags: (session id, question key) of every flag the profile set.
+        days: The profile's attempts per local day, oldest first.
         now: The current time (mastery fades with it; "today" is its local day).
         tz: The time zone days follow; ``None`` is the computer's.
     """
     # fsrs loads with the first history read, not with the service (see quiz.service).
     from quiz.domain.scheduling import question_mastery
 
-    latest: dict[str, Attempt] = {}
-    counts: dict[str, int] = {}
-    for attempt in attempts:
-        latest[attempt.key] = attempt
-        counts[attempt.key] = counts.get(attempt.key, 0) + 1
-    flagged = open_flags(flags, attempts)
+    flagged = open_flags(flags, questions)
     records: dict[str, QuestionRecord] = {}
-    for key in latest.keys() | cards.keys() | flagged:
-        last = latest.get(key)
+    for key in questions.keys() | cards.keys() | flagged:
+        tally = questions.get(key)
         card = cards.get(key)
         records[key] = QuestionRecord(
-            attempts=counts.get(key, 0),
-            last_score=last.score if last else 0.0,
-            last_correct=last.correct if last else False,
-            last_answered_at=last.answered_at if last else None,
+            attempts=tally.attempts if tally else 0,
+            last_score=tally.last_score if tally else 0.0,
+            last_correct=tally.last_correct if tally else False,
+            last_answered_at=tally.last_answered_at if tally else None,
             due=card.due if card else None,
-            mastery=question_mastery(card, last.score, now) if last else 0.0,
+            mastery=question_mastery(card, tally.last_score, now) if tally else 0.0,
             flagged=key in flagged,
         )
-    return History(attempts, records, new_started_today(attempts, now, tz))
+    return History(dict(questions), days, records, new_started_today(questions, now, tz))
 
 
 def library_keys(banks: Iterable[Bank]) -> set[str]:
@@ -167,28 +241,40 @@ def summarise(
     now: datetime,
     tz: tzinfo | None,
     new_per_day: int,
+    desired_retention: float = DEFAULT_RETENTION,
 ) -> Summary:
-    """Home's numbers: totals, what is due today, the new questions left today, the streak."""
+    """Home's numbers: totals, what is due now, the new questions left today, the streak."""
     keys = library_keys(banks)
-    records, attempts = history.records, history.attempts
-    tomorrow = day_start(local_day(now, tz) + timedelta(days=1), tz)
-    due_today = sum(
-        1 for key in keys if (r := records.get(key)) and r.due is not None and r.due < tomorrow
-    )
+    records, tallies = history.records, history.questions.values()
+    due = sum(1 for key in keys if (r := records.get(key)) and due_now(r.due, now))
     unseen = sum(1 for key in keys if key not in records or records[key].due is None)
-    correct = sum(a.correct for a in attempts)
+    attempts = sum(t.attempts for t in tallies)
+    correct = sum(t.correct for t in tallies)
+    due_reviews = sum(d.due_reviews for d in history.days)
+    due_right = sum(d.due_right for d in history.days)
+    queue = functools.partial(
+        queue_size,
+        banks=banks,
+        records=records,
+        now=now,
+        new_today=history.new_today,
+        new_per_day=new_per_day,
+    )
     return Summary(
         profile=profile,
-        attempts=len(attempts),
-        accuracy=correct / len(attempts) if attempts else None,
-        due_today=due_today,
+        attempts=attempts,
+        accuracy=correct / attempts if attempts else None,
+        due_now=due,
         new_available=min(unseen, new_limit(new_per_day, history.new_today)),
-        streak_days=streak_days(
-            (local_day(a.answered_at, tz) for a in attempts), local_day(now, tz)
-        ),
-        unsafe_picks=sum(a.unsafe for a in attempts),
+        streak_days=streak_days((d.day for d in history.days), local_day(now, tz)),
+        unsafe_picks=sum(t.unsafe for t in tallies),
         topics=topic_mastery(banks, records),
         questions_total=len(keys),
+        due_reviews=due_reviews,
+        measured_retention=due_right / due_reviews if due_reviews else None,
+        desired_retention=desired_retention,
+        weak_queue=queue(Mode.WEAK),
+        mistakes_queue=queue(Mode.MISTAKES),
     )
 
 
@@ -196,26 +282,36 @@ def progress_report(
     summary: Summary,
     history: History,
     banks: Sequence[Bank],
+    unsafe: list[tuple[str, str, datetime]],
     *,
     now: datetime,
     tz: tzinfo | None,
 ) -> Progress:
-    """The progress screen's contents, around ``summary`` (from :func:`summarise`)."""
+    """The progress screen's contents, around ``summary`` (from :func:`summarise`).
+
+    ``unsafe`` is the latest unsafe picks, (question key, option text, when), oldest first.
+    """
     keys = library_keys(banks)
-    attempts, records = history.attempts, history.records
+    records = history.records
     return Progress(
         summary=summary,
-        history=daily_history(((a.answered_at, a.correct) for a in attempts), tz),
+        history=history.days,
         topics=summary.topics,
         roots=root_mastery(banks, records),
-        unsafe=[
-            (attempt.key, text, attempt.answered_at)
-            for attempt in attempts
-            for text in attempt.unsafe_choices
-        ],
+        unsafe=unsafe,
         forecast=due_forecast(
             (r.due for key, r in records.items() if key in keys and r.due is not None),
             now,
             tz=tz,
         ),
+    )
+
+
+def retention_line(summary: Summary) -> str:
+    """The measured retention next to the target, as Progress and ``stats`` show it."""
+    target = f"target {summary.desired_retention:.0%}"
+    if summary.measured_retention is None:
+        return f"no due reviews yet ({target})"
+    return (
+        f"{summary.measured_retention:.0%} of {summary.due_reviews} due review(s) right ({target})"
     )

@@ -11,9 +11,10 @@ Rules:
   read the profile's history and combine as "and": *unused* (never answered), *incorrect*
   (the last answer was not fully right) and *flagged* (flagged and not put right since).
 - Order by mode: *practice* and *exam* draw at random (by seed); *review* serves questions FSRS
-  has due (most overdue first), then new questions in file order up to the daily limit;
-  *weak* serves the topics with the lowest mastery first, and within a topic the least known
-  questions; *mistakes* serves questions answered wrong (or partly) last time, or flagged.
+  has due now, learn-ahead included (most overdue first), then new questions in file order up
+  to the daily limit; *weak* serves the topics with the lowest mastery first, and within a
+  topic the least known questions; *mistakes* serves questions answered wrong (or partly)
+  last time, or flagged.
 - Cases: questions that share a case are kept together, in file order, where the first of them
   falls in the mode's order. A case that does not fit into the remaining count is skipped for
   smaller units; if the session is still short, the first skipped case fills it with its first
@@ -30,7 +31,7 @@ from typing import NamedTuple
 from quiz.domain.keys import question_key, topic_key
 from quiz.domain.model import Bank, Question
 from quiz.domain.session import DEFAULT_NEW_PER_DAY, Mode, SessionItem, SessionPlan, make_item
-from quiz.domain.stats import QuestionRecord, new_limit, topic_mastery
+from quiz.domain.stats import QuestionRecord, due_now, new_limit, topic_mastery
 
 
 class Candidate(NamedTuple):
@@ -81,8 +82,25 @@ def plan_session(
     """
     if plan.seed is None:
         raise ValueError("a session plan needs a seed before it is planned")
-    rng = random.Random(plan.seed)
-    records = records or {}
+    return [
+        make_item(candidate.bank, candidate.question, plan.seed)
+        for candidate in _planned(
+            plan, plan.seed, banks, records or {}, now, new_today, new_per_day
+        )
+    ]
+
+
+def _planned(
+    plan: SessionPlan,
+    seed: int,
+    banks: Sequence[Bank],
+    records: Mapping[str, QuestionRecord],
+    now: datetime,
+    new_today: int,
+    new_per_day: int,
+) -> list[Candidate]:
+    """The questions :func:`plan_session` makes items of, in order."""
+    rng = random.Random(seed)
     candidates = select_questions(plan, banks, records)
     match plan.mode:
         case Mode.PRACTICE | Mode.EXAM:
@@ -93,10 +111,28 @@ def plan_session(
             ordered = order_weak(candidates, records, banks, rng)
         case Mode.MISTAKES:
             ordered = order_mistakes(candidates, records, rng)
-    return [
-        make_item(candidate.bank, candidate.question, plan.seed)
-        for candidate in take_with_cases(ordered, plan.count)
-    ]
+    return take_with_cases(ordered, plan.count)
+
+
+def whole_queue(banks: Sequence[Bank]) -> int:
+    """A count that leaves nothing out: a review of the whole due queue (every question due
+    now, then today's new ones), as Home's Review and ``ims-quiz review`` start it."""
+    return max(1, sum(len(bank.questions) for bank in banks))
+
+
+def queue_size(
+    mode: Mode,
+    banks: Sequence[Bank],
+    records: Mapping[str, QuestionRecord],
+    *,
+    now: datetime,
+    new_today: int,
+    new_per_day: int,
+) -> int:
+    """How many questions a session of ``mode`` over every bank would serve now, with no
+    count to stop it (Home shows it for review, weak areas and mistakes)."""
+    plan = SessionPlan(mode, count=whole_queue(banks))
+    return len(_planned(plan, 0, banks, records, now, new_today, new_per_day))
 
 
 def select_questions(
@@ -160,17 +196,12 @@ def order_review(
     now: datetime,
     new_allowed: int,
 ) -> list[Candidate]:
-    """Review: questions due by ``now`` (earliest due first), then up to ``new_allowed`` new ones.
+    """Review: questions due now (:func:`~quiz.domain.stats.due_now`, the rule Home's count
+    follows; earliest due first), then up to ``new_allowed`` new ones.
 
     A question is new when it has no FSRS card yet; new ones come in file order.
     """
-    due = [
-        c
-        for c in candidates
-        if (record := records.get(c.key)) is not None
-        and record.due is not None
-        and record.due <= now
-    ]
+    due = [c for c in candidates if (record := records.get(c.key)) and due_now(record.due, now)]
     due.sort(key=lambda c: (records[c.key].due, c.file_order))
     new = [c for c in candidates if (record := records.get(c.key)) is None or record.due is None]
     return due + new[: max(0, new_allowed)]
@@ -182,7 +213,8 @@ def order_weak(
     banks: Sequence[Bank],
     rng: random.Random,
 ) -> list[Candidate]:
-    """Weak areas: topics the profile has tried, lowest mastery first.
+    """Weak areas: topics the profile has tried, the least well held first (see
+    :class:`~quiz.domain.stats.Mastery`).
 
     Within a topic, the least known questions come first (unanswered ones after answered ones
     of equal mastery); ties are broken at random by ``rng``.
@@ -195,7 +227,7 @@ def order_weak(
     def priority(c: Candidate) -> tuple[float, str, float, bool, float]:
         record = records.get(c.key, empty)
         return (
-            topics[c.topic_key].mastery,
+            topics[c.topic_key].held,
             c.topic_key,
             record.mastery,
             record.attempts == 0,

@@ -24,21 +24,24 @@ the memory does; a wrong or partial answer caps it. Topics and roots aggregate i
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Final
 
-from fsrs import Card, Rating, ReviewLog, Scheduler
+from fsrs import Card, Rating, ReviewLog, Scheduler, State
 
 from quiz.domain.grading import Grade
 from quiz.domain.model import Question
 from quiz.domain.session import Answer, Attempt, Mode, SessionItem
+from quiz.domain.stats import DEFAULT_RETENTION
 
 __all__ = [
     "SCHEDULER",
     "Card",
     "Rating",
     "ReviewLog",
+    "State",
     "card_id_for",
     "expected_seconds",
     "graded_attempt",
@@ -48,14 +51,24 @@ __all__ = [
     "retrievability",
     "review",
     "review_attempt",
+    "scheduled_due",
+    "scheduler_for",
 ]
 
-SCHEDULER: Final = Scheduler(enable_fuzzing=False)
-"""The FSRS-6 scheduler with its default parameters (90% desired retention).
 
-Fuzzing is off: it draws from the global ``random`` module, and schedules here must follow only
-from the clock and the answers (a bank of a few hundred questions gains little from spreading).
-"""
+@functools.cache
+def scheduler_for(desired_retention: float = DEFAULT_RETENTION) -> Scheduler:
+    """The FSRS-6 scheduler with its default parameters, aiming at ``desired_retention``.
+
+    Fuzzing is off: it draws from the global ``random`` module, and schedules here must follow
+    only from the clock and the answers (a bank of a few hundred questions gains little from
+    spreading).
+    """
+    return Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
+
+
+SCHEDULER: Final = scheduler_for(DEFAULT_RETENTION)
+"""The scheduler at the default retention (90%)."""
 
 BASE_SECONDS: Final[dict[str, float]] = {
     "true_false": 12.0,
@@ -107,11 +120,37 @@ def new_card(key: str, now: datetime) -> Card:
     return Card(card_id=card_id_for(key), due=_utc(now))
 
 
-def review(card: Card, rating: Rating, now: datetime, seconds: float) -> tuple[Card, ReviewLog]:
-    """Review ``card`` at ``now``: the updated copy of the card and the review's log entry."""
-    return SCHEDULER.review_card(
+def review(
+    card: Card,
+    rating: Rating,
+    now: datetime,
+    seconds: float,
+    *,
+    desired_retention: float = DEFAULT_RETENTION,
+) -> tuple[Card, ReviewLog]:
+    """Review ``card`` at ``now``: the updated copy of the card and the review's log entry.
+
+    ``desired_retention`` is the trainee's target probability of recall when the card comes
+    due again: a higher one brings it back sooner.
+    """
+    return scheduler_for(desired_retention).review_card(
         card, rating, review_datetime=_utc(now), review_duration=round(seconds * 1000)
     )
+
+
+def scheduled_due(card: Card, desired_retention: float) -> datetime:
+    """When ``card`` would be due had its last review aimed at ``desired_retention``.
+
+    A card in review state comes back after FSRS's interval for its stability at that
+    retention; cards still in (re)learning steps keep their due time, which the retention does
+    not decide. This is what the Settings screen's forecast shows for a retention not chosen
+    yet.
+    """
+    if card.state is not State.Review or card.stability is None or card.last_review is None:
+        return card.due
+    # fsrs computes the interval in a private method; it is the one its reviews use.
+    days = scheduler_for(desired_retention)._next_interval(stability=card.stability)
+    return card.last_review + timedelta(days=days)
 
 
 def graded_attempt(
@@ -130,7 +169,13 @@ def graded_attempt(
     return attempt, rating_for(item.question, answer.grade, answer.seconds)
 
 
-def review_attempt(card: Card | None, attempt: Attempt, rating: Rating) -> tuple[Card, ReviewLog]:
+def review_attempt(
+    card: Card | None,
+    attempt: Attempt,
+    rating: Rating,
+    *,
+    desired_retention: float = DEFAULT_RETENTION,
+) -> tuple[Card, ReviewLog]:
     """The question's card after ``attempt`` (rated ``rating``), and the review's log entry.
 
     ``card`` is the card as it stands (``None`` before the question's first answer, which
@@ -139,7 +184,9 @@ def review_attempt(card: Card | None, attempt: Attempt, rating: Rating) -> tuple
     """
     if card is None:
         card = new_card(attempt.key, attempt.answered_at)
-    return review(card, rating, attempt.answered_at, attempt.seconds)
+    return review(
+        card, rating, attempt.answered_at, attempt.seconds, desired_retention=desired_retention
+    )
 
 
 def retrievability(card: Card, now: datetime) -> float:

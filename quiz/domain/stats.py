@@ -1,10 +1,12 @@
 """What a learner's history adds up to: mastery per topic and per spinal root, streaks, forecasts.
 
 Pure functions over plain records; the progress store supplies the records and the service
-assembles them. Mastery of a topic (or root) is the sum of its questions' mastery divided by the
-number of questions it has in the loaded banks, so unanswered questions count as 0: a topic is
-mastered when all of its questions are answered right and still remembered. Question mastery is
-defined in :mod:`quiz.domain.scheduling` (retrievability x last score).
+assembles them. Mastery of a topic (or root) is two numbers, so that meeting few of its questions
+yet is not mistaken for knowing them badly: its *coverage*, the questions seen of all it has in
+the loaded banks, and how well the seen ones are *held*, the mean of their question mastery
+(defined in :mod:`quiz.domain.scheduling`: retrievability x last score). Screens colour by the
+second, and call a topic weak only when a seen question's last answer was wrong
+(:func:`mastery_level`).
 """
 
 from __future__ import annotations
@@ -51,9 +53,34 @@ class Mastery(msgspec.Struct, frozen=True):
 
     key: str
     title: str
-    mastery: float
-    """0 to 1; see the module docstring."""
+    questions: int
+    """Its questions in the loaded banks."""
+    seen: int
+    """Of those, the ones answered at least once."""
+    held: float
+    """0 to 1: the mean question mastery of the seen ones (0 when none is); see the module
+    docstring."""
+    missed: int
+    """Seen questions whose last answer was not fully right."""
     attempts: int
+
+    @property
+    def coverage(self) -> float:
+        """Share of its questions seen, 0 to 1."""
+        return self.seen / self.questions if self.questions else 0.0
+
+
+def mastery_level(mastery: Mastery) -> str:
+    """``"unseen"``, ``"weak"``, ``"fair"`` or ``"strong"``: how a screen colours ``mastery``.
+
+    By how well the seen questions are held, never by coverage; and *weak* needs a wrong last
+    answer, so a trainee who answered everything met right sees at worst *fair* (fading).
+    """
+    if mastery.seen == 0:
+        return "unseen"
+    if mastery.held < 0.4 and mastery.missed:
+        return "weak"
+    return "fair" if mastery.held < 0.75 else "strong"
 
 
 class DayStat(msgspec.Struct, frozen=True):
@@ -62,6 +89,24 @@ class DayStat(msgspec.Struct, frozen=True):
     day: date
     attempts: int
     correct: int
+    due_reviews: int = 0
+    """Answers to questions that were due (:func:`due_now`) when answered."""
+    due_right: int = 0
+    """Of those, the ones answered fully right: the measured retention's numerator."""
+
+
+DEFAULT_RETENTION: Final = 0.90
+"""FSRS's target probability of recall when a card comes due, unless the trainee sets another."""
+
+LEARN_AHEAD: Final = timedelta(minutes=20)
+"""How far ahead a card counts as due, as Anki's learn-ahead limit: a learning step due in
+the next 20 minutes is served now rather than leaving the trainee waiting."""
+
+
+def due_now(due: datetime | None, now: datetime) -> bool:
+    """Whether a card due at ``due`` (``None``: no card) is due now: the one rule that Home's
+    and Progress's count, review planning and the measured retention all follow."""
+    return due is not None and due <= now + LEARN_AHEAD
 
 
 def topic_mastery(banks: Iterable[Bank], records: Mapping[str, QuestionRecord]) -> list[Mastery]:
@@ -93,11 +138,16 @@ def root_mastery(banks: Iterable[Bank], records: Mapping[str, QuestionRecord]) -
 def _aggregate(
     key: str, title: str, question_keys: Sequence[str], records: Mapping[str, QuestionRecord]
 ) -> Mastery:
-    if not question_keys:
-        return Mastery(key, title, 0.0, 0)
-    found = [records[k] for k in question_keys if k in records]
-    total = sum(record.mastery for record in found) / len(question_keys)
-    return Mastery(key, title, total, sum(record.attempts for record in found))
+    seen = [r for k in question_keys if (r := records.get(k)) is not None and r.attempts]
+    return Mastery(
+        key,
+        title,
+        questions=len(question_keys),
+        seen=len(seen),
+        held=sum(r.mastery for r in seen) / len(seen) if seen else 0.0,
+        missed=sum(not r.last_correct for r in seen),
+        attempts=sum(r.attempts for r in seen),
+    )
 
 
 def new_limit(new_per_day: int, new_today: int) -> int:

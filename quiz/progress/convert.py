@@ -13,8 +13,10 @@ from typing import Any, Final, TypeVar
 import msgspec
 
 from quiz.domain.grading import Response
+from quiz.domain.history import QuestionTally
 from quiz.domain.scheduling import Card, ReviewLog
 from quiz.domain.session import ATTEMPT_FIELDS, Attempt, Mode, SessionPlan
+from quiz.domain.stats import DayStat
 from quiz.progress import StoreError
 
 T = TypeVar("T")
@@ -43,6 +45,20 @@ class StoredSession(msgspec.Struct, frozen=True):
     def open(self) -> bool:
         """Neither finished nor abandoned."""
         return self.finished_at is None and self.abandoned_at is None
+
+
+class StoredHistory(msgspec.Struct, frozen=True):
+    """What the screens read of a profile's history, in one transaction: tallies, cards, flags
+    and days, never the attempts themselves (see :meth:`Store.history`)."""
+
+    questions: dict[str, QuestionTally]
+    cards: dict[str, Card]
+    flags: list[tuple[int, str]]
+    """(session id, question key) of every flag the profile set."""
+    days: list[DayStat]
+    unsafe: list[tuple[str, str, datetime]] | None
+    """The latest unsafe picks (question key, option text, when), oldest first, when asked
+    for."""
 
 
 _ATTEMPT_COLUMNS = tuple(name for name in ATTEMPT_FIELDS if name not in ("id", "profile"))
@@ -128,6 +144,33 @@ def attempt_from_row(row: Row, profile: str = "") -> Attempt:
     return from_stored({**values, "id": row["id"], "profile": profile}, Attempt, "attempt")
 
 
+_TALLY_COLUMNS = (
+    "attempts",
+    "correct",
+    "unsafe",
+    "last_score",
+    "last_correct",
+    "last_answered_at",
+    "last_right_session",
+    "first_mode",
+    "first_answered_at",
+)
+"""The ``question_stats`` columns besides the key, one per field of a tally."""
+
+
+def tally_row(tally: QuestionTally) -> dict[str, Any]:
+    """The ``question_stats`` values of ``tally`` (without the key columns)."""
+    return {name: getattr(tally, name) for name in _TALLY_COLUMNS} | {
+        "first_mode": tally.first_mode.value
+    }
+
+
+def tally_from_row(row: Row) -> QuestionTally:
+    return from_stored(
+        {name: row[name] for name in _TALLY_COLUMNS}, QuestionTally, "question tally"
+    )
+
+
 def card_row(card: Card) -> dict[str, Any]:
     return {"card": card.to_dict(), "due": card.due}
 
@@ -137,9 +180,10 @@ def card_from_row(row: Row) -> Card:
 
 
 def review_log_row(
-    log: ReviewLog, attempt: Attempt, profile_id: int, attempt_id: int
+    log: ReviewLog, attempt: Attempt, profile_id: int, attempt_id: int, desired_retention: float
 ) -> dict[str, Any]:
-    """A ``review_logs`` row for the review that ``attempt`` made."""
+    """A ``review_logs`` row for the review that ``attempt`` made, aiming at
+    ``desired_retention``."""
     return {
         "profile_id": profile_id,
         "attempt_id": attempt_id,
@@ -149,6 +193,7 @@ def review_log_row(
         "rating": int(log.rating),
         "reviewed_at": log.review_datetime,
         "duration_ms": log.review_duration,
+        "desired_retention": desired_retention,
     }
 
 

@@ -1,6 +1,6 @@
 """Upkeep of the progress store: copies of the SQLite file (daily, before an upgrade, before a
 repair), the check of a database (as Anki's Check Database), and the rebuild of FSRS cards from
-the replay of their review logs."""
+the replay of their review logs and of the per-question tallies from their attempts."""
 
 from __future__ import annotations
 
@@ -9,15 +9,23 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
-from quiz.domain.keys import question_key
+from quiz.domain.history import QuestionTally, tally_after
+from quiz.domain.keys import question_key, split_key
 from quiz.domain.scheduling import Card
 from quiz.progress import StoreError
-from quiz.progress.convert import card_from_row, card_row, review_log_from_row
+from quiz.progress.convert import (
+    attempt_from_row,
+    card_from_row,
+    card_row,
+    review_log_from_row,
+    tally_from_row,
+    tally_row,
+)
 from quiz.progress.errors import decoded
 from quiz.progress.migrations import LATEST_VERSION
-from quiz.progress.schema import cards, review_logs
+from quiz.progress.schema import attempts, cards, question_stats, review_logs
 from quiz.progress.sqlite import back_up, backed_up_on
 
 # --- backups -----------------------------------------------------------------------------------
@@ -67,10 +75,17 @@ class CheckReport(NamedTuple):
     """(profile id, question key) of cards that differ from the replay of their review logs."""
     orphans: dict[str, int]
     """Rows whose parent row is missing, by what they are."""
+    differing_tallies: list[tuple[int, str]]
+    """(profile id, question key) of per-question tallies that differ from their attempts."""
 
     @property
     def ok(self) -> bool:
-        return not (self.integrity or self.differing_cards or any(self.orphans.values()))
+        return not (
+            self.integrity
+            or self.differing_cards
+            or self.differing_tallies
+            or any(self.orphans.values())
+        )
 
 
 _ORPHANS = {
@@ -109,7 +124,63 @@ def check(connection: Connection, where: str) -> CheckReport:
         expected = replayed.get(ident)
         if expected is None or expected.to_dict() != card.to_dict():
             differing.append((ident[0], question_key(ident[1], ident[2])))
-    return CheckReport(integrity, sorted(differing), orphans)
+    tallies, _ = _differing_tallies(connection, where)
+    return CheckReport(integrity, sorted(differing), orphans, tallies)
+
+
+def _differing_tallies(
+    connection: Connection, where: str
+) -> tuple[list[tuple[int, str]], dict[tuple[int, str], QuestionTally]]:
+    """(profile id, question key) of the tallies that differ from their attempts, sorted, and
+    every tally as the attempts add it up."""
+    stored = {
+        (row["profile_id"], question_key(row["bank_id"], row["question_id"])): decoded(
+            where, "question_stats", row, tally_from_row
+        )
+        for row in connection.execute(select(question_stats)).mappings()
+    }
+    tallied = _tallied(connection, where)
+    differing = sorted(
+        ident for ident in stored.keys() | tallied.keys() if stored.get(ident) != tallied.get(ident)
+    )
+    return differing, tallied
+
+
+def _tallied(connection: Connection, where: str) -> dict[tuple[int, str], QuestionTally]:
+    """Every per-question tally as the profile's attempts (oldest first) add up to it."""
+    tallies: dict[tuple[int, str], QuestionTally] = {}
+    query = select(attempts).order_by(attempts.c.id).execution_options(yield_per=2000)
+    for row in connection.execute(query).mappings():
+        attempt = decoded(where, "attempts", row, attempt_from_row)
+        ident = (row["profile_id"], attempt.key)
+        tallies[ident] = tally_after(tallies.get(ident), attempt)
+    return tallies
+
+
+def rebuild_tallies(connection: Connection, where: str) -> int:
+    """Rebuild every per-question tally from its attempts, in the caller's write transaction;
+    returns how many changed."""
+    changed, tallied = _differing_tallies(connection, where)
+    for profile_id, key in changed:
+        bank_id, question_id = split_key(key)
+        connection.execute(
+            delete(question_stats).where(
+                question_stats.c.profile_id == profile_id,
+                question_stats.c.bank_id == bank_id,
+                question_stats.c.question_id == question_id,
+            )
+        )
+        tally = tallied.get((profile_id, key))
+        if tally is not None:
+            connection.execute(
+                insert(question_stats).values(
+                    profile_id=profile_id,
+                    bank_id=bank_id,
+                    question_id=question_id,
+                    **tally_row(tally),
+                )
+            )
+    return len(changed)
 
 
 def rebuild_cards(connection: Connection, where: str) -> int:
@@ -149,6 +220,7 @@ def rebuild_cards(connection: Connection, where: str) -> int:
 def _replayed(connection: Connection, where: str) -> dict[tuple[int, str, str], Card]:
     """Every card as the replay of its review logs (in commit order) makes it."""
     from quiz.domain.scheduling import new_card, review
+    from quiz.domain.stats import DEFAULT_RETENTION
 
     replayed: dict[tuple[int, str, str], Card] = {}
     query = select(review_logs).order_by(review_logs.c.id)
@@ -159,6 +231,10 @@ def _replayed(connection: Connection, where: str) -> dict[tuple[int, str, str], 
             question_key(row["bank_id"], row["question_id"]), log.review_datetime
         )
         replayed[ident], _ = review(
-            card, log.rating, log.review_datetime, (log.review_duration or 0) / 1000
+            card,
+            log.rating,
+            log.review_datetime,
+            (log.review_duration or 0) / 1000,
+            desired_retention=row["desired_retention"] or DEFAULT_RETENTION,
         )
     return replayed

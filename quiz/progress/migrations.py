@@ -11,6 +11,8 @@ database runs: it refuses another program's database before any step.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, date
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -18,6 +20,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Connection,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -154,10 +157,110 @@ def _problem_reports(connection: Connection) -> None:
     frozen.create_all(connection, tables=[frozen.tables["reports"]])
 
 
+def _question_and_day_stats(connection: Connection) -> None:
+    """Version 4: per-question and per-day tallies of the attempts, kept as answers are
+    recorded, an index for the unsafe picks, and the desired retention of each review log;
+    the tallies are filled from the attempts.
+
+    Days are the computer's local days here (later answers use the recording app's time
+    zone). Whether a past answer reviewed a due card is not known from the attempts alone, so
+    the measured retention counts the reviews recorded from this version on.
+    """
+    frozen = MetaData()
+    Table("profiles", frozen, Column("id", Integer, primary_key=True))
+    attempts = Table(
+        "attempts",
+        frozen,
+        Column("id", Integer, primary_key=True),
+        Column("profile_id", Integer),
+        Column("session_id", Integer),
+        Column("bank_id", String(200)),
+        Column("question_id", String(200)),
+        Column("mode", String(20)),
+        Column("score", Float),
+        Column("correct", Boolean),
+        Column("unsafe", Boolean),
+        Column("answered_at", DateTime),
+    )
+    question_stats = Table(
+        "question_stats",
+        frozen,
+        Column("profile_id", Integer, ForeignKey("profiles.id"), primary_key=True),
+        Column("bank_id", String(200), primary_key=True),
+        Column("question_id", String(200), primary_key=True),
+        Column("attempts", Integer, nullable=False),
+        Column("correct", Integer, nullable=False),
+        Column("unsafe", Integer, nullable=False),
+        Column("last_score", Float, nullable=False),
+        Column("last_correct", Boolean, nullable=False),
+        Column("last_answered_at", DateTime, nullable=False),
+        Column("last_right_session", Integer),
+        Column("first_mode", String(20), nullable=False),
+        Column("first_answered_at", DateTime, nullable=False),
+    )
+    day_stats = Table(
+        "day_stats",
+        frozen,
+        Column("profile_id", Integer, ForeignKey("profiles.id"), primary_key=True),
+        Column("day", Date, primary_key=True),
+        Column("attempts", Integer, nullable=False),
+        Column("correct", Integer, nullable=False),
+        Column("due_reviews", Integer, nullable=False),
+        Column("due_right", Integer, nullable=False),
+    )
+    frozen.create_all(connection, tables=[question_stats, day_stats])
+    float_type = Float().compile(dialect=connection.dialect)
+    connection.execute(text(f"ALTER TABLE review_logs ADD COLUMN desired_retention {float_type}"))
+    Index("ix_attempts_unsafe", attempts.c.profile_id, attempts.c.unsafe).create(connection)
+    questions: dict[tuple[int, str, str], dict[str, Any]] = {}
+    days: dict[tuple[int, date], dict[str, Any]] = {}
+    result = connection.execute(
+        select(attempts).order_by(attempts.c.id).execution_options(yield_per=2000)
+    )
+    for row in result.mappings():
+        key = (row["profile_id"], row["bank_id"], row["question_id"])
+        right_session = row["session_id"] if row["correct"] else None
+        tally = questions.get(key)
+        if tally is None:
+            tally = questions[key] = {
+                "profile_id": key[0],
+                "bank_id": key[1],
+                "question_id": key[2],
+                "attempts": 0,
+                "correct": 0,
+                "unsafe": 0,
+                "last_right_session": None,
+                "first_mode": row["mode"],
+                "first_answered_at": row["answered_at"],
+            }
+        tally["attempts"] += 1
+        tally["correct"] += bool(row["correct"])
+        tally["unsafe"] += bool(row["unsafe"])
+        tally["last_score"] = row["score"]
+        tally["last_correct"] = bool(row["correct"])
+        tally["last_answered_at"] = row["answered_at"]
+        if right_session is not None:
+            tally["last_right_session"] = max(tally["last_right_session"] or 0, right_session)
+        day = row["answered_at"].replace(tzinfo=UTC).astimezone().date()
+        counts = days.setdefault(
+            (key[0], day),
+            {"profile_id": key[0], "day": day, "attempts": 0, "correct": 0},
+        )
+        counts["attempts"] += 1
+        counts["correct"] += bool(row["correct"])
+    if questions:
+        connection.execute(insert(question_stats), list(questions.values()))
+    if days:
+        connection.execute(
+            insert(day_stats), [{**d, "due_reviews": 0, "due_right": 0} for d in days.values()]
+        )
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _initial_schema),
     (2, _exam_answers_and_flags),
     (3, _problem_reports),
+    (4, _question_and_day_stats),
 )
 """(version reached, step), in order."""
 

@@ -1,5 +1,6 @@
 """The read side of the progress store: profiles, sessions, exam drafts, flags, and the history
-of attempts, FSRS cards and review logs.
+of attempts, FSRS cards and review logs, and the per-question and per-day tallies that screens
+read instead of the attempts.
 
 Each function runs in the caller's transaction (``connection``); ``where`` names the database
 in the :class:`~quiz.progress.StoreError` raised for a row that cannot be decoded.
@@ -7,31 +8,39 @@ in the :class:`~quiz.progress.StoreError` raised for a row that cannot be decode
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from quiz.domain.grading import Response
+from quiz.domain.history import QuestionTally
 from quiz.domain.keys import question_key
 from quiz.domain.reports import ProblemReport
 from quiz.domain.scheduling import Card, ReviewLog
 from quiz.domain.session import Attempt
+from quiz.domain.stats import DayStat
 from quiz.progress import StoreError
 from quiz.progress.convert import (
     StoredSession,
     attempt_from_row,
     card_from_row,
+    from_stored,
     response_from_json,
     review_log_from_row,
     session_from_row,
+    tally_from_row,
 )
 from quiz.progress.errors import decoded
 from quiz.progress.schema import (
     attempts,
     cards,
+    day_stats,
     exam_answers,
     flags,
     profiles,
+    question_stats,
     reports,
     review_logs,
     schema_version,
@@ -116,8 +125,8 @@ def attempts_of(
     profile_id: int | None,
     session_id: int | None,
     skipped: list[str] | None,
-) -> list[Attempt]:
-    """Attempts, oldest first (see :meth:`Store.attempts`)."""
+) -> Iterator[Attempt]:
+    """Attempts, oldest first, as they are read (see :meth:`Store.attempts`)."""
     query = select(attempts, profiles.c.name.label("profile")).join(
         profiles, profiles.c.id == attempts.c.profile_id
     )
@@ -125,21 +134,77 @@ def attempts_of(
         query = query.where(attempts.c.profile_id == profile_id)
     if session_id is not None:
         query = query.where(attempts.c.session_id == session_id)
-    found = []
     # rows in batches, decoded as they come: never the whole result set and its
     # attempts in memory at once
     result = connection.execute(query.order_by(attempts.c.id).execution_options(yield_per=2000))
     try:
         for row in result.mappings():
             try:
-                found.append(decoded(where, "attempts", row, _attempt_of))
+                yield decoded(where, "attempts", row, _attempt_of)
             except StoreError as error:
                 if skipped is None:
                     raise
                 skipped.append(str(error))
     finally:
         result.close()
-    return found
+
+
+def question_tallies(
+    connection: Connection, where: str, profile_id: int
+) -> dict[str, QuestionTally]:
+    """The profile's per-question tallies by question key."""
+    query = select(question_stats).where(question_stats.c.profile_id == profile_id)
+    return {
+        question_key(row["bank_id"], row["question_id"]): decoded(
+            where, "question_stats", row, tally_from_row
+        )
+        for row in connection.execute(query).mappings()
+    }
+
+
+def days_of(connection: Connection, profile_id: int) -> list[DayStat]:
+    """The profile's attempts per local day, oldest first."""
+    query = (
+        select(
+            day_stats.c.day,
+            day_stats.c.attempts,
+            day_stats.c.correct,
+            day_stats.c.due_reviews,
+            day_stats.c.due_right,
+        )
+        .where(day_stats.c.profile_id == profile_id)
+        .order_by(day_stats.c.day)
+    )
+    return [DayStat(*row) for row in connection.execute(query)]
+
+
+def unsafe_picks(
+    connection: Connection, where: str, profile_id: int, latest: int
+) -> list[tuple[str, str, datetime]]:
+    """The unsafe options picked in the profile's ``latest`` attempts with an unsafe pick:
+    (question key, option text, when), oldest first. Only those attempts are read (by
+    ``ix_attempts_unsafe``); how many there are in all is in the tallies."""
+    query = (
+        select(
+            attempts.c.bank_id,
+            attempts.c.question_id,
+            attempts.c.unsafe_choices,
+            attempts.c.answered_at,
+        )
+        .where(attempts.c.profile_id == profile_id, attempts.c.unsafe.is_(True))
+        .order_by(attempts.c.id.desc())
+        .limit(latest)
+    )
+    picks: list[tuple[str, str, datetime]] = []
+    for row in reversed(connection.execute(query).mappings().all()):
+        texts = decoded(where, "attempts", row, _unsafe_texts)
+        key = question_key(row["bank_id"], row["question_id"])
+        picks.extend((key, text, row["answered_at"]) for text in texts)
+    return picks
+
+
+def _unsafe_texts(row: Any) -> list[str]:
+    return from_stored(row["unsafe_choices"] or [], list[str], "unsafe option list")
 
 
 def _attempt_of(row: Any) -> Attempt:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -99,6 +100,7 @@ attempts = Table(
     Column("answered_at", UTCDateTime, nullable=False),
     Index("ix_attempts_question", "profile_id", "bank_id", "question_id"),
     Index("ix_attempts_session", "session_id"),
+    Index("ix_attempts_unsafe", "profile_id", "unsafe"),
 )
 
 cards = Table(
@@ -124,7 +126,11 @@ review_logs = Table(
     Column("rating", Integer, nullable=False),
     Column("reviewed_at", UTCDateTime, nullable=False),
     Column("duration_ms", Integer),
+    Column("desired_retention", Float),
 )
+"""One FSRS review per row; ``desired_retention`` is the target the review scheduled for
+(``NULL`` in logs written before schema version 3: the default 0.90), so a replay of the logs
+gives the card's due times back exactly."""
 
 exam_answers = Table(
     "exam_answers",
@@ -160,3 +166,37 @@ reports = Table(
     Index("ix_reports_question", "bank_id", "question_id"),
 )
 """Trainees' problem reports on questions (see :mod:`quiz.domain.reports`)."""
+
+question_stats = Table(
+    "question_stats",
+    metadata,
+    Column("profile_id", Integer, ForeignKey("profiles.id"), primary_key=True),
+    Column("bank_id", String(200), primary_key=True),
+    Column("question_id", String(200), primary_key=True),
+    Column("attempts", Integer, nullable=False),
+    Column("correct", Integer, nullable=False),
+    Column("unsafe", Integer, nullable=False),
+    Column("last_score", Float, nullable=False),
+    Column("last_correct", Boolean, nullable=False),
+    Column("last_answered_at", UTCDateTime, nullable=False),
+    Column("last_right_session", Integer),
+    Column("first_mode", String(20), nullable=False),
+    Column("first_answered_at", UTCDateTime, nullable=False),
+)
+"""Per profile and question, what its attempts add up to, kept as each attempt is recorded:
+screens read these rows instead of the whole history. ``last_right_session`` is the newest
+session with a right answer (flags stay open until one comes after them)."""
+
+day_stats = Table(
+    "day_stats",
+    metadata,
+    Column("profile_id", Integer, ForeignKey("profiles.id"), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("attempts", Integer, nullable=False),
+    Column("correct", Integer, nullable=False),
+    Column("due_reviews", Integer, nullable=False),
+    Column("due_right", Integer, nullable=False),
+)
+"""Per profile and local calendar day (the recording app's time zone), attempts and right
+answers, and the reviews of questions that were due (and how many were right), kept as each
+attempt is recorded: streaks, the daily history and the measured retention read these."""

@@ -32,7 +32,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
@@ -45,8 +45,9 @@ from quiz.domain.grading import Response
 from quiz.domain.reports import ProblemReport
 from quiz.domain.scheduling import Card, Rating, ReviewLog
 from quiz.domain.session import Attempt, SessionPlan
+from quiz.domain.stats import DEFAULT_RETENTION
 from quiz.progress import StoreError, maintenance, postgres, reads, writes
-from quiz.progress.convert import StoredSession, session_row
+from quiz.progress.convert import StoredHistory, StoredSession, session_row
 from quiz.progress.errors import message, reason_of
 from quiz.progress.maintenance import CheckReport
 from quiz.progress.migrations import LATEST_VERSION, current_version, recognise_and_migrate
@@ -282,14 +283,17 @@ class Store:
         *,
         finish_session: int | None = None,
         finished_at: datetime | None = None,
+        tz: tzinfo | None = None,
+        desired_retention: float = DEFAULT_RETENTION,
     ) -> None:
         """Record attempts and review their FSRS cards, in one transaction.
 
         Each attempt reviews the question's card with its rating
-        (:func:`~quiz.domain.scheduling.review_attempt`) and leaves a review log; the card is
-        read and written in this transaction, so concurrent apps lose no review. With
-        ``finish_session``, that session is marked finished at ``finished_at`` in the same
-        transaction.
+        (:func:`~quiz.domain.scheduling.review_attempt`, aiming at ``desired_retention``) and
+        leaves a review log; the card is read and written in this transaction, so concurrent
+        apps lose no review. The question's tally and the day's counts (the local day in
+        ``tz``, ``None`` the computer's) are updated in it too. With ``finish_session``, that
+        session is marked finished at ``finished_at`` in the same transaction.
         """
         with self._transaction(write=True) as connection:
             writes.record_attempts(
@@ -299,6 +303,8 @@ class Store:
                 graded,
                 finish_session=finish_session,
                 finished_at=finished_at,
+                tz=tz,
+                desired_retention=desired_retention,
             )
 
     def save_draft(
@@ -363,7 +369,32 @@ class Store:
         saves what can be read).
         """
         with self._transaction() as connection:
-            return reads.attempts_of(connection, self.where, profile_id, session_id, skipped)
+            return list(reads.attempts_of(connection, self.where, profile_id, session_id, skipped))
+
+    def iter_attempts(
+        self, profile_id: int | None = None, *, skipped: list[str] | None = None
+    ) -> Iterator[Attempt]:
+        """The attempts :meth:`attempts` returns, yielded as they are read (for export: a
+        year of answers is never in memory at once). The read transaction stays open until
+        the iterator is exhausted or closed."""
+        with self._transaction() as connection:
+            yield from reads.attempts_of(connection, self.where, profile_id, None, skipped)
+
+    def history(self, profile_id: int, *, unsafe: int = 0) -> StoredHistory:
+        """What the screens show of a profile's history, read in one transaction: the
+        per-question tallies, the cards, the flags, the days, and the picks of the latest
+        ``unsafe`` attempts with an unsafe pick. Costs the same for a year of answers as for
+        a day's."""
+        with self._transaction() as connection:
+            return StoredHistory(
+                questions=reads.question_tallies(connection, self.where, profile_id),
+                cards=reads.cards_of(connection, self.where, profile_id),
+                flags=reads.profile_flags(connection, profile_id),
+                days=reads.days_of(connection, profile_id),
+                unsafe=reads.unsafe_picks(connection, self.where, profile_id, unsafe)
+                if unsafe
+                else None,
+            )
 
     def cards(self, profile_id: int) -> dict[str, Card]:
         """The profile's FSRS cards by question key."""
@@ -392,3 +423,11 @@ class Store:
             maintenance.back_up_before_repair(self._sqlite_file, self.where, sqlite_now())
         with self._transaction(write=True) as connection:
             return maintenance.rebuild_cards(connection, self.where)
+
+    def rebuild_tallies(self) -> int:
+        """Rebuild every per-question tally that differs from its attempts; returns how many
+        changed. A SQLite file is backed up first."""
+        if self._sqlite_file is not None:
+            maintenance.back_up_before_repair(self._sqlite_file, self.where, sqlite_now())
+        with self._transaction(write=True) as connection:
+            return maintenance.rebuild_tallies(connection, self.where)

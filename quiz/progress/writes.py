@@ -9,7 +9,7 @@ records a profile's answers under its advisory lock, reading cards ``FOR UPDATE`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,9 +18,11 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from quiz.domain.grading import Response
+from quiz.domain.history import tally_after
 from quiz.domain.reports import ProblemReport
 from quiz.domain.scheduling import Card, Rating, ReviewLog, review_attempt
 from quiz.domain.session import Attempt
+from quiz.domain.stats import DEFAULT_RETENTION, due_now, local_day
 from quiz.progress import postgres
 from quiz.progress.convert import (
     attempt_row,
@@ -28,14 +30,18 @@ from quiz.progress.convert import (
     card_row,
     response_json,
     review_log_row,
+    tally_from_row,
+    tally_row,
 )
 from quiz.progress.errors import decoded, new_id
 from quiz.progress.schema import (
     attempts,
     cards,
+    day_stats,
     exam_answers,
     flags,
     profiles,
+    question_stats,
     reports,
     review_logs,
     sessions,
@@ -98,6 +104,8 @@ def record_attempts(
     *,
     finish_session: int | None,
     finished_at: datetime | None,
+    tz: tzinfo | None = None,
+    desired_retention: float = DEFAULT_RETENTION,
 ) -> None:
     """Record attempts and review their FSRS cards (see :meth:`Store.record_attempts`)."""
     if _on_postgres(connection):
@@ -108,10 +116,16 @@ def record_attempts(
         attempt_id = new_id(
             connection.execute(insert(attempts).values(attempt_row(attempt, profile_id)))
         )
-        card, log = _review_card(connection, where, profile_id, attempt, rating)
-        connection.execute(
-            insert(review_logs).values(review_log_row(log, attempt, profile_id, attempt_id))
+        card, log, was_due = _review_card(
+            connection, where, profile_id, attempt, rating, desired_retention
         )
+        connection.execute(
+            insert(review_logs).values(
+                review_log_row(log, attempt, profile_id, attempt_id, desired_retention)
+            )
+        )
+        _tally(connection, where, profile_id, attempt)
+        _count_day(connection, profile_id, attempt, local_day(attempt.answered_at, tz), was_due)
     if finish_session is not None:
         connection.execute(
             update(sessions).where(sessions.c.id == finish_session).values(finished_at=finished_at)
@@ -120,10 +134,69 @@ def record_attempts(
         connection.execute(delete(exam_answers).where(exam_answers.c.session_id == finish_session))
 
 
+def _tally(connection: Connection, where: str, profile_id: int, attempt: Attempt) -> None:
+    """Add ``attempt`` to its question's tally (the profile's writes are serialised: SQLite's
+    writer holds the file, PostgreSQL's holds the profile's lock)."""
+    match = (
+        question_stats.c.profile_id == profile_id,
+        question_stats.c.bank_id == attempt.bank_id,
+        question_stats.c.question_id == attempt.question_id,
+    )
+    row = connection.execute(select(question_stats).where(*match)).mappings().first()
+    before = None if row is None else decoded(where, "question_stats", row, tally_from_row)
+    values = tally_row(tally_after(before, attempt))
+    if row is None:
+        connection.execute(
+            insert(question_stats).values(
+                profile_id=profile_id,
+                bank_id=attempt.bank_id,
+                question_id=attempt.question_id,
+                **values,
+            )
+        )
+    else:
+        connection.execute(update(question_stats).where(*match).values(values))
+
+
+def _count_day(
+    connection: Connection, profile_id: int, attempt: Attempt, day: date, was_due: bool
+) -> None:
+    """Count ``attempt`` on the local ``day`` it was answered."""
+    match = (day_stats.c.profile_id == profile_id, day_stats.c.day == day)
+    right = int(attempt.correct)
+    counted = connection.execute(
+        update(day_stats)
+        .where(*match)
+        .values(
+            attempts=day_stats.c.attempts + 1,
+            correct=day_stats.c.correct + right,
+            due_reviews=day_stats.c.due_reviews + int(was_due),
+            due_right=day_stats.c.due_right + int(was_due and attempt.correct),
+        )
+    )
+    if counted.rowcount == 0:
+        connection.execute(
+            insert(day_stats).values(
+                profile_id=profile_id,
+                day=day,
+                attempts=1,
+                correct=right,
+                due_reviews=int(was_due),
+                due_right=int(was_due and attempt.correct),
+            )
+        )
+
+
 def _review_card(
-    connection: Connection, where: str, profile_id: int, attempt: Attempt, rating: Rating
-) -> tuple[Card, ReviewLog]:
-    """Review the question's card in ``connection``'s transaction, reading it locked.
+    connection: Connection,
+    where: str,
+    profile_id: int,
+    attempt: Attempt,
+    rating: Rating,
+    desired_retention: float,
+) -> tuple[Card, ReviewLog, bool]:
+    """Review the question's card in ``connection``'s transaction, reading it locked; the
+    third value says whether the card was due (:func:`~quiz.domain.stats.due_now`) then.
 
     The card row is read ``FOR UPDATE`` (PostgreSQL; SQLite's writer already holds the
     file), and a new card is inserted with ``ON CONFLICT DO NOTHING``: if another app
@@ -137,7 +210,7 @@ def _review_card(
     locked = select(cards).where(*match).with_for_update()
     row = connection.execute(locked).mappings().first()
     if row is None:
-        card, log = review_attempt(None, attempt, rating)
+        card, log = review_attempt(None, attempt, rating, desired_retention=desired_retention)
         values = {
             "profile_id": profile_id,
             "bank_id": attempt.bank_id,
@@ -146,7 +219,7 @@ def _review_card(
         }
         if not _upserts(connection):
             connection.execute(insert(cards).values(values))
-            return card, log
+            return card, log, False
         inserted = connection.execute(
             _insert(connection, cards)
             .values(values)
@@ -154,11 +227,12 @@ def _review_card(
             .returning(cards.c.profile_id)
         ).first()
         if inserted is not None:
-            return card, log
+            return card, log, False
         row = connection.execute(locked).mappings().one()
-    card, log = review_attempt(decoded(where, "cards", row, card_from_row), attempt, rating)
+    before = decoded(where, "cards", row, card_from_row)
+    card, log = review_attempt(before, attempt, rating, desired_retention=desired_retention)
     connection.execute(update(cards).where(*match).values(card_row(card)))
-    return card, log
+    return card, log, due_now(before.due, attempt.answered_at)
 
 
 def save_draft(

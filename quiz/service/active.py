@@ -118,7 +118,7 @@ class ActiveSession:
                     session_id, item.bank_id, item.question.id, response, seconds, now
                 )
             else:
-                trainer.store.record_attempts(trainer.profile_id, [self._graded(answer, now)])
+                trainer.record_attempts([self._graded(answer, now)])
             self.answers[index] = answer
         return answer
 
@@ -151,9 +151,7 @@ class ActiveSession:
                 if self.plan.mode is Mode.EXAM
                 else []
             )
-            trainer.store.record_attempts(
-                trainer.profile_id, graded, finish_session=session_id, finished_at=now
-            )
+            trainer.record_attempts(graded, finish_session=session_id, finished_at=now)
             self._result = session_result(session_id, self.plan.mode, self.items, self.answers)
             return self._result
 

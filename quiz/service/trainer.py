@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, tzinfo
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -14,6 +14,7 @@ from quiz.domain.history import (
     History,
     Progress,
     Summary,
+    library_keys,
     progress_report,
     read_history,
     summarise,
@@ -30,14 +31,19 @@ from quiz.domain.session import (
     SessionPlan,
     session_items,
 )
-from quiz.domain.stats import QuestionRecord
+from quiz.domain.stats import DEFAULT_RETENTION, QuestionRecord, due_forecast
 from quiz.service.active import ActiveSession, SessionClosed
 
 if TYPE_CHECKING:
     from quiz.banks.loader import Library
-    from quiz.progress.convert import StoredSession
+    from quiz.domain.scheduling import Rating
+    from quiz.progress.convert import StoredHistory, StoredSession
     from quiz.progress.store import Store
     from quiz.settings import Settings
+
+
+UNSAFE_SHOWN = 20
+"""The latest attempts with an unsafe pick that Progress and ``stats`` list (all are counted)."""
 
 
 class NoQuestions(Exception):
@@ -138,6 +144,7 @@ class Trainer:
         clock: Callable[[], datetime],
         tz: tzinfo | None,
         new_per_day: int,
+        desired_retention: float = DEFAULT_RETENTION,
     ) -> None:
         self.library = library
         self.profile = profile
@@ -146,6 +153,9 @@ class Trainer:
         self._clock = clock
         self._tz = tz
         self.new_per_day = new_per_day
+        """New questions a review introduces per day (the trainee's setting)."""
+        self.desired_retention = desired_retention
+        """FSRS's target probability of recall (the trainee's setting)."""
 
     @classmethod
     def open(
@@ -155,7 +165,8 @@ class Trainer:
         *,
         clock: Callable[[], datetime] = _utc_now,
         tz: tzinfo | None = None,
-        new_per_day: int = DEFAULT_NEW_PER_DAY,
+        new_per_day: int | None = None,
+        desired_retention: float | None = None,
     ) -> Trainer:
         """Open the progress store of ``settings`` for ``settings.profile``.
 
@@ -163,15 +174,24 @@ class Trainer:
             settings: The profile and database to use.
             library: The loaded banks.
             clock: The current time, timezone-aware (tests pass a fixed one).
-            tz: The time zone that days (streaks, "due today", the daily new limit) follow;
+            tz: The time zone that days (streaks, the daily new limit) follow;
                 ``None`` is the computer's.
-            new_per_day: New questions review mode introduces per day.
+            new_per_day: New questions review mode introduces per day; ``None`` is the
+                trainee's saved preference (:mod:`quiz.preferences`).
+            desired_retention: FSRS's target probability of recall for the cards answered;
+                ``None`` is the trainee's saved preference.
 
         Raises:
             quiz.progress.StoreError: The database cannot be used; the message says why.
         """
+        from quiz import preferences
         from quiz.progress.store import Store
 
+        if new_per_day is None or desired_retention is None:
+            saved = preferences.load()
+            new_per_day = saved.new_per_day if new_per_day is None else new_per_day
+            if desired_retention is None:
+                desired_retention = saved.desired_retention
         store = Store.open(settings.database_url())
         try:
             now = clock().astimezone(UTC)
@@ -187,6 +207,7 @@ class Trainer:
             clock=clock,
             tz=tz,
             new_per_day=new_per_day,
+            desired_retention=desired_retention,
         )
 
     def close(self) -> None:
@@ -203,14 +224,13 @@ class Trainer:
         """The usable banks, in library order."""
         return self.library.usable()
 
-    def _history(self, now: datetime) -> History:
-        """The profile's attempts, a record per question, and new questions started today."""
+    def _history(self, now: datetime, stored: StoredHistory | None = None) -> History:
+        """The profile's tallies, a record per question, and new questions started today:
+        read from the store's per-question and per-day rows, never the whole history."""
+        if stored is None:
+            stored = self.store.history(self.profile_id)
         return read_history(
-            self.store.attempts(self.profile_id),
-            self.store.cards(self.profile_id),
-            self.store.profile_flags(self.profile_id),
-            now,
-            self._tz,
+            stored.questions, stored.cards, stored.flags, stored.days, now, self._tz
         )
 
     # --- reading --------------------------------------------------------------------------------
@@ -247,25 +267,78 @@ class Trainer:
 
     def _summary(self, now: datetime, history: History) -> Summary:
         return summarise(
-            self.profile, history, self.banks(), now=now, tz=self._tz, new_per_day=self.new_per_day
+            self.profile,
+            history,
+            self.banks(),
+            now=now,
+            tz=self._tz,
+            new_per_day=self.new_per_day,
+            desired_retention=self.desired_retention,
         )
 
     def progress(self) -> Progress:
         """History, mastery per topic and per root, unsafe picks and the due forecast."""
         now = self.now()
-        history = self._history(now)
+        stored = self.store.history(self.profile_id, unsafe=UNSAFE_SHOWN)
+        history = self._history(now, stored)
         return progress_report(
-            self._summary(now, history), history, self.banks(), now=now, tz=self._tz
+            self._summary(now, history),
+            history,
+            self.banks(),
+            stored.unsafe or [],
+            now=now,
+            tz=self._tz,
+        )
+
+    def forecast(self, desired_retention: float, days: int = 30) -> list[tuple[date, int]]:
+        """Questions due on each of the next ``days`` days had the cards been scheduled for
+        ``desired_retention`` (today includes overdue ones): what the Settings screen shows
+        for a retention before it is chosen."""
+        from quiz.domain.scheduling import scheduled_due
+
+        keys = library_keys(self.banks())
+        cards = self.store.cards(self.profile_id)
+        return due_forecast(
+            (scheduled_due(card, desired_retention) for key, card in cards.items() if key in keys),
+            self.now(),
+            days=days,
+            tz=self._tz,
         )
 
     def attempts(
         self, *, all_profiles: bool = False, skipped: list[str] | None = None
     ) -> list[Attempt]:
-        """Every attempt of this profile (or of every profile), oldest first, for export.
+        """Every attempt of this profile (or of every profile), oldest first.
 
         With ``skipped``, rows the store cannot decode are left out and described there.
         """
         return self.store.attempts(None if all_profiles else self.profile_id, skipped=skipped)
+
+    def iter_attempts(
+        self, *, all_profiles: bool = False, skipped: list[str] | None = None
+    ) -> Iterator[Attempt]:
+        """The attempts of :meth:`attempts`, yielded as they are read (export streams them)."""
+        return self.store.iter_attempts(None if all_profiles else self.profile_id, skipped=skipped)
+
+    # --- recording ------------------------------------------------------------------------------
+
+    def record_attempts(
+        self,
+        graded: Sequence[tuple[Attempt, Rating]],
+        *,
+        finish_session: int | None = None,
+        finished_at: datetime | None = None,
+    ) -> None:
+        """Record answers of this profile (see :meth:`Store.record_attempts`): their cards
+        aim at the trainee's desired retention, and they count on this trainer's local day."""
+        self.store.record_attempts(
+            self.profile_id,
+            graded,
+            finish_session=finish_session,
+            finished_at=finished_at,
+            tz=self._tz,
+            desired_retention=self.desired_retention,
+        )
 
     # --- sessions -------------------------------------------------------------------------------
 

@@ -192,6 +192,11 @@ class IMSQuizApp(App[None]):
 
         yield from screen_commands(screen)
         yield SystemCommand("Help", "every key, by where it works (?)", self.action_help)
+        yield SystemCommand(
+            "Settings",
+            "new questions per day, desired retention, certainty (s on home)",
+            self.action_settings,
+        )
         yield from super().get_system_commands(screen)
 
     async def action_quit(self) -> None:
@@ -209,6 +214,13 @@ class IMSQuizApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_settings(self) -> None:
+        """Open the settings (from home's ``s`` or the command palette)."""
+        from quiz.tui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
 
     def on_unmount(self) -> None:
         if self.trainer is not None:

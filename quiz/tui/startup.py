@@ -155,6 +155,8 @@ class Startup:
             app.screen.post_message(ServicesReady(opened.error))
             if opened.trainer is not None:
                 self._look_for_unfinished(opened.trainer)
+            else:
+                self._offer_retry(opened.error or "", None)
         elif opened.trainer is None:
             if opened.pending is not None:
                 app.notify(
@@ -165,8 +167,24 @@ class Startup:
                 )
                 app.go_home()
             app.screen.post_message(ServicesReady(opened.error))
+            self._offer_retry(opened.error or "", opened.plan)
         elif opened.plan is not None:
             app.home().start_session(opened.plan)
+
+    def _offer_retry(self, error: str, plan: SessionPlan | None) -> None:
+        """Ask whether to try opening the store again (a lock may have gone) or to quit;
+        ``plan``, the command line's session, starts if a retry succeeds."""
+        from quiz.tui.screens.dialogs import RetryDialog
+
+        def chosen(choice: str | None) -> None:
+            if choice == "quit":
+                self.app.exit()
+            elif choice == "retry":
+                self.app.load_error = None
+                self.app.screen.post_message(ServicesReady(None))  # home: loading again
+                self._open_services(plan, None)
+
+        self.app.push_screen(RetryDialog(error), chosen)
 
     # --- an unfinished session -------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from quiz.domain.session import Mode
 from quiz.service import ActiveSession, Trainer
 from quiz.tui.app import _quiet_about_cancelled_work
 from quiz.tui.screens.banks import BanksScreen, PreviewScreen
-from quiz.tui.screens.dialogs import ConfirmDialog, ResumeDialog
+from quiz.tui.screens.dialogs import ConfirmDialog, ResumeDialog, RetryDialog
 from quiz.tui.screens.exam import ExamScreen
 from quiz.tui.screens.help import HelpScreen
 from quiz.tui.screens.home import HomeScreen
@@ -91,7 +91,7 @@ async def test_home_shows_the_summary_topics_and_skipped_banks_and_q_quits(
         await started(pilot)
         text = screen_text(pilot)
         assert "Profile  tester" in text
-        assert "New available    8" in text
+        assert "New today        8  (daily limit" in text  # today's limit, not the total
         for topic in ("Myotomes and roots", "Needling safety", "The neuropathic model"):
             assert topic in text
         assert "1 bank(s) skipped as broken" in text
@@ -258,9 +258,11 @@ async def test_a_store_that_fails_behind_the_first_question_closes_it_with_the_r
     corrupt.write_bytes(b"this is not a database" * 100)
     app = make_test_app(corrupt, library, plan=plan(count=3))
     async with app.run_test(size=SMALL) as pilot:
-        await on_screen(pilot, HomeScreen)
+        await on_screen(pilot, RetryDialog)
         assert app.load_error and "corrupt.sqlite3" in app.load_error
         assert any("the session was closed" in note for note in error_notes(app))
+        await pilot.press("escape")  # stay: home says why
+        await on_screen(pilot, HomeScreen)
         assert "Progress cannot be opened" in plain(app.screen.query_one("#summary", Static))
     assert corrupt.read_bytes() == b"this is not a database" * 100
 
@@ -706,6 +708,9 @@ async def test_a_corrupt_database_is_a_message_on_home(tmp_path: Path, library: 
     async with app.run_test(size=SMALL) as pilot:
         await started(pilot)
         assert app.trainer is None and app.load_error
+        await on_screen(pilot, RetryDialog)
+        await pilot.press("escape")  # stay without progress
+        await on_screen(pilot, HomeScreen)
         text = screen_text(pilot)
         assert "Progress cannot be opened" in text
         assert "corrupt.sqlite3" in plain(app.screen.query_one("#summary", Static))
@@ -720,6 +725,37 @@ async def test_a_corrupt_database_is_a_message_on_home(tmp_path: Path, library: 
         await pilot.press("b")
         await on_screen(pilot, BanksScreen)
     assert corrupt.read_bytes() == b"this is not a database" * 100  # never written to
+
+
+async def test_a_store_that_cannot_be_opened_is_offered_again_without_a_restart(
+    tmp_path: Path, library: Library
+) -> None:
+    """As with a locked database: the dialog names the failure; once the cause is gone, Retry
+    opens the store and home fills in; Quit ends the app."""
+    blocked = tmp_path / "progress.sqlite3"
+    blocked.write_bytes(b"this is not a database" * 100)
+    app = make_test_app(blocked, library)
+    async with app.run_test(size=SMALL) as pilot:
+        first = await on_screen(pilot, RetryDialog)
+        assert "progress.sqlite3" in screen_text(pilot)
+        await pilot.press("r")  # still failing: asked again
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, RetryDialog) and app.screen is not first,
+            "the second failure",
+        )
+        blocked.unlink()  # the cause is gone
+        await pilot.press("r")
+        await wait_until(pilot, lambda: app.trainer is not None, "the store, opened")
+        await on_screen(pilot, HomeScreen)
+        await wait_until(pilot, lambda: "Profile  tester" in screen_text(pilot), "the summary")
+        assert app.load_error is None
+    blocked.write_bytes(b"this is not a database" * 100)
+    app = make_test_app(blocked, library)
+    async with app.run_test(size=SMALL) as pilot:
+        await on_screen(pilot, RetryDialog)
+        await pilot.press("q")
+        await wait_until(pilot, lambda: not app.is_running, "the app to exit")
 
 
 def test_work_cancelled_by_quitting_prints_nothing_but_other_loop_errors_do() -> None:

@@ -641,5 +641,5 @@ async def test_weak_and_mistakes_say_there_is_nothing_before_any_form(
             assert isinstance(app.screen, HomeScreen), key
         notes = [note.message for note in app._notifications]
         assert len(notes) == 2, notes
-        await pilot.press("r")  # review has new questions to serve: its form opens
+        await pilot.press("v")  # review has new questions to serve: its form opens
         await on_screen(pilot, SetupScreen)

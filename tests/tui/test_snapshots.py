@@ -91,10 +91,13 @@ async def finished_exam(pilot: Pilot[Any]) -> Any:
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_home(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """Header "IMS Quiz — Gunn intramuscular stimulation trainer"; the menu box on the left
-    (p Practice ... g Progress, u Unfinished, ? Help, Practice highlighted); on the right
-    "Profile  tester", "Due for review", "New available 0", "Streak 2 day(s)", "Answered 12
-    (accuracy 67%)", "Unsafe picks 1" in red; "Mastery by topic" with a coloured bar,
-    percentage and count per topic; then in yellow "1 bank(s) skipped as broken:",
+    (p Practice ... m Mistakes, v Review…, b Banks, g Progress, u Unfinished, s Settings,
+    ? Help, Practice highlighted); on the right "Profile  tester", "Due for review 6", "New
+    today 0 (daily limit · 8 in all)", "Weak areas 8 question(s)", "Mistakes 3 question(s)",
+    "Streak 2 day(s)", "Answered 12 (accuracy 67%)", "Unsafe picks 1" in red; "Mastery by
+    topic" under labelled columns (topic, held, seen, answers): per topic a bar and percentage
+    of how well the seen questions are held, coloured by it (Myotomes red at 25%, the two others
+    green), and seen/all (4/4, 2/2, 2/2); then in yellow "1 bank(s) skipped as broken:",
     "broken.yaml:9:5: error[missing-field] ..." and "Press b for every problem.". Footer:
     t Theme, ^q Quit, ? Help."""
     some_progress(db_file, library)
@@ -255,12 +258,14 @@ def test_snapshot_review(snap_compare, db_file: Path, library: Library, size: Si
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_progress(snap_compare, db_file: Path, library: Library, size: Size) -> None:
-    """After three practice days: "tester   12 answers · accuracy 67% · streak 2 day(s) · 5 due
-    today"; the sparkline with bars on three of the last 30 days, "12 answers on 3 day(s);
-    busiest day 4"; mastery bars per topic; the spine map (Cervical C1-C8, Thoracic T1-T12,
-    Lumbar L1-L5, Sacral S1-S5: the one list of roots, S3-S5 included) with practised roots
-    coloured and the weak/fair/strong legend. At 120x40 also the 14-day due forecast from Mon 02
-    Mar (5 today); a scrollbar shows there is more (the unsafe picks). The root map's title ends
+    """After three practice days: "tester   12 answers · accuracy 67% · streak 2 day(s) · 6 due
+    now", and "Retention 50% of 2 due review(s) right (target 90%)"; the sparkline with bars on
+    three of the last 30 days, "12 answers on 3 day(s); busiest day 4"; mastery per topic under
+    labelled columns (topic, held, seen, answers), coloured by held; the spine map (Cervical
+    C1-C8, Thoracic T1-T12, Lumbar L1-L5, Sacral S1-S5: the one list of roots, S3-S5 included)
+    with practised roots coloured and the weak/fair-fading/strong legend (below the fold at
+    80x24). At 120x40 also the 14-day due forecast from Mon 02 Mar (6 today); a scrollbar shows
+    there is more (the unsafe picks). The root map's title ends
     "(d: drill one)" and the footer has "d Drill a root"."""
 
     async def run_before(pilot: Pilot[Any]) -> None:

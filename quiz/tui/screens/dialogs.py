@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quiz.domain.reports import NOTE_MAX
+from quiz.domain.text import visible
 from quiz.service import SessionInfo
 from quiz.tui.widgets.bank_text import bank_text
 
@@ -99,6 +100,41 @@ class ReportDialog(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         """Close without reporting."""
         self.dismiss(None)
+
+
+class RetryDialog(ModalScreen[str | None]):
+    """The progress store cannot be opened (a locked database, a server down): try again, or
+    quit. Dismisses with ``"retry"`` or ``"quit"``; esc stays, with home saying what failed."""
+
+    BINDINGS = [
+        Binding("r", "choose('retry')", "Retry"),
+        Binding("q", "choose('quit')", "Quit"),
+        Binding("escape", "choose(None)", "Stay"),
+        Binding("left,right", "app.focus_next", show=False),
+    ]
+
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog small-dialog", id="retry-dialog"):
+            yield Static(Text("Progress cannot be opened", style="bold"), classes="dialog-title")
+            yield Static(Text(visible(self.error)), classes="dialog-question")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Retry (r)", variant="primary", id="retry")
+                yield Button("Quit (q)", id="quit")
+
+    def on_mount(self) -> None:
+        self.query_one("#retry", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id)
+
+    def action_choose(self, choice: str | None) -> None:
+        """Dismiss with ``choice``."""
+        self.dismiss(choice)
 
 
 def time_left(info: SessionInfo, now: datetime) -> str:

@@ -34,14 +34,17 @@ MENU: tuple[tuple[str, str, str], ...] = (
     ("r", "review", "Review due"),
     ("w", "weak", "Weak areas"),
     ("m", "mistakes", "Mistakes"),
+    ("v", "review-setup", "Review…"),
     ("b", "banks", "Banks"),
     ("g", "progress", "Progress"),
     ("u", "unfinished", "Unfinished"),
+    ("s", "settings", "Settings"),
 )
 """Home's actions: key, what :meth:`HomeScreen.action_choose` is given, and the menu's label.
 
 The one statement of these keys: home's bindings, its menu and the help screen's "Home" lines
-are made from it (the menu ends with the app's help key)."""
+are made from it (the menu ends with the app's help key). ``r`` starts the whole due queue at
+once; ``v`` opens the review form, to choose banks or topics first."""
 
 _SESSIONS = Binding.Group(", ".join(label.lower() for _, _, label in MENU[:5]), compact=True)
 _SCREENS = Binding.Group(", ".join(label.lower() for _, _, label in MENU[5:]))
@@ -157,7 +160,10 @@ class HomeScreen(QuizScreen):
             )
             return
         trainer = self.quiz.trainer
-        if trainer is None:
+        if trainer is None:  # still loading, or opening the store again after a failure
+            self.query_one("#summary", Static).update(
+                Text("Loading banks and progress…", style="dim")
+            )
             return
 
         self._load_summary(trainer)
@@ -175,8 +181,11 @@ class HomeScreen(QuizScreen):
         accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "–"
         lines = Text()
         lines.append(f"Profile  {summary.profile}\n", style="bold")
-        lines.append(f"Due for review   {summary.due_today}\n")
-        lines.append(f"New available    {summary.new_available}\n")
+        lines.append(f"Due for review   {summary.due_now}\n")
+        lines.append(f"New today        {summary.new_available}")
+        lines.append(f"  (daily limit · {summary.questions_total} in all)\n", style="dim")
+        lines.append(f"Weak areas       {summary.weak_queue} question(s)\n")
+        lines.append(f"Mistakes         {summary.mistakes_queue} question(s)\n")
         lines.append(f"Streak           {summary.streak_days} day(s)\n")
         lines.append(f"Answered         {summary.attempts}  (accuracy {accuracy})\n")
         unsafe_style = "bold red" if summary.unsafe_picks else ""
@@ -249,8 +258,24 @@ class HomeScreen(QuizScreen):
             from quiz.tui.screens.progress import ProgressScreen
 
             self.app.push_screen(ProgressScreen())
+        elif action == "settings":
+            self.quiz.action_settings()
+        elif action == "review":
+            self._review_due()
+        elif action == "review-setup":
+            self._setup(Mode.REVIEW)
         else:
             self._setup(Mode(action))
+
+    def _review_due(self) -> None:
+        """Start the whole due queue at once: no form (``v`` has one, to choose banks)."""
+        from quiz.domain.planning import whole_queue
+        from quiz.domain.session import SessionPlan
+
+        if self.quiz.library is None or self.quiz.trainer is None:
+            self.quiz.notify_not_ready()
+            return
+        self.start_session(SessionPlan(Mode.REVIEW, count=whole_queue(self.quiz.library.usable())))
 
     def _choose_unfinished(self) -> None:
         from quiz.tui.screens.dialogs import UnfinishedDialog

@@ -19,6 +19,7 @@ from textual.widgets import Header, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from quiz.domain.history import retention_line
 from quiz.domain.stats import SPINAL_REGIONS, SPINAL_ROOTS
 from quiz.domain.text import visible
 from quiz.tui.screens._base import QuizScreen
@@ -47,7 +48,7 @@ def root_map(roots: Sequence[Mastery]) -> Table:
         cells = Text()
         for key in keys:
             root = by_key.get(key)
-            style = mastery_style(root.mastery, root.attempts) if root else "dim"
+            style = mastery_style(root) if root else "dim"
             cells.append(f" {key:<3}", style=f"reverse {style}" if style != "dim" else "dim")
             cells.append(" ")
         table.add_row(label, cells)
@@ -55,7 +56,7 @@ def root_map(roots: Sequence[Mastery]) -> Table:
         ("  ", ""),
         (" weak ", "reverse red"),
         (" ", ""),
-        (" fair ", "reverse yellow"),
+        (" fair/fading ", "reverse yellow"),
         (" ", ""),
         (" strong ", "reverse green"),
         ("  not practised", "dim"),
@@ -137,7 +138,8 @@ class ProgressScreen(QuizScreen):
             Text.assemble(
                 (f"{summary.profile}", "bold"),
                 f"   {summary.attempts} answers · accuracy {accuracy} · "
-                f"streak {summary.streak_days} day(s) · {summary.due_today} due today",
+                f"streak {summary.streak_days} day(s) · {summary.due_now} due now\n",
+                f"Retention {retention_line(summary)}",
             )
         )
         today = self.quiz.clock().date() if self.quiz.clock else date.today()
@@ -225,8 +227,8 @@ class RootDialog(ModalScreen[str | None]):
 
         def weakest_first(key: str) -> tuple[int, float]:
             root = mastery.get(key)
-            practised = root is not None and root.attempts > 0
-            return (0 if practised else 1, root.mastery if root and practised else 0.0)
+            practised = root is not None and root.seen > 0
+            return (0 if practised else 1, root.held if root and practised else 0.0)
 
         self.roots = sorted(known, key=weakest_first)
         self.counts = counts
@@ -239,8 +241,8 @@ class RootDialog(ModalScreen[str | None]):
                 (f"{visible(key):<4}", "bold"), f" {self.counts[key]:>3} question(s)  "
             )
             root = self.mastery.get(key)
-            if root is not None and root.attempts > 0:
-                line.append(f"{root.mastery:.0%}", style=mastery_style(root.mastery, root.attempts))
+            if root is not None and root.seen > 0:
+                line.append(f"{root.held:.0%} held, {root.seen} seen", style=mastery_style(root))
             else:
                 line.append("not practised", style="dim")
             options.append(Option(line, id=key))

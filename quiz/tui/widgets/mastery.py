@@ -8,19 +8,19 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from quiz.domain.stats import mastery_level
 from quiz.service import Mastery
 from quiz.tui.widgets.bank_text import bank_text
 
+BAR_WIDTH = 10
 
-def mastery_style(mastery: float, attempts: int) -> str:
-    """A colour that reads at a glance: grey unseen, red weak, yellow middling, green strong."""
-    if attempts == 0:
-        return "dim"
-    if mastery < 0.4:
-        return "red"
-    if mastery < 0.75:
-        return "yellow"
-    return "green"
+_STYLES = {"unseen": "dim", "weak": "red", "fair": "yellow", "strong": "green"}
+
+
+def mastery_style(mastery: Mastery) -> str:
+    """A colour that reads at a glance (:func:`~quiz.domain.stats.mastery_level`): grey unseen,
+    red weak, yellow fair, green strong."""
+    return _STYLES[mastery_level(mastery)]
 
 
 def bar(fraction: float, width: int, style: str = "") -> Text:
@@ -30,7 +30,8 @@ def bar(fraction: float, width: int, style: str = "") -> Text:
 
 
 class MasteryBars(Static):
-    """One row per topic (or root): title, bar, percentage and attempt count."""
+    """One row per topic (or root) under labelled columns: title, how well the seen questions
+    are held (bar and percentage, coloured by it), coverage (seen of all) and answers."""
 
     DEFAULT_CSS = """
     MasteryBars { height: auto; }
@@ -52,16 +53,26 @@ class MasteryBars(Static):
             return
         table = Table.grid(padding=(0, 1), expand=True)
         table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        table.add_column(width=12, no_wrap=True)
+        table.add_column(width=BAR_WIDTH, no_wrap=True)
         table.add_column(width=4, justify="right", no_wrap=True)
-        table.add_column(width=5, justify="right", no_wrap=True, style="dim")
+        table.add_column(width=5, justify="right", no_wrap=True)
+        table.add_column(width=7, justify="right", no_wrap=True, style="dim")
+        heading = "dim italic"
+        table.add_row(
+            Text("topic", style=heading),
+            Text("held", style=heading),
+            Text(""),
+            Text("seen", style=heading),
+            Text("answers", style=heading),
+        )
         for row in rows:
-            style = mastery_style(row.mastery, row.attempts)
-            percent = f"{row.mastery:.0%}" if row.attempts else "–"
+            style = mastery_style(row)
+            percent = f"{row.held:.0%}" if row.seen else "–"
             table.add_row(
                 bank_text(row.title),
-                bar(row.mastery if row.attempts else 0.0, 12, style),
+                bar(row.held if row.seen else 0.0, BAR_WIDTH, style),
                 Text(percent, style=style),
+                Text(f"{row.seen}/{row.questions}"),
                 Text(f"{row.attempts}"),
             )
         self.update(table)
