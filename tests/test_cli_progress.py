@@ -108,6 +108,7 @@ def test_export_columns_are_an_attempts_fields_in_their_old_order() -> None:
         "unsafe_choices",
         "seconds",
         "answered_at",
+        "certainty",
         "topic",
         "prompt",
         "answer_text",

@@ -254,7 +254,7 @@ def test_sessions_drafts_and_flags(store: Store) -> None:
 
     store.save_draft(first, "bank", "q1", ChoiceResponse(frozenset({0})), 4.0, T0)
     store.save_draft(first, "bank", "q1", ChoiceResponse(frozenset({2})), 9.0, T0)
-    assert store.drafts(first) == {"bank/q1": (ChoiceResponse(frozenset({2})), 9.0)}
+    assert store.drafts(first) == {"bank/q1": (ChoiceResponse(frozenset({2})), 9.0, None)}
 
     store.set_flag(first, "bank", "q2", True, T0)
     store.set_flag(first, "bank", "q2", True, T0)

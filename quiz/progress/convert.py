@@ -77,10 +77,14 @@ def session_row(
     """A ``sessions`` row; ``plan.seed`` must be set."""
     if plan.seed is None:
         raise ValueError("a stored session needs the seed it was planned with")
+    stored = msgspec.to_builtins(plan)
+    if plan.certainty is None:
+        # the mode's default: plans that do not choose are written as before certainty existed
+        del stored["certainty"]
     return {
         "profile_id": profile_id,
         "mode": plan.mode.value,
-        "plan": msgspec.to_builtins(plan),
+        "plan": stored,
         "seed": plan.seed,
         "item_keys": list(item_keys),
         "started_at": started_at,

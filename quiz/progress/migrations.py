@@ -135,9 +135,16 @@ def _exam_answers_and_flags(connection: Connection) -> None:
     frozen.create_all(connection, tables=[frozen.tables["exam_answers"], frozen.tables["flags"]])
 
 
+def _certainty(connection: Connection) -> None:
+    """Version 3: the certainty said with an answer (NULL: certainty-based marking was off)."""
+    connection.execute(text("ALTER TABLE attempts ADD COLUMN certainty INTEGER"))
+    connection.execute(text("ALTER TABLE exam_answers ADD COLUMN certainty INTEGER"))
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _initial_schema),
     (2, _exam_answers_and_flags),
+    (3, _certainty),
 )
 """(version reached, step), in order."""
 

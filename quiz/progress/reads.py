@@ -7,7 +7,7 @@ in the :class:`~quiz.progress.StoreError` raised for a row that cannot be decode
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, select
 
@@ -79,14 +79,22 @@ def unfinished_session(connection: Connection, where: str, profile_id: int) -> S
     return decoded(where, "sessions", row, session_from_row) if row else None
 
 
-def drafts(connection: Connection, session_id: int) -> dict[str, tuple[Response, float]]:
-    """The saved exam answers of a session: question key -> (response, seconds)."""
+class Draft(NamedTuple):
+    """An exam answer saved before the exam is submitted."""
+
+    response: Response
+    seconds: float
+    """Time on the question over all its visits."""
+    certainty: int | None
+
+
+def drafts(connection: Connection, session_id: int) -> dict[str, Draft]:
+    """The saved exam answers of a session by question key."""
     query = select(exam_answers).where(exam_answers.c.session_id == session_id)
     rows = connection.execute(query).mappings().all()
     return {
-        question_key(row["bank_id"], row["question_id"]): (
-            response_from_json(row["response"]),
-            row["seconds"],
+        question_key(row["bank_id"], row["question_id"]): Draft(
+            response_from_json(row["response"]), row["seconds"], row["certainty"]
         )
         for row in rows
     }

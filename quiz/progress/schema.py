@@ -95,6 +95,7 @@ attempts = Table(
     Column("correct", Boolean, nullable=False),
     Column("unsafe", Boolean, nullable=False),
     Column("unsafe_choices", JSON, nullable=False),
+    Column("certainty", Integer),
     Column("seconds", Float, nullable=False),
     Column("answered_at", UTCDateTime, nullable=False),
     Index("ix_attempts_question", "profile_id", "bank_id", "question_id"),
@@ -135,6 +136,7 @@ exam_answers = Table(
     Column("response", JSON, nullable=False),
     Column("seconds", Float, nullable=False),
     Column("saved_at", UTCDateTime, nullable=False),
+    Column("certainty", Integer),
 )
 """Exam answers before the exam is submitted; they become attempts at the end."""
 

@@ -58,9 +58,10 @@ from quiz.progress.sqlite import (
     write_problem,
 )
 from quiz.progress.sqlite import now_utc as sqlite_now
+from quiz.progress.writes import Recorded
 
 # CheckReport and write_problem are re-exported: callers and tests import them from here.
-__all__ = ["CheckReport", "Store", "write_problem"]
+__all__ = ["CheckReport", "Recorded", "Store", "write_problem"]
 
 
 class Store:
@@ -281,17 +282,22 @@ class Store:
         *,
         finish_session: int | None = None,
         finished_at: datetime | None = None,
-    ) -> None:
+    ) -> list[Recorded]:
         """Record attempts and review their FSRS cards, in one transaction.
 
         Each attempt reviews the question's card with its rating
         (:func:`~quiz.domain.scheduling.review_attempt`) and leaves a review log; the card is
-        read and written in this transaction, so concurrent apps lose no review. With
+        read and written in this transaction, so concurrent apps lose no review. An attempt
+        within :data:`~quiz.domain.scheduling.KEY_SEEN_WINDOW` of the question's previous one
+        (whose key the trainee saw then) is recorded without a review. With
         ``finish_session``, that session is marked finished at ``finished_at`` in the same
         transaction.
+
+        Returns:
+            One :class:`~quiz.progress.writes.Recorded` per attempt, for :meth:`undo_attempt`.
         """
         with self._transaction(write=True) as connection:
-            writes.record_attempts(
+            return writes.record_attempts(
                 connection,
                 self.where,
                 profile_id,
@@ -299,6 +305,12 @@ class Store:
                 finish_session=finish_session,
                 finished_at=finished_at,
             )
+
+    def undo_attempt(self, profile_id: int, recorded: Recorded) -> bool:
+        """Take back a recorded attempt: it and its review log are deleted and its card is put
+        back exactly as it was, in one transaction. False if the attempt was gone already."""
+        with self._transaction(write=True) as connection:
+            return writes.undo_attempt(connection, profile_id, recorded)
 
     def save_draft(
         self,
@@ -308,14 +320,15 @@ class Store:
         response: Response,
         seconds: float,
         saved_at: datetime,
+        certainty: int | None = None,
     ) -> None:
         """Save (or replace) an exam answer before the exam is submitted."""
-        values = writes.draft_values(response, seconds, saved_at)
+        values = writes.draft_values(response, seconds, saved_at, certainty)
         with self._transaction(write=True) as connection:
             writes.save_draft(connection, session_id, bank_id, question_id, values)
 
-    def drafts(self, session_id: int) -> dict[str, tuple[Response, float]]:
-        """The saved exam answers of a session: question key -> (response, seconds)."""
+    def drafts(self, session_id: int) -> dict[str, reads.Draft]:
+        """The saved exam answers of a session by question key."""
         with self._transaction() as connection:
             return reads.drafts(connection, session_id)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, delete, insert, select, update
@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from quiz.domain.grading import Response
-from quiz.domain.scheduling import Card, Rating, ReviewLog, review_attempt
+from quiz.domain.scheduling import Card, Rating, ReviewLog, reschedules, review_attempt
 from quiz.domain.session import Attempt
 from quiz.progress import postgres
 from quiz.progress.convert import (
@@ -88,6 +88,18 @@ def abandon_session(connection: Connection, session_id: int, at: datetime) -> No
     )
 
 
+class Recorded(NamedTuple):
+    """What recording one attempt did, enough to take it back (:func:`undo_attempt`)."""
+
+    attempt_id: int
+    rescheduled: bool
+    """False when the trainee saw the question's key within
+    :data:`~quiz.domain.scheduling.KEY_SEEN_WINDOW`: no card was reviewed, no log written."""
+    card_before: Card | None
+    """The card as it was before the review (``None``: the answer created it, or did not
+    reschedule)."""
+
+
 def record_attempts(
     connection: Connection,
     where: str,
@@ -96,32 +108,82 @@ def record_attempts(
     *,
     finish_session: int | None,
     finished_at: datetime | None,
-) -> None:
+) -> list[Recorded]:
     """Record attempts and review their FSRS cards (see :meth:`Store.record_attempts`)."""
     if _on_postgres(connection):
         # SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL's do not
         # wait for each other, so this profile's answers are recorded one app at a time.
         postgres.lock_profile(connection, profile_id)
+    recorded = []
     for attempt, rating in graded:
+        # the key was shown with the question's latest attempt (feedback, or exam results)
+        key_seen_at = connection.execute(
+            select(sa.func.max(attempts.c.answered_at)).where(
+                attempts.c.profile_id == profile_id,
+                attempts.c.bank_id == attempt.bank_id,
+                attempts.c.question_id == attempt.question_id,
+            )
+        ).scalar()
         attempt_id = new_id(
             connection.execute(insert(attempts).values(attempt_row(attempt, profile_id)))
         )
-        card, log = _review_card(connection, where, profile_id, attempt, rating)
+        if not reschedules(key_seen_at, attempt.answered_at):
+            recorded.append(Recorded(attempt_id, False, None))
+            continue
+        before, log = _review_card(connection, where, profile_id, attempt, rating)
         connection.execute(
             insert(review_logs).values(review_log_row(log, attempt, profile_id, attempt_id))
         )
+        recorded.append(Recorded(attempt_id, True, before))
     if finish_session is not None:
         connection.execute(
             update(sessions).where(sessions.c.id == finish_session).values(finished_at=finished_at)
         )
         # the submitted answers are attempts now: the exam's drafts are done with
         connection.execute(delete(exam_answers).where(exam_answers.c.session_id == finish_session))
+    return recorded
+
+
+def undo_attempt(connection: Connection, profile_id: int, recorded: Recorded) -> bool:
+    """Take back the attempt ``recorded`` describes: delete it and its review log, and put
+    its card back as it was (deleted, if the attempt created it).
+
+    Returns:
+        False when the attempt is gone already (nothing was changed).
+    """
+    if _on_postgres(connection):
+        postgres.lock_profile(connection, profile_id)
+    row = (
+        connection.execute(
+            select(attempts.c.bank_id, attempts.c.question_id).where(
+                attempts.c.id == recorded.attempt_id, attempts.c.profile_id == profile_id
+            )
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return False
+    connection.execute(delete(review_logs).where(review_logs.c.attempt_id == recorded.attempt_id))
+    connection.execute(delete(attempts).where(attempts.c.id == recorded.attempt_id))
+    if recorded.rescheduled:
+        match = (
+            cards.c.profile_id == profile_id,
+            cards.c.bank_id == row["bank_id"],
+            cards.c.question_id == row["question_id"],
+        )
+        if recorded.card_before is None:
+            connection.execute(delete(cards).where(*match))
+        else:
+            connection.execute(update(cards).where(*match).values(card_row(recorded.card_before)))
+    return True
 
 
 def _review_card(
     connection: Connection, where: str, profile_id: int, attempt: Attempt, rating: Rating
-) -> tuple[Card, ReviewLog]:
-    """Review the question's card in ``connection``'s transaction, reading it locked.
+) -> tuple[Card | None, ReviewLog]:
+    """Review the question's card in ``connection``'s transaction, reading it locked; returns
+    the card as it was before (``None``: there was none) and the review's log.
 
     The card row is read ``FOR UPDATE`` (PostgreSQL; SQLite's writer already holds the
     file), and a new card is inserted with ``ON CONFLICT DO NOTHING``: if another app
@@ -144,7 +206,7 @@ def _review_card(
         }
         if not _upserts(connection):
             connection.execute(insert(cards).values(values))
-            return card, log
+            return None, log
         inserted = connection.execute(
             _insert(connection, cards)
             .values(values)
@@ -152,11 +214,12 @@ def _review_card(
             .returning(cards.c.profile_id)
         ).first()
         if inserted is not None:
-            return card, log
+            return None, log
         row = connection.execute(locked).mappings().one()
-    card, log = review_attempt(decoded(where, "cards", row, card_from_row), attempt, rating)
+    before = decoded(where, "cards", row, card_from_row)
+    card, log = review_attempt(before, attempt, rating)
     connection.execute(update(cards).where(*match).values(card_row(card)))
-    return card, log
+    return before, log
 
 
 def save_draft(
@@ -188,9 +251,16 @@ def save_draft(
         )
 
 
-def draft_values(response: Response, seconds: float, saved_at: datetime) -> dict[str, Any]:
+def draft_values(
+    response: Response, seconds: float, saved_at: datetime, certainty: int | None = None
+) -> dict[str, Any]:
     """The columns of an exam answer other than its key."""
-    return {"response": response_json(response), "seconds": seconds, "saved_at": saved_at}
+    return {
+        "response": response_json(response),
+        "seconds": seconds,
+        "saved_at": saved_at,
+        "certainty": certainty,
+    }
 
 
 def set_flag(

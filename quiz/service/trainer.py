@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from quiz.domain.grading import grade_response
+from quiz.domain.cbm import Certainty
+from quiz.domain.grading import Response, grade_response
 from quiz.domain.history import (
     History,
     Progress,
@@ -325,13 +326,16 @@ class Trainer:
         if not items:
             raise NoQuestions("None of this session's questions is in the loaded banks any more.")
         index_of = {item.key: index for index, item in enumerate(items)}
+        saved: dict[str, tuple[Response, float, int | None]]
         if stored.mode is Mode.EXAM:
-            saved = self.store.drafts(session_id)
+            drafts = self.store.drafts(session_id)
+            saved = {key: (d.response, d.seconds, d.certainty) for key, d in drafts.items()}
         else:
             attempts = self.store.attempts(session_id=session_id)
-            saved = {a.key: (a.response, a.seconds) for a in attempts}  # the latest per question
+            # the latest per question
+            saved = {a.key: (a.response, a.seconds, a.certainty) for a in attempts}
         answers: dict[int, Answer] = {}
-        for key, (response, seconds) in saved.items():
+        for key, (response, seconds, certainty) in saved.items():
             if key not in index_of:
                 continue
             index = index_of[key]
@@ -339,7 +343,8 @@ class Trainer:
                 grade = grade_response(items[index].question, response)
             except ValueError:
                 continue
-            answers[index] = Answer(index, response, grade, seconds)
+            level = Certainty(certainty) if certainty in set(Certainty) else None
+            answers[index] = Answer(index, response, grade, seconds, level)
         flagged = {index_of[key] for key in self.store.session_flags(session_id) if key in index_of}
         session = ActiveSession(
             stored.plan, items, stored.started_at, answers=answers, flagged=flagged
