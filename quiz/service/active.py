@@ -185,12 +185,12 @@ class ActiveSession:
         """Whether :meth:`undo` has an answer to take back."""
         return bool(self._undo) and self._result is None
 
-    def undo(self) -> int:
+    def undo(self) -> Answer:
         """Take back the latest answer not taken back yet (practice, review, weak, mistakes):
         its attempt and review log are deleted and the question's card is as it was before.
 
         Returns:
-            The index of the item whose answer was taken back, to show it again.
+            The answer taken back (its ``index`` is the item to show again).
 
         Raises:
             NothingToUndo: Nothing was answered in this session yet (or all was taken back),
@@ -208,11 +208,10 @@ class ActiveSession:
             last = self._undo[-1]
             trainer.store.undo_attempt(trainer.profile_id, last.recorded)
             self._undo.pop()
-            if last.previous is None:
-                self.answers.pop(last.item, None)
-            else:
+            taken = self.answers.pop(last.item)
+            if last.previous is not None:
                 self.answers[last.item] = last.previous
-        return last.item
+        return taken
 
     def set_flag(self, index: int, flagged: bool) -> None:
         """Flag or unflag item ``index``; flags are saved and feed the mistakes mode."""

@@ -53,6 +53,7 @@ class ShortAnswerInput(AnswerWidget, can_focus=False):
         # The value is set in compose: setting it needs a running app.
         self.input = Input(placeholder="Type your answer", select_on_focus=False)
         """The text input."""
+        self._locked_text = ""
         self._verdict = Static(classes="short--verdict")
         self._accepted = Static(classes="short--accepted")
 
@@ -78,9 +79,18 @@ class ShortAnswerInput(AnswerWidget, can_focus=False):
         text = self.input.value or self._restored
         return TextResponse(text=text) if text.strip() else None
 
+    def freeze(self, frozen: bool) -> None:
+        """Freeze the text while the answer waits for its certainty (the input keeps the
+        focus, so that esc and the certainty keys stay as quick as on other questions)."""
+        super().freeze(frozen)
+        self._locked_text = self.input.value
+
     @on(Input.Changed)
     def _text_changed(self, event: Input.Changed) -> None:
         event.stop()
+        if self.frozen:
+            self._set_text(self._locked_text)  # typed while the certainty is asked: undone
+            return
         self._post_changed()
 
     @on(Input.Submitted)
