@@ -255,7 +255,7 @@ def test_snapshot_review(snap_compare, db_file: Path, library: Library, size: Si
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_progress(snap_compare, db_file: Path, library: Library, size: Size) -> None:
-    """After three practice days: "tester   12 answers · accuracy 67% · streak 2 day(s) · 5 due
+    """After three practice days: "tester   12 answers · accuracy 67% · streak 2 day(s) · 7 due
     today"; the sparkline with bars on three of the last 30 days, "12 answers on 3 day(s);
     busiest day 4"; mastery bars per topic; the spine map (Cervical C1-C8, Thoracic T1-T12,
     Lumbar L1-L5, Sacral S1-S5: the one list of roots, S3-S5 included) with practised roots
