@@ -235,3 +235,23 @@ def report_from_totals(totals: Mapping[Certainty, LevelTotals]) -> CbmReport | N
         confident_errors=sum(row.wrong for row in confident),
         confident_unsafe=sum(row.unsafe for row in confident),
     )
+
+
+CALIBRATION_HEADINGS: Final = ("Said", "Answers", "Accuracy", "Best range", "Judgement")
+"""The calibration table's columns, as results, Progress and ``ims-quiz stats`` show them."""
+
+
+def calibration_cells(row: CalibrationRow) -> tuple[str, str, str, str, str]:
+    """One calibration row as text: ``("sure", "5", "80%", "80-100%", "ok")``."""
+    accuracy = "-" if row.accuracy is None else f"{row.accuracy:.0%}"
+    best = f"{row.optimal_low:.0%}-{row.optimal_high:.0%}"
+    return (row.certainty.label, str(row.responses), accuracy, best, row.judgement)
+
+
+def summary_line(report: CbmReport) -> str:
+    """``"Accuracy 70% · average mark 0.90 · bonus +1.0% · accuracy+bonus 71.0%"``
+    (Moodle shows the bonus, like the accuracy, as a percentage)."""
+    return (
+        f"Accuracy {report.accuracy:.0%} · average mark {report.average_mark:.2f} · "
+        f"bonus {report.bonus:+.1%} · accuracy+bonus {report.accuracy_and_bonus:.1%}"
+    )
