@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+import sqlalchemy as sa
 from sqlalchemy import Connection, select
 
+from quiz.domain.cbm import MARK_TOLERANCE, Certainty, LevelTotals
 from quiz.domain.grading import Response
 from quiz.domain.keys import question_key
 from quiz.domain.scheduling import Card, ReviewLog
@@ -179,3 +181,27 @@ def review_logs_of(
         )
         for row in rows
     ]
+
+
+def certainty_totals(connection: Connection, profile_id: int) -> dict[Certainty, LevelTotals]:
+    """The profile's answers given with a certainty, added up per level in SQL (see
+    :class:`~quiz.domain.cbm.LevelTotals`); levels without answers are left out."""
+    wrong = attempts.c.score <= MARK_TOLERANCE
+    query = (
+        select(
+            attempts.c.certainty,
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(sa.case((wrong, 0.0), else_=attempts.c.score)), 0.0),
+            sa.func.coalesce(sa.func.sum(sa.case((wrong, 1), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((attempts.c.unsafe, 1), else_=0)), 0),
+        )
+        .where(attempts.c.profile_id == profile_id, attempts.c.certainty.is_not(None))
+        .group_by(attempts.c.certainty)
+    )
+    totals = {}
+    for level, responses, score_sum, wrong_count, unsafe in connection.execute(query):
+        if level in set(Certainty):  # a hand-edited row with another number is no level
+            totals[Certainty(level)] = LevelTotals(
+                int(responses), float(score_sum), int(wrong_count), int(unsafe)
+            )
+    return totals

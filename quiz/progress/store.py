@@ -41,6 +41,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
+from quiz.domain.cbm import Certainty, LevelTotals
 from quiz.domain.grading import Response
 from quiz.domain.scheduling import Card, Rating, ReviewLog
 from quiz.domain.session import Attempt, SessionPlan
@@ -366,6 +367,11 @@ class Store:
         """
         with self._transaction() as connection:
             return reads.attempts_of(connection, self.where, profile_id, session_id, skipped)
+
+    def certainty_totals(self, profile_id: int) -> dict[Certainty, LevelTotals]:
+        """The profile's answers given with a certainty, added up per level (one query)."""
+        with self._transaction() as connection:
+            return reads.certainty_totals(connection, profile_id)
 
     def cards(self, profile_id: int) -> dict[str, Card]:
         """The profile's FSRS cards by question key."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from quiz.domain.cbm import Certainty
+from quiz.domain.cbm import CbmReport, Certainty, report_from_totals
 from quiz.domain.grading import Response, grade_response
 from quiz.domain.history import (
     History,
@@ -224,6 +224,11 @@ class Trainer:
         return progress_report(
             self._summary(now, history), history, self.banks(), now=now, tz=self._tz
         )
+
+    def cbm_report(self) -> CbmReport | None:
+        """Certainty-based marks and calibration over every answer given with a certainty
+        (``None`` before the first)."""
+        return report_from_totals(self.store.certainty_totals(self.profile_id))
 
     def attempts(
         self, *, all_profiles: bool = False, skipped: list[str] | None = None
