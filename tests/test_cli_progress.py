@@ -267,6 +267,10 @@ def test_session_commands_open_the_app_with_the_plan(
         Mode.WEAK,
         Mode.MISTAKES,
     ]
+    for flag, asks in (("--certainty", True), ("--no-certainty", False)):
+        assert run("exam", flag, "--bank-dir", str(bank_dir)).exit_code == 0
+        assert opened[-1][1] is not None and opened[-1][1].certainty is asks
+    assert run("practice", "--certainty", "--bank-dir", str(bank_dir)).exit_code == 2  # exams'
 
 
 @pytest.mark.parametrize(
@@ -297,5 +301,7 @@ def test_build_plan_defaults(bank_dir: Path) -> None:
     library = discover([bank_dir])
     assert build_plan(library, "review") == SessionPlan(Mode.REVIEW, count=20)
     assert build_plan(library, "practice") == SessionPlan(Mode.PRACTICE, count=10)
+    assert build_plan(library, "exam").certainty is None  # an exam's default: not asked
+    assert build_plan(library, "exam", certainty=True).certainty is True
     with pytest.raises(click.BadParameter):
         build_plan(library, "practice", topics=("other-bank/safety",))

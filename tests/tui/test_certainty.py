@@ -155,3 +155,24 @@ async def test_an_exam_asks_only_when_set_up_to(db_file: Path, library: Library)
         await wait_until(pilot, lambda: 0 in screen.session.answers and not screen.busy, "save")
         assert screen.session.answers[0].certainty is Certainty.SURE
         assert screen.index == 1  # saved and went on
+
+
+async def test_the_exam_form_has_a_certainty_checkbox_off_by_default(
+    db_file: Path, library: Library
+) -> None:
+    from textual.widgets import Checkbox, Input
+
+    from quiz.tui.screens.setup import SetupScreen
+
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(pilot)
+        await pilot.press("e")
+        setup = await on_screen(pilot, SetupScreen)
+        box = setup.query_one("#certainty", Checkbox)
+        assert box.value is False
+        box.value = True
+        setup.query_one("#count", Input).value = "2"
+        await pilot.press("ctrl+s")
+        screen = await on_screen(pilot, QuestionScreen)
+        assert screen.session.plan.certainty is True and screen.session.asks_certainty
