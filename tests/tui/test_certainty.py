@@ -9,6 +9,7 @@ import pytest
 
 from quiz.banks.loader import Library
 from quiz.domain.cbm import Certainty
+from quiz.domain.grading import TextResponse
 from quiz.domain.session import Mode
 from quiz.tui.screens.progress import ProgressScreen
 from quiz.tui.screens.question import QuestionScreen
@@ -176,3 +177,24 @@ async def test_the_exam_form_has_a_certainty_checkbox_off_by_default(
         await pilot.press("ctrl+s")
         screen = await on_screen(pilot, QuestionScreen)
         assert screen.session.plan.certainty is True and screen.session.asks_certainty
+
+
+async def test_a_short_answer_takes_the_certainty_digits_without_typing_them(
+    db_file: Path, library: Library
+) -> None:
+    key = "tui-test/elbow-root"
+    app = make_test_app(db_file, library, plan=plan(question_keys=(key,), count=1))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, QuestionScreen)
+        await press_quickly(pilot, *"C7 root", "enter")  # a digit in the answer is typed
+        await wait_until(pilot, lambda: screen.asking is not None, "the prompt")
+        await press_quickly(pilot, "x", "escape")  # frozen, then back to the answer
+        await pilot.pause()
+        assert screen._answer.response() == TextResponse("C7 root")
+        await press_quickly(pilot, "!", "enter")
+        await wait_until(pilot, lambda: screen.asking is not None, "the prompt")
+        await press_quickly(pilot, "3")
+        await wait_until(pilot, lambda: screen.revealed, "the feedback")
+        answer = screen.session.answers[0]
+        assert answer.response == TextResponse("C7 root!")
+        assert answer.certainty is Certainty.SURE

@@ -214,6 +214,8 @@ class QuestionScreen(QuizScreen):
         self._answer.struck = self._struck.pop(index, set())
         drawn.append(body.mount(self._answer, after=prompt))
         self._hide_feedback()
+        if self.session.asks_certainty:
+            self.query_one("#certainty-prompt", Static).display = False
         body.scroll_home(animate=False)
         self._present(index, drawn)
 
@@ -291,7 +293,9 @@ class QuestionScreen(QuizScreen):
         """Show the certainty prompt for ``response``; the answer is locked until a key."""
         self.asking = response
         self._answer.freeze(True)
-        self.query_one("#certainty-prompt", Static).display = True
+        prompt = self.query_one("#certainty-prompt", Static)
+        prompt.update(certainty_prompt())
+        prompt.display = True
         self.refresh_bindings()
 
     def _close_certainty(self) -> None:
@@ -304,8 +308,15 @@ class QuestionScreen(QuizScreen):
         response = self.asking
         if response is None or self.busy:
             return
-        self._close_certainty()
-        self._keep_answer(response, Certainty(level))
+        certainty = Certainty(level)
+        self.asking = None  # the answer stays frozen: the feedback locks it anyway (practice),
+        # and letting a short answer's input take the focus back would cost the feedback time
+        # The prompt's two lines now say what was said, until the next question: hiding them
+        # here would lay the whole question out again on the way to the feedback.
+        self.query_one("#certainty-prompt", Static).update(
+            certainty_said(certainty, exam=self.session.plan.mode is Mode.EXAM)
+        )
+        self._keep_answer(response, certainty)
         # the key bar follows a frame after the feedback instead of delaying it
         self.call_after_refresh(self.refresh_bindings)
 
@@ -326,9 +337,16 @@ class QuestionScreen(QuizScreen):
     def _on_answer_kept(self, message: AnswerKept) -> None:
         self.busy = False
         self._answer_kept(message.answer)
+        self._thaw()
+
+    def _thaw(self) -> None:
+        """Let an answer frozen for its certainty change again, unless its key is shown."""
+        if self._answer.frozen and not self._answer.revealed and self.asking is None:
+            self._answer.freeze(False)
 
     def work_failed(self, worker: Worker[object]) -> None:
         self.busy = False  # the error is on screen; the trainee may try again
+        self._thaw()
 
     def action_flag(self) -> None:
         """Flag or unflag this question for later (kept with your progress)."""
@@ -401,6 +419,18 @@ def certainty_prompt() -> Text:
         text.append(level.label)
         text.append(f" ({marks})", style="dim")
     text.append("\n enter: not sure · esc: change the answer · marks if right/wrong", style="dim")
+    return text
+
+
+def certainty_said(certainty: Certainty, *, exam: bool) -> Text:
+    """What the prompt's place shows once the certainty is given (two lines, as the prompt)."""
+    text = Text(no_wrap=False)
+    text.append(" You said ", style="bold reverse")
+    text.append(f"  {certainty.label}", style="bold")
+    marks = f"{RIGHT_MARK[certainty]:+d} if right, {WRONG_MARK[certainty]:+d} if wrong"
+    text.append(f" ({marks.replace('+0', '0')})", style="dim")
+    again = "the answer can change until the exam is submitted" if exam else "ctrl+z takes it back"
+    text.append(f"\n {again}", style="dim")
     return text
 
 

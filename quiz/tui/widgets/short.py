@@ -80,10 +80,16 @@ class ShortAnswerInput(AnswerWidget, can_focus=False):
         return TextResponse(text=text) if text.strip() else None
 
     def freeze(self, frozen: bool) -> None:
-        """Freeze the text while the answer waits for its certainty (the input keeps the
-        focus, so that esc and the certainty keys stay as quick as on other questions)."""
+        """Freeze the text while the answer waits for its certainty: the input lets go of the
+        focus (a focused input takes every digit, the certainty keys too) and takes it back
+        after."""
         super().freeze(frozen)
         self._locked_text = self.input.value
+        if frozen:
+            if self.input.has_focus:
+                self.screen.set_focus(None, scroll_visible=False)
+        elif not self.revealed:
+            self.input.focus(scroll_visible=False)
 
     @on(Input.Changed)
     def _text_changed(self, event: Input.Changed) -> None:
