@@ -547,9 +547,11 @@ async def test_setup_ticks_show_without_colour_and_every_tab_stop_is_visible(
         assert "▐ ▌ 1 recall" in text  # unticked: empty, not an X in another colour
         chain = [type(widget).__name__ for widget in setup.focus_chain]
         assert chain == ["TickList", "TickList", "TickList", "Input", "Input", "Input"] + [
+            "Checkbox",  # an exam's: ask how sure
             "Button",
             "Button",
         ]
+        assert "Ask how sure I am of each answer" in text  # on screen, a visible tab stop
 
 
 async def test_a_markdown_line_ending_in_a_backslash_keeps_its_break() -> None:
