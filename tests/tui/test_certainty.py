@@ -198,3 +198,30 @@ async def test_a_short_answer_takes_the_certainty_digits_without_typing_them(
         answer = screen.session.answers[0]
         assert answer.response == TextResponse("C7 root!")
         assert answer.certainty is Certainty.SURE
+
+
+async def test_ctrl_z_on_a_short_answer_gives_the_input_back(
+    db_file: Path, library: Library
+) -> None:
+    key = "tui-test/elbow-root"
+    app = make_test_app(db_file, library, plan=plan(question_keys=(key,), count=1))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, QuestionScreen)
+        await press_quickly(pilot, *"C5", "enter")
+        await wait_until(pilot, lambda: screen.asking is not None, "the prompt")
+        await press_quickly(pilot, "3")
+        await wait_until(pilot, lambda: screen.revealed and not screen.busy, "the feedback")
+        await settle(pilot)
+        await press_quickly(pilot, "ctrl+z")
+        await wait_until(pilot, lambda: not screen.revealed and not screen.busy, "the undo")
+        await settle(pilot)
+        widget = screen._answer
+        assert widget.response() == TextResponse("C5")  # the answer taken back, to change
+        assert not widget.revealed and not widget.frozen
+        assert app.focused is widget.input
+        await press_quickly(pilot, "backspace", "7", "enter")
+        await wait_until(pilot, lambda: screen.asking is not None, "the prompt")
+        await press_quickly(pilot, "2")
+        await wait_until(pilot, lambda: screen.revealed, "the feedback")
+        assert screen.session.answers[0].response == TextResponse("C7")
+        assert "Confident error" not in screen_text(pilot)

@@ -243,6 +243,9 @@ class QuestionScreen(QuizScreen):
     def _shown(self, index: int) -> None:
         if index != self.index:
             return
+        if self.focused is None and not self.revealed:
+            # a short answer's input asked for the focus before it was mounted
+            self._answer.focus(scroll_visible=False)
         self._drawn(index)
         self.post_message(self.QuestionShown(index))
 
