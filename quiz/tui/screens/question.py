@@ -314,12 +314,12 @@ class QuestionScreen(QuizScreen):
         certainty = Certainty(level)
         self.asking = None  # the answer stays frozen: the feedback locks it anyway (practice),
         # and letting a short answer's input take the focus back would cost the feedback time
-        # The prompt's two lines now say what was said, until the next question: hiding them
-        # here would lay the whole question out again on the way to the feedback.
-        self.query_one("#certainty-prompt", Static).update(
-            certainty_said(certainty, exam=self.session.plan.mode is Mode.EXAM)
-        )
+        # The prompt's two lines say what was said until the next question, from the frame
+        # after the feedback: hiding them, or changing them now, would lay the whole question
+        # out again on the way to the feedback.
+        said = certainty_said(certainty, exam=self.session.plan.mode is Mode.EXAM)
         self._keep_answer(response, certainty)
+        self.call_after_refresh(self.query_one("#certainty-prompt", Static).update, said)
         # the key bar follows a frame after the feedback instead of delaying it
         self.call_after_refresh(self.refresh_bindings)
 
