@@ -139,6 +139,12 @@ def _certainty(connection: Connection) -> None:
     """Version 3: the certainty said with an answer (NULL: certainty-based marking was off)."""
     connection.execute(text("ALTER TABLE attempts ADD COLUMN certainty INTEGER"))
     connection.execute(text("ALTER TABLE exam_answers ADD COLUMN certainty INTEGER"))
+    # covers the calibration's sums per level (stats, Progress) without reading the rows
+    connection.execute(
+        text(
+            "CREATE INDEX ix_attempts_certainty ON attempts (profile_id, certainty, score, unsafe)"
+        )
+    )
 
 
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (

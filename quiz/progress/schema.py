@@ -100,6 +100,7 @@ attempts = Table(
     Column("answered_at", UTCDateTime, nullable=False),
     Index("ix_attempts_question", "profile_id", "bank_id", "question_id"),
     Index("ix_attempts_session", "session_id"),
+    Index("ix_attempts_certainty", "profile_id", "certainty", "score", "unsafe"),
 )
 
 cards = Table(
