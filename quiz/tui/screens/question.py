@@ -119,6 +119,8 @@ class QuestionScreen(QuizScreen):
         """Options struck out on questions left unsubmitted (an exam's), by item."""
         self.asking: Response | None = None
         """The answer waiting for its certainty while the certainty prompt is up."""
+        self._said: Text | None = None
+        """What the prompt's lines say once the answer said with a certainty is kept."""
 
     def compose(self) -> ComposeResult:
         # The first question is composed in place, not mounted after, so that it is whole in
@@ -314,14 +316,11 @@ class QuestionScreen(QuizScreen):
         certainty = Certainty(level)
         self.asking = None  # the answer stays frozen: the feedback locks it anyway (practice),
         # and letting a short answer's input take the focus back would cost the feedback time
-        # The prompt's two lines say what was said until the next question, from the frame
-        # after the feedback: hiding them, or changing them now, would lay the whole question
-        # out again on the way to the feedback.
-        said = certainty_said(certainty, exam=self.session.plan.mode is Mode.EXAM)
+        # Nothing changes on screen until the feedback: the prompt's lines say what was said
+        # from the frame after it (see _on_answer_kept), and the key bar follows then too.
+        # Hiding the prompt, or redrawing anything now, would cost the feedback a frame.
+        self._said = certainty_said(certainty, exam=self.session.plan.mode is Mode.EXAM)
         self._keep_answer(response, certainty)
-        self.call_after_refresh(self.query_one("#certainty-prompt", Static).update, said)
-        # the key bar follows a frame after the feedback instead of delaying it
-        self.call_after_refresh(self.refresh_bindings)
 
     def action_change_answer(self) -> None:
         """Close the certainty prompt and go back to the answer."""
@@ -341,6 +340,14 @@ class QuestionScreen(QuizScreen):
         self.busy = False
         self._answer_kept(message.answer)
         self._thaw()
+        said, self._said = self._said, None
+        if said is not None and self.asking is None:
+            self.call_after_refresh(self._show_said, said)
+
+    def _show_said(self, said: Text) -> None:
+        prompt = self.query_one("#certainty-prompt", Static)
+        if prompt.display and self.asking is None:  # still the question it was said for
+            prompt.update(said)
 
     def _thaw(self) -> None:
         """Let an answer frozen for its certainty change again, unless its key is shown."""
@@ -349,7 +356,9 @@ class QuestionScreen(QuizScreen):
 
     def work_failed(self, worker: Worker[object]) -> None:
         self.busy = False  # the error is on screen; the trainee may try again
+        self._said = None
         self._thaw()
+        self.refresh_bindings()
 
     def action_flag(self) -> None:
         """Flag or unflag this question for later (kept with your progress)."""
