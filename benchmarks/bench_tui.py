@@ -12,11 +12,14 @@
     real run to the bare run right after it within 1.25x.
 
 (b) **Keypress to feedback.** In one process, a practice session over the shipped banks: for
-    each question an answer is picked, the app is let go idle, then enter is pressed. The time
-    runs from posting the key until the first frame emitted after the feedback is complete (the
-    key revealed in the answer widget, the verdict, the explanation's Markdown mounted, the
-    references). Frames are the app's ``_display`` calls, with the ANSI rendering a terminal
-    would get done too. Budget: median < 50 ms.
+    each question an answer is picked, the app is let go idle, then enter is pressed. With
+    certainty-based marking on (the trainee's default), enter opens the certainty prompt, the
+    app is let go idle again, and the timed keypress is the certainty key (2, fairly sure);
+    ``--no-certainty`` times enter with the preference off. The time runs from posting the key
+    until the first frame emitted after the feedback is complete (the key revealed in the answer
+    widget, the verdict, the explanation's Markdown mounted, the references). Frames are the
+    app's ``_display`` calls, with the ANSI rendering a terminal would get done too. Budget:
+    median < 50 ms.
 
 (c) **Next question.** In the same session, from the enter key on the feedback to the first
     frame with the next question's prompt drawn and its answer widget mounted in place of the
@@ -25,6 +28,7 @@
 Run it with::
 
     .venv/bin/python benchmarks/bench_tui.py [--runs N] [--questions N] [--profile]
+        [--no-certainty]
 
 ``--profile`` prints where the time of (b) and of (c) goes (cProfile, every question), and a
 profile of the real app's start.
@@ -230,7 +234,10 @@ def _answer_keys(kind: str) -> list[str]:
 
 
 async def _feedback_latencies(
-    questions: int, profiler: cProfile.Profile | None, next_profiler: cProfile.Profile | None
+    questions: int,
+    profiler: cProfile.Profile | None,
+    next_profiler: cProfile.Profile | None,
+    certainty: bool,
 ) -> tuple[list[float], list[float]]:
     from textual import events
 
@@ -291,11 +298,19 @@ async def _feedback_latencies(
                     app.post_message(events.Key(key, " " if key == "space" else key))
                 await pilot.pause()
                 await pilot.pause()  # idle: nothing left to draw
+                submit = events.Key("enter", "\r")
+                if certainty:
+                    app.post_message(submit)  # the certainty prompt
+                    while screen.asking is None:
+                        await pilot.pause(0.005)
+                    await pilot.pause()
+                    await pilot.pause()  # idle again
+                    submit = events.Key("2", "2")
                 state.update(screen=screen, shown=None)
                 if profiler is not None:
                     profiler.enable()
                 start = time.perf_counter()
-                app.post_message(events.Key("enter", "\r"))
+                app.post_message(submit)
                 while state["shown"] is None:
                     await asyncio.sleep(0.0005)
                 if profiler is not None:
@@ -330,15 +345,21 @@ async def _feedback_latencies(
     return latencies, next_latencies
 
 
-def bench_feedback(questions: int, profile: bool) -> tuple[list[float], list[float]]:
-    """Seconds from the enter key to the feedback's frame, one per question; and from the enter
-    key on the feedback to the next question's frame."""
+def bench_feedback(
+    questions: int, profile: bool, certainty: bool = True
+) -> tuple[list[float], list[float]]:
+    """Seconds from the submitting key (the certainty key with ``certainty``, else enter) to the
+    feedback's frame, one per question; and from the enter key on the feedback to the next
+    question's frame."""
+    from quiz import preferences
+
     profiler = cProfile.Profile() if profile else None
     next_profiler = cProfile.Profile() if profile else None
     with tempfile.TemporaryDirectory() as home:
         os.environ["IMS_QUIZ_HOME"] = home
+        preferences.save(certainty=certainty)
         latencies, next_latencies = asyncio.run(
-            _feedback_latencies(questions, profiler, next_profiler)
+            _feedback_latencies(questions, profiler, next_profiler, certainty)
         )
     if profiler is not None and next_profiler is not None:
         print("\nProfile of keypress -> feedback, all questions (cumulative):")
@@ -381,6 +402,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7, help="start-up runs of each app")
     parser.add_argument("--questions", type=int, default=20, help="questions answered in (b)")
     parser.add_argument("--profile", action="store_true", help="print cProfile output")
+    parser.add_argument(
+        "--no-certainty",
+        dest="certainty",
+        action="store_false",
+        help="(b) with certainty-based marking off: time enter, not the certainty key",
+    )
     parser.add_argument("--only", choices=("startup", "feedback"), help="run one of the two")
     args = parser.parse_args(argv)
 
@@ -404,10 +431,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"    (first run, cold parse cache and new database: {cold * 1000:.0f} ms)")
     if args.only != "startup":
-        latencies, next_latencies = bench_feedback(args.questions, args.profile)
+        latencies, next_latencies = bench_feedback(args.questions, args.profile, args.certainty)
         median = statistics.median(latencies)
         passed &= median < FEEDBACK_BUDGET_SECONDS
-        print(f"(b) enter -> feedback on screen, {len(latencies)} questions")
+        key = "certainty key (2)" if args.certainty else "enter"
+        print(f"(b) {key} -> feedback on screen, {len(latencies)} questions")
         print(
             f"    median {median * 1000:.1f} ms  (min {min(latencies) * 1000:.1f}, "
             f"max {max(latencies) * 1000:.1f})  < {FEEDBACK_BUDGET_SECONDS * 1000:.0f} ms: "

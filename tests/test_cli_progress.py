@@ -13,9 +13,11 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from quiz import preferences
 from quiz.banks.loader import discover
 from quiz.cli import build_plan, export_fields, main
 from quiz.cli.base import json_text
+from quiz.domain.cbm import Certainty
 from quiz.domain.grading import ChoiceResponse
 from quiz.domain.session import Mode, SessionPlan
 from quiz.service import Trainer
@@ -35,7 +37,9 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "progress.sqlite3"
 
 
-def practise(db: Path, tmp_path: Path, profile: str = "ann") -> None:
+def practise(
+    db: Path, tmp_path: Path, profile: str = "ann", certainty: Certainty | None = None
+) -> None:
     """Answer the three safety questions: one right, one with an unsafe pick, one right."""
     trainer = Trainer.open(
         Settings(profile=profile, db_url=str(db)), library_in(tmp_path / "lib"), tz=UTC
@@ -43,9 +47,9 @@ def practise(db: Path, tmp_path: Path, profile: str = "ann") -> None:
     session = trainer.start_session(SessionPlan(Mode.PRACTICE, topics=("safety",), seed=1))
     for index, item in enumerate(session.items):
         if item.question.id == "clean-technique":
-            session.answer(index, ChoiceResponse(frozenset({0, 1, 2})), 12.0)
+            session.answer(index, ChoiceResponse(frozenset({0, 1, 2})), 12.0, certainty)
         else:
-            session.answer(index, right(item.question), 12.0)
+            session.answer(index, right(item.question), 12.0, certainty)
     session.finish()
     trainer.close()
 
@@ -85,6 +89,33 @@ def test_stats_json(db: Path, bank_dir: Path, tmp_path: Path) -> None:
     assert stats["history"][0]["attempts"] == 3
 
 
+def test_stats_report_certainty_based_marking(db: Path, bank_dir: Path, tmp_path: Path) -> None:
+    practise(db, tmp_path, certainty=Certainty.SURE)  # 1, 0.5 (an unsafe pick), 1: all "sure"
+    args = ("stats", "--db", str(db), "--bank-dir", str(bank_dir), "--profile", "ann")
+    cbm = json.loads(run(*args, "--json").output)["cbm"]
+    assert cbm["responses"] == 3
+    assert cbm["accuracy"] == pytest.approx(2.5 / 3)
+    assert cbm["average_mark"] == pytest.approx((3 + 1.5 + 3) / 3)  # partial credit scales 3
+    # at 83% accuracy "sure" every time expects 3 x 0.833 - 6 x 0.167 = 1.5
+    assert cbm["bonus"] == pytest.approx(0.1 * (2.5 - 1.5))
+    assert (cbm["confident_errors"], cbm["confident_unsafe"]) == (0, 1)
+    sure = cbm["calibration"][2]
+    assert sure["certainty"] == 3 and sure["responses"] == 3
+    assert (sure["optimal_low"], sure["optimal_high"], sure["judgement"]) == (0.8, 1.0, "ok")
+    text = run(*args).output
+    assert "Accuracy 83% · average mark 2.50 · bonus +10.0% · accuracy+bonus 93.3%" in text
+    assert re.search(r"sure +│ +3 +│ +83% +│ +80%-100% +│ +ok", text)
+    assert "of them unsafe picks 1" in text
+
+
+def test_stats_without_certainty_show_no_cbm(db: Path, bank_dir: Path, tmp_path: Path) -> None:
+    preferences.save(certainty=False)
+    practise(db, tmp_path)
+    args = ("stats", "--db", str(db), "--bank-dir", str(bank_dir), "--profile", "ann")
+    assert json.loads(run(*args, "--json").output)["cbm"] is None
+    assert "Certainty-based marking" not in run(*args).output
+
+
 def test_stats_text(db: Path, bank_dir: Path, tmp_path: Path) -> None:
     practise(db, tmp_path)
     result = run("stats", "--db", str(db), "--bank-dir", str(bank_dir), "--profile", "ann")
@@ -110,6 +141,7 @@ def test_export_columns_are_an_attempts_fields_in_their_old_order() -> None:
         "unsafe_choices",
         "seconds",
         "answered_at",
+        "certainty",
         "topic",
         "prompt",
         "answer_text",
@@ -128,6 +160,18 @@ def test_export_names_the_topic_prompt_and_chosen_options(
     assert rows["end-order"]["answer_text"] == "Withdraw | Dispose | Record | Wash hands"
     without_banks = run("export", "--format", "json", "--db", str(db), "--profile", "ann")
     assert {r["prompt"] for r in json.loads(without_banks.output)} == {""}
+
+
+def test_export_carries_the_certainty(db: Path, tmp_path: Path) -> None:
+    practise(db, tmp_path, profile="ann", certainty=Certainty.FAIRLY_SURE)
+    preferences.save(certainty=False)
+    practise(db, tmp_path, profile="bob")
+    base = ("export", "--db", str(db), "--profile")
+    assert {row["certainty"] for row in csv.DictReader(io.StringIO(run(*base, "ann").output))} == {
+        "2"
+    }
+    records = json.loads(run(*base, "bob", "--format", "json").output)
+    assert {record["certainty"] for record in records} == {None}  # certainty was off
 
 
 def test_export_json_has_every_field(db: Path, tmp_path: Path) -> None:
@@ -227,6 +271,10 @@ def test_session_commands_open_the_app_with_the_plan(
         Mode.WEAK,
         Mode.MISTAKES,
     ]
+    for flag, asks in (("--certainty", True), ("--no-certainty", False)):
+        assert run("exam", flag, "--bank-dir", str(bank_dir)).exit_code == 0
+        assert opened[-1][1] is not None and opened[-1][1].certainty is asks
+    assert run("practice", "--certainty", "--bank-dir", str(bank_dir)).exit_code == 2  # exams'
 
 
 @pytest.mark.parametrize(
@@ -269,6 +317,8 @@ def test_build_plan_defaults(bank_dir: Path) -> None:
     assert build_plan(library, "review") == SessionPlan(Mode.REVIEW, count=total)
     assert build_plan(library, "review", count=5) == SessionPlan(Mode.REVIEW, count=5)
     assert build_plan(library, "practice") == SessionPlan(Mode.PRACTICE, count=10)
+    assert build_plan(library, "exam").certainty is None  # an exam's default: not asked
+    assert build_plan(library, "exam", certainty=True).certainty is True
     with pytest.raises(click.BadParameter):
         build_plan(library, "practice", topics=("other-bank/safety",))
 

@@ -22,14 +22,15 @@ from tests.engine_helpers import library_in, write_bank
 
 TESTS = Path(__file__).parent
 
-APPS = 4
+APPS = 4  # the worker's clock spaces its answers by this
 SESSIONS = 3
 
 WORKER = """
 import sys
+from datetime import timedelta
 from pathlib import Path
 
-from tests.engine_helpers import right, wrong
+from tests.engine_helpers import T0, right, wrong
 from quiz.banks.loader import load_library
 from quiz.domain.session import Mode, SessionPlan
 from quiz.service import Trainer
@@ -39,8 +40,13 @@ bank_file, db, profile, sessions, app = sys.argv[1:6]
 library = load_library([Path(bank_file)])
 print("ready", flush=True)
 sys.stdin.readline()  # every app opens the (empty) database at the same moment
-trainer = Trainer.open(Settings(profile=profile, db_url=db), library)
 answered = 0
+# Each answer 11 minutes after the last, the apps a step apart: every answer, including the
+# other apps' answers to the same question, lies outside the 10 minutes after its key was seen,
+# so every one reviews its card.
+def clock():
+    return T0 + timedelta(minutes=11) * (answered * 4 + int(app))
+trainer = Trainer.open(Settings(profile=profile, db_url=db), library, clock=clock)
 for seed in range(int(sessions)):
     session = trainer.start_session(SessionPlan(Mode.PRACTICE, count=50, seed=seed))
     for index, item in enumerate(session.items):

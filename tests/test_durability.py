@@ -29,22 +29,30 @@ TESTS = Path(__file__).parent
 
 WORKER = """
 import sys
+from datetime import timedelta
 from pathlib import Path
 
-from tests.engine_helpers import right
+from tests.engine_helpers import T0, right
 from quiz.banks.loader import load_library
 from quiz.domain.session import Mode, SessionPlan
 from quiz.service import Trainer
 from quiz.settings import Settings
 
-bank_file, db, profile, mode, sessions = sys.argv[1:6]
-trainer = Trainer.open(Settings(profile=profile, db_url=db), load_library([Path(bank_file)]))
+bank_file, db, profile, mode, sessions, app = sys.argv[1:7]
+answered = 0
+# 11 minutes between answers, the two apps a step apart: every answer, the other app's to the
+# same question included, comes over 10 minutes after a key was seen, and reviews its card
+def clock():
+    return T0 + timedelta(minutes=11) * (answered * 2 + int(app))
+settings = Settings(profile=profile, db_url=db)
+trainer = Trainer.open(settings, load_library([Path(bank_file)]), clock=clock)
 for seed in range(int(sessions)):
     session = trainer.start_session(SessionPlan(Mode(mode), count=50, seed=seed))
     print(f"session {session.id} {len(session.items)}", flush=True)
     for index, item in enumerate(session.items):
         sys.stdin.readline()  # one line per answer; once stdin is closed, no more waiting
         session.answer(index, right(item.question), 5.0)
+        answered += 1
         print(f"answered {index}", flush=True)
     session.finish()
 print("done", flush=True)
@@ -52,14 +60,14 @@ print("done", flush=True)
 
 
 def start_worker(
-    bank: Path, db: str, profile: str, mode: Mode, sessions: int = 1
+    bank: Path, db: str, profile: str, mode: Mode, sessions: int = 1, app: int = 0
 ) -> subprocess.Popen[str]:
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(TESTS.parent), os.environ.get("PYTHONPATH", "")]),
     }
     return subprocess.Popen(
-        [sys.executable, "-c", WORKER, str(bank), db, profile, mode.value, str(sessions)],
+        [sys.executable, "-c", WORKER, str(bank), db, profile, mode.value, str(sessions), str(app)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -116,7 +124,7 @@ def test_two_apps_record_into_one_database(tmp_path: Path, db_url: str) -> None:
     db = db_url
     Trainer.open(Settings(profile="ann", db_url=db), library_in(tmp_path / "b")).close()
     sessions = 3
-    workers = [start_worker(bank, db, "ann", Mode.PRACTICE, sessions) for _ in range(2)]
+    workers = [start_worker(bank, db, "ann", Mode.PRACTICE, sessions, app) for app in range(2)]
     for worker in workers:
         read_line(worker, "session")
     # Both are open and waiting: closing their input lets both write as fast as they can.

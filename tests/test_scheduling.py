@@ -9,21 +9,24 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz.domain.grading import Grade
-from quiz.domain.model import Anatomy, QuestionBase
+from quiz.domain.cbm import Certainty
+from quiz.domain.grading import ChoiceResponse, Grade
+from quiz.domain.model import Anatomy
 from quiz.domain.scheduling import (
     Card,
     Rating,
     State,
     card_id_for,
-    expected_seconds,
+    graded_attempt,
     new_card,
     question_mastery,
     rating_for,
+    reschedules,
     retrievability,
     review,
     scheduled_due,
 )
+from quiz.domain.session import Answer, Mode, make_item
 from quiz.domain.stats import (
     SPINAL_REGIONS,
     SPINAL_ROOTS,
@@ -48,30 +51,61 @@ PARTIAL = Grade(0.5, False, False)
 WRONG = Grade(0.0, False, False)
 
 
+UNSAFE_PARTIAL = Grade(0.5, False, True, (2,))
+UNSAFE_WRONG = Grade(0.0, False, True, (2,))
+NOT_SURE, FAIRLY, SURE = Certainty.NOT_SURE, Certainty.FAIRLY_SURE, Certainty.SURE
+
+
 @pytest.mark.parametrize(
-    ("grade", "seconds", "rating"),
+    ("grade", "certainty", "rating"),
     [
-        (WRONG, 5, Rating.Again),
-        (WRONG, 500, Rating.Again),
-        (PARTIAL, 5, Rating.Hard),
-        (Grade(0.5, False, True, (2,)), 15, Rating.Again),  # an unsafe pick is a failure
-        (RIGHT, 41, Rating.Hard),  # slower than twice the expected 20 s
-        (RIGHT, 40, Rating.Good),
-        (RIGHT, 10.5, Rating.Good),
-        (RIGHT, 10, Rating.Easy),  # within half the expected time
-        (RIGHT, 0, Rating.Easy),
+        # wrong, or an unsafe pick: Again, however sure
+        *((WRONG, level, Rating.Again) for level in (None, NOT_SURE, FAIRLY, SURE)),
+        *((UNSAFE_PARTIAL, level, Rating.Again) for level in (None, NOT_SURE, FAIRLY, SURE)),
+        *((UNSAFE_WRONG, level, Rating.Again) for level in (None, NOT_SURE, FAIRLY, SURE)),
+        # partly right: Hard, however sure
+        *((PARTIAL, level, Rating.Hard) for level in (None, NOT_SURE, FAIRLY, SURE)),
+        # right: by certainty; with certainty off, Good and never Easy
+        (RIGHT, NOT_SURE, Rating.Hard),
+        (RIGHT, FAIRLY, Rating.Good),
+        (RIGHT, SURE, Rating.Easy),
+        (RIGHT, None, Rating.Good),
     ],
 )
-def test_rating_rule(grade: Grade, seconds: float, rating: Rating) -> None:
-    assert rating_for(SINGLE_RECALL, grade, seconds) is rating
+def test_rating_rule(grade: Grade, certainty: Certainty | None, rating: Rating) -> None:
+    assert rating_for(grade, certainty) is rating
 
 
-def test_expected_seconds_grow_with_type_and_difficulty() -> None:
-    by_id: dict[str, QuestionBase] = {q.id: q for q in BANK.questions}
-    assert expected_seconds(by_id["c5-myotome"]) == 20
-    assert expected_seconds(by_id["multi-roots"]) == 12
-    assert expected_seconds(by_id["myotome-match"]) == 45 * 1.5
-    assert expected_seconds(by_id["desk-segment"]) == 20 * 2
+@pytest.mark.parametrize("seconds", [0.0, 1.0, 20.0, 600.0, 36000.0])
+def test_time_never_decides_the_rating(seconds: float) -> None:
+    item = make_item(BANK, SINGLE_RECALL, 1)
+    answer = Answer(0, ChoiceResponse(frozenset({0})), RIGHT, seconds, None)
+    attempt, rating = graded_attempt(
+        item, answer, mode=Mode.PRACTICE, answered_at=T0, session_id=None
+    )
+    assert rating is Rating.Good
+    assert attempt.seconds == seconds  # recorded all the same
+
+
+@pytest.mark.parametrize(
+    ("seen", "reschedules_"),
+    [
+        (None, True),
+        (timedelta(seconds=0), False),
+        (timedelta(minutes=1), False),
+        (timedelta(minutes=9, seconds=59), False),
+        (timedelta(minutes=10), True),
+        (timedelta(days=2), True),
+        (-timedelta(minutes=1), False),  # another app's clock a minute ahead
+        (-timedelta(minutes=10), True),
+    ],
+)
+def test_an_answer_soon_after_the_key_does_not_reschedule(
+    seen: timedelta | None, reschedules_: bool
+) -> None:
+    answered_at = T0 + timedelta(hours=1)
+    key_seen_at = None if seen is None else answered_at - seen
+    assert reschedules(key_seen_at, answered_at) is reschedules_
 
 
 def test_card_ids_are_stable_and_distinct() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from quiz.banks.loader import Library
+from quiz.domain.cbm import Certainty
 from quiz.domain.grading import ChoiceResponse, TextResponse
 from quiz.domain.session import Mode, SessionItem, SessionPlan
 from quiz.domain.stats import mastery_level
@@ -54,9 +55,15 @@ def reopen(settings: Settings, library: Library, clock: Clock) -> Trainer:
     return Trainer.open(settings, library, clock=clock, tz=UTC)
 
 
-def answer_all(session: ActiveSession, how=right, seconds: float = 15.0) -> None:
+def answer_all(
+    session: ActiveSession,
+    how=right,
+    seconds: float = 15.0,
+    certainty: Certainty | None = None,
+) -> None:
+    """Answer every item; with certainty-based marking on, no ``certainty`` is "not sure"."""
     for index, item in enumerate(session.items):
-        session.answer(index, how(item.question), seconds)
+        session.answer(index, how(item.question), seconds, certainty)
 
 
 def find(session: ActiveSession, question_id: str) -> int:
@@ -338,13 +345,14 @@ def test_review_serves_due_questions_then_new_ones_up_to_the_daily_limit(
         "clean-technique",
         "multi-roots",
     ]
-    answer_all(session, seconds=20)  # "Good" for all three
+    answer_all(session, certainty=Certainty.FAIRLY_SURE)  # "Good" for all three
     session.finish()
     summary = trainer.summary()
     assert summary.new_available == 2
     # learning steps bring them back within minutes, inside the learn-ahead limit: due now,
     # and served now, before the new ones
     assert summary.due_now == 3
+    clock.advance(minutes=10)  # past the 10 minutes in which a seen key reschedules nothing
     session = trainer.start_session(SessionPlan(Mode.REVIEW, count=20, seed=1))
     due_then_new = ["c5-myotome", "clean-technique", "multi-roots", "myotome-match", "end-order"]
     assert [item.question.id for item in session.items] == due_then_new
@@ -354,7 +362,8 @@ def test_review_serves_due_questions_then_new_ones_up_to_the_daily_limit(
     session = trainer.start_session(SessionPlan(Mode.REVIEW, count=20, seed=1))
     assert sorted(item.question.id for item in session.items) == sorted(due_then_new)
     for _ in range(3):  # through the (re)learning steps, each within the learn-ahead limit
-        answer_all(session, seconds=20)
+        clock.advance(minutes=10)
+        answer_all(session, certainty=Certainty.FAIRLY_SURE)
         session.finish()
         if trainer.summary().due_now == 0:
             break
@@ -570,9 +579,11 @@ def test_desired_retention_schedules_the_cards_and_measured_retention_counts_due
             session = trainer.start_session(
                 SessionPlan(Mode.PRACTICE, question_keys=(key,), count=1, seed=seed)
             )
-            session.answer(0, how(session.items[0].question), 15.0)
+            session.answer(0, how(session.items[0].question), 15.0, Certainty.FAIRLY_SURE)
             session.finish()
-            clock.now = trainer.store.cards(trainer.profile_id)[key].due  # answered when due
+            # answered when due, and not within the 10 minutes after its key was shown
+            due = trainer.store.cards(trainer.profile_id)[key].due
+            clock.now = max(due, clock.now + timedelta(minutes=10))
         summary = trainer.summary()
         # every answer after the first met a due card; the wrong one is the one not retained
         assert (summary.due_reviews, summary.desired_retention) == (5, retention)

@@ -262,7 +262,7 @@ def test_sessions_drafts_and_flags(store: Store) -> None:
 
     store.save_draft(first, "bank", "q1", ChoiceResponse(frozenset({0})), 4.0, T0)
     store.save_draft(first, "bank", "q1", ChoiceResponse(frozenset({2})), 9.0, T0)
-    assert store.drafts(first) == {"bank/q1": (ChoiceResponse(frozenset({2})), 9.0)}
+    assert store.drafts(first) == {"bank/q1": (ChoiceResponse(frozenset({2})), 9.0, None)}
 
     store.set_flag(first, "bank", "q2", True, T0)
     store.set_flag(first, "bank", "q2", True, T0)
@@ -396,12 +396,14 @@ def test_a_lock_held_too_long_is_a_clear_error_not_a_hang(
             other.begin()
             other.exec_driver_sql("SELECT * FROM cards FOR UPDATE")
             started = time.monotonic()
+            # (later answers: one within 10 minutes of the first would review no card)
+            later = attempt("q1", answered_at=T0 + timedelta(minutes=11))
             with pytest.raises(StoreError, match="is busy: another app held a lock"):
-                store.record_attempts(ann, [(attempt("q1"), Rating.Good)])
+                store.record_attempts(ann, [(later, Rating.Good)])
             assert time.monotonic() - started < 5
             other.rollback()
         engine.dispose()
-        store.record_attempts(ann, [(attempt("q1"), Rating.Good)])  # and then it works again
+        store.record_attempts(ann, [(later, Rating.Good)])  # and then it works again
         assert len(store.review_logs(ann)) == 2
     finally:
         store.close()

@@ -181,7 +181,14 @@ def test_the_tui_shows_hostile_text_as_escapes(tmp_path: Path, child_env: dict[s
     db = str(tmp_path / "progress.sqlite3")
     practice = run_in_terminal(
         [sys.executable, "-c", APP_SCRIPT, data, "practice", db],
-        [(b"Prompt", b"a\r"), (b"Explanation", b"\r"), (b"2/2", b"a\r"), (b"Explanation", b"")],
+        [
+            (b"Prompt", b"a\r"),
+            (b"How sure", b"2"),  # certainty-based marking, on by default
+            (b"Explanation", b"\r"),
+            (b"2/2", b"a\r"),
+            (b"How sure", b"3"),
+            (b"Explanation", b""),
+        ],
         child_env,
     )
     assert_inert(practice)

@@ -45,9 +45,10 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     settings = settings_of(ctx)
     with reading(open_trainer(settings, discover(settings.bank_dirs))) as trainer:
         progress = trainer.progress()
+        cbm = trainer.cbm_report()
     summary = progress.summary
     if as_json:
-        echo_json(msgspec.to_builtins(StatsReport.of(progress)))
+        echo_json(msgspec.to_builtins(StatsReport.of(progress, cbm)))
         return
     from rich.table import Table
 
@@ -65,6 +66,24 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         style="bold red" if summary.unsafe_picks else "",
     )
     out.print(lines)
+    if cbm is not None:
+        from quiz.domain.cbm import CALIBRATION_HEADINGS, calibration_cells, summary_line
+
+        out.print(inert(f"Certainty-based marking ({cbm.responses} answers)", style="bold"))
+        out.print(inert(summary_line(cbm)))
+        out.print(
+            inert(
+                f"Confident errors {cbm.confident_errors}, of them unsafe picks "
+                f"{cbm.confident_unsafe}",
+                style="bold red" if cbm.confident_unsafe else "",
+            )
+        )
+        calibration = Table(title="Calibration by certainty", title_justify="left")
+        for heading in CALIBRATION_HEADINGS:
+            calibration.add_column(heading.lower())
+        for level in cbm.calibration:
+            calibration.add_row(*calibration_cells(level))
+        out.print(calibration)
     topics = Table(title="Mastery per topic", title_justify="left")
     topics.add_column("topic")
     topics.add_column("bank")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from quiz.domain.cbm import CbmReport
 from quiz.domain.stats import DayStat, Mastery
 
 if TYPE_CHECKING:
@@ -104,9 +105,12 @@ class StatsReport(msgspec.Struct):
     unsafe: list[UnsafePick]
     history: list[DayStat]
     forecast: list[DueDay]
+    cbm: CbmReport | None = None
+    """Certainty-based marking over the answers given with a certainty: accuracy, the average
+    CBM mark, the bonus and the calibration per level (``certainty`` 1 not sure to 3 sure)."""
 
     @classmethod
-    def of(cls, progress: Progress) -> StatsReport:
+    def of(cls, progress: Progress, cbm: CbmReport | None = None) -> StatsReport:
         summary = progress.summary
         return cls(
             profile=summary.profile,
@@ -125,4 +129,5 @@ class StatsReport(msgspec.Struct):
             unsafe=[UnsafePick(key, option, when) for key, option, when in progress.unsafe],
             history=progress.history,
             forecast=[DueDay(day, due) for day, due in progress.forecast],
+            cbm=cbm,
         )

@@ -107,8 +107,12 @@ def build_plan(
     count: int | None = None,
     seed: int | None = None,
     minutes: int | None = None,
+    certainty: bool | None = None,
 ) -> SessionPlan:
     """The session plan for the command-line options, checked against ``library``.
+
+    ``certainty`` (exams' ``--certainty/--no-certainty``): ask how sure the trainee is before
+    each answer is kept; ``None`` leaves it to the mode (exams: no).
 
     Raises:
         click.BadParameter: A bank, topic, root or tag is not in the library; the message
@@ -164,6 +168,7 @@ def build_plan(
         count=count or chosen_mode.default_count,
         seed=seed,
         minutes=minutes,
+        certainty=certainty,
     )
     # The history filters wait for the store; the others can be checked now.
     without_history = msgspec.structs.replace(plan, unused=False, incorrect=False, flagged=False)
@@ -213,6 +218,11 @@ def practice(ctx: click.Context, **options: Any) -> None:
 
 @main.command()
 @session_options
+@click.option(
+    "--certainty/--no-certainty",
+    default=None,
+    help="Ask how sure you are of each answer (certainty-based marking; off by default).",
+)
 @global_options
 @click.pass_context
 def exam(ctx: click.Context, **options: Any) -> None:

@@ -5,16 +5,17 @@ question a profile has answered has one FSRS :class:`~fsrs.Card`; each answer re
 with a :class:`~fsrs.Rating` and leaves a :class:`~fsrs.ReviewLog`, kept so that the scheduler's
 parameters can be optimised on a trainee's own history later.
 
-Rating rule (also in ``docs/grading.md``):
+Rating rule (also in ``docs/grading.md``): the rating comes from recall, never from speed.
 
 - **Again**: the score is 0, or an unsafe option was picked (whatever the partial score).
-- **Hard**: partial credit (0 < score < 1), or correct but slow.
-- **Good**: correct.
-- **Easy**: correct and fast.
+- **Hard**: partial credit (0 < score < 1), or right but said *not sure*.
+- **Good**: right and said *fairly sure*, or right with certainty-based marking off.
+- **Easy**: right and said *sure*; never without a certainty.
 
-"Slow" and "fast" are relative to :func:`expected_seconds`, a per-type time scaled by the
-question's difficulty: slower than :data:`SLOW_FACTOR` times it is slow, within
-:data:`FAST_FACTOR` times it is fast.
+The time an answer took is recorded (in the attempt and the review log) but decides nothing.
+An answer to a question whose key the trainee saw less than :data:`KEY_SEEN_WINDOW` ago (a
+retry straight after the results, a repeat within a session) is graded and kept but reviews no
+card (:func:`reschedules`): it shows the key was remembered for minutes, not learnt.
 
 Mastery of one question is ``retrievability x last score``: FSRS's predicted chance of recalling
 it now, times how well it was answered last time. It is 1 just after a right answer and fades as
@@ -31,23 +32,24 @@ from typing import Final
 
 from fsrs import Card, Rating, ReviewLog, Scheduler, State
 
+from quiz.domain.cbm import Certainty
 from quiz.domain.grading import Grade
-from quiz.domain.model import Question
 from quiz.domain.session import Answer, Attempt, Mode, SessionItem
 from quiz.domain.stats import DEFAULT_RETENTION
 
 __all__ = [
+    "KEY_SEEN_WINDOW",
     "SCHEDULER",
     "Card",
     "Rating",
     "ReviewLog",
     "State",
     "card_id_for",
-    "expected_seconds",
     "graded_attempt",
     "new_card",
     "question_mastery",
     "rating_for",
+    "reschedules",
     "retrievability",
     "review",
     "review_attempt",
@@ -70,40 +72,34 @@ def scheduler_for(desired_retention: float = DEFAULT_RETENTION) -> Scheduler:
 SCHEDULER: Final = scheduler_for(DEFAULT_RETENTION)
 """The scheduler at the default retention (90%)."""
 
-BASE_SECONDS: Final[dict[str, float]] = {
-    "true_false": 12.0,
-    "single": 20.0,
-    "short": 25.0,
-    "multiple": 30.0,
-    "ordering": 40.0,
-    "matching": 45.0,
-}
-"""Typical seconds to answer a difficulty-1 question of each type."""
-
-DIFFICULTY_FACTOR: Final[dict[int, float]] = {1: 1.0, 2: 1.5, 3: 2.0}
-"""Clinical reasoning takes longer than recall."""
-
-FAST_FACTOR: Final = 0.5
-SLOW_FACTOR: Final = 2.0
+KEY_SEEN_WINDOW: Final = timedelta(minutes=10)
+"""An answer this soon after the question's key was shown does not reschedule its card."""
 
 
-def expected_seconds(question: Question) -> float:
-    """How long a trainee who knows the answer typically takes on ``question``."""
-    return BASE_SECONDS[question.kind] * DIFFICULTY_FACTOR.get(question.difficulty, 1.0)
-
-
-def rating_for(question: Question, grade: Grade, seconds: float) -> Rating:
-    """The FSRS rating for an answer, by the rule in this module's docstring."""
+def rating_for(grade: Grade, certainty: Certainty | None) -> Rating:
+    """The FSRS rating for an answer graded ``grade`` and said with ``certainty`` (``None``:
+    certainty-based marking was off), by the rule in this module's docstring."""
     if grade.score <= 0.0 or grade.unsafe:
         return Rating.Again
     if not grade.correct:
         return Rating.Hard
-    expected = expected_seconds(question)
-    if seconds > SLOW_FACTOR * expected:
-        return Rating.Hard
-    if seconds <= FAST_FACTOR * expected:
-        return Rating.Easy
-    return Rating.Good
+    match certainty:
+        case None | Certainty.FAIRLY_SURE:
+            return Rating.Good
+        case Certainty.SURE:
+            return Rating.Easy
+        case Certainty.NOT_SURE:
+            return Rating.Hard
+
+
+def reschedules(key_seen_at: datetime | None, answered_at: datetime) -> bool:
+    """Whether an answer at ``answered_at`` reviews the card, given when the trainee last saw
+    the question's key (``None``: never): not within :data:`KEY_SEEN_WINDOW` of it.
+
+    Either side of it: apps sharing a server may disagree on the time by a little, and an
+    answer "before" a key another app recorded a minute later is no recall either.
+    """
+    return key_seen_at is None or abs(answered_at - key_seen_at) >= KEY_SEEN_WINDOW
 
 
 def card_id_for(key: str) -> int:
@@ -166,7 +162,7 @@ def graded_attempt(
     The store records the pair with :func:`review_attempt`, in one transaction.
     """
     attempt = Attempt.of(item, answer, mode=mode, answered_at=answered_at, session_id=session_id)
-    return attempt, rating_for(item.question, answer.grade, answer.seconds)
+    return attempt, rating_for(answer.grade, answer.certainty)
 
 
 def review_attempt(

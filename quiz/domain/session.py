@@ -21,6 +21,7 @@ from typing import Final
 
 import msgspec
 
+from quiz.domain.cbm import CbmReport, Certainty, cbm_report
 from quiz.domain.grading import Grade, Response
 from quiz.domain.keys import question_key, split_key
 from quiz.domain.model import (
@@ -115,6 +116,9 @@ class SessionPlan(msgspec.Struct, frozen=True):
     """Exam time limit; ``None`` is untimed."""
     question_keys: tuple[str, ...] = ()
     """Only these questions (``bank/question``), e.g. to retry a session's mistakes."""
+    certainty: bool | None = None
+    """Ask how sure the trainee is before feedback; ``None``: the mode's default (exams do
+    not ask, other modes follow the trainee's preference)."""
 
     @property
     def filters_history(self) -> bool:
@@ -159,6 +163,8 @@ class Answer(msgspec.Struct, frozen=True):
     response: Response
     grade: Grade
     seconds: float
+    certainty: Certainty | None = None
+    """How sure the trainee said they were; ``None`` with certainty-based marking off."""
 
 
 class Attempt(msgspec.Struct, frozen=True, kw_only=True):
@@ -187,6 +193,10 @@ class Attempt(msgspec.Struct, frozen=True, kw_only=True):
     """The text of each unsafe option picked, as it read then."""
     seconds: float
     answered_at: datetime
+    certainty: Certainty | None = None
+    """How sure the trainee said they were (:mod:`quiz.domain.cbm`); ``None`` when
+    certainty-based marking was off, and for answers from before it existed (last: the export's
+    columns keep their order)."""
 
     @property
     def key(self) -> str:
@@ -216,6 +226,7 @@ class Attempt(msgspec.Struct, frozen=True, kw_only=True):
             correct=answer.grade.correct,
             unsafe=answer.grade.unsafe,
             unsafe_choices=tuple(choices[i].text for i in answer.grade.unsafe_choices),
+            certainty=answer.certainty,
             seconds=answer.seconds,
             answered_at=answered_at,
             session_id=session_id,
@@ -255,6 +266,10 @@ class SessionResult(msgspec.Struct, frozen=True):
     """Indices of items answered wrong (or partly) or not at all."""
     unsafe: list[int]
     """Indices of items where an unsafe option was picked."""
+    cbm: CbmReport | None = None
+    """Certainty-based marks and calibration of the answers given with a certainty."""
+    elapsed: float | None = None
+    """Seconds from the start of the session to its end (shown for exams)."""
 
 
 # --- items --------------------------------------------------------------------------------------
@@ -342,9 +357,14 @@ def _find_question(bank: Bank, question_id: str) -> Question | None:
 
 
 def session_result(
-    session_id: int, mode: Mode, items: Sequence[SessionItem], answers: Mapping[int, Answer]
+    session_id: int,
+    mode: Mode,
+    items: Sequence[SessionItem],
+    answers: Mapping[int, Answer],
+    *,
+    elapsed: float | None = None,
 ) -> SessionResult:
-    """Totals, per-topic scores, mistakes and unsafe picks of a session."""
+    """Totals, per-topic scores, mistakes, unsafe picks and the CBM report of a session."""
     scores = [answers[i].grade.score if i in answers else 0.0 for i in range(len(items))]
     topics: dict[tuple[str, str], list[int]] = {}
     for index, item in enumerate(items):
@@ -371,4 +391,10 @@ def session_result(
         per_topic=per_topic,
         mistakes=[i for i in range(len(items)) if i not in answers or not answers[i].grade.correct],
         unsafe=sorted(i for i, a in answers.items() if a.grade.unsafe and i < len(items)),
+        cbm=cbm_report(
+            (a.grade.score, a.certainty, a.grade.unsafe)
+            for i, a in answers.items()
+            if i < len(items) and a.certainty is not None
+        ),
+        elapsed=elapsed,
     )

@@ -87,7 +87,7 @@ def response_from_json(data: Any) -> Response:
     return from_stored(data, Response, "response")  # type: ignore[arg-type]
 
 
-_ADDED_AFTER_V1: Final = ("types", "unused", "incorrect", "flagged")
+_ADDED_AFTER_V1: Final = ("types", "unused", "incorrect", "flagged", "certainty")
 """Plan fields added after the first release: written only when set, so that a plan that does
 not use them is stored exactly as before (older versions ignore the keys they do not know)."""
 

@@ -256,11 +256,24 @@ def _question_and_day_stats(connection: Connection) -> None:
         )
 
 
+def _certainty(connection: Connection) -> None:
+    """Version 5: the certainty said with an answer (NULL: certainty-based marking was off)."""
+    connection.execute(text("ALTER TABLE attempts ADD COLUMN certainty INTEGER"))
+    connection.execute(text("ALTER TABLE exam_answers ADD COLUMN certainty INTEGER"))
+    # covers the calibration's sums per level (stats, Progress) without reading the rows
+    connection.execute(
+        text(
+            "CREATE INDEX ix_attempts_certainty ON attempts (profile_id, certainty, score, unsafe)"
+        )
+    )
+
+
 MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = (
     (1, _initial_schema),
     (2, _exam_answers_and_flags),
     (3, _problem_reports),
     (4, _question_and_day_stats),
+    (5, _certainty),
 )
 """(version reached, step), in order."""
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
+import sqlalchemy as sa
 from sqlalchemy import Connection, select
 
+from quiz.domain.cbm import MARK_TOLERANCE, Certainty, LevelTotals
 from quiz.domain.grading import Response
 from quiz.domain.history import QuestionTally
 from quiz.domain.keys import question_key
@@ -90,14 +92,22 @@ def unfinished_session(connection: Connection, where: str, profile_id: int) -> S
     return decoded(where, "sessions", row, session_from_row) if row else None
 
 
-def drafts(connection: Connection, session_id: int) -> dict[str, tuple[Response, float]]:
-    """The saved exam answers of a session: question key -> (response, seconds)."""
+class Draft(NamedTuple):
+    """An exam answer saved before the exam is submitted."""
+
+    response: Response
+    seconds: float
+    """Time on the question over all its visits."""
+    certainty: int | None
+
+
+def drafts(connection: Connection, session_id: int) -> dict[str, Draft]:
+    """The saved exam answers of a session by question key."""
     query = select(exam_answers).where(exam_answers.c.session_id == session_id)
     rows = connection.execute(query).mappings().all()
     return {
-        question_key(row["bank_id"], row["question_id"]): (
-            response_from_json(row["response"]),
-            row["seconds"],
+        question_key(row["bank_id"], row["question_id"]): Draft(
+            response_from_json(row["response"]), row["seconds"], row["certainty"]
         )
         for row in rows
     }
@@ -259,3 +269,27 @@ def reports_of(connection: Connection) -> list[ProblemReport]:
         )
         for row in connection.execute(query)
     ]
+
+
+def certainty_totals(connection: Connection, profile_id: int) -> dict[Certainty, LevelTotals]:
+    """The profile's answers given with a certainty, added up per level in SQL (see
+    :class:`~quiz.domain.cbm.LevelTotals`); levels without answers are left out."""
+    wrong = attempts.c.score <= MARK_TOLERANCE
+    query = (
+        select(
+            attempts.c.certainty,
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(sa.case((wrong, 0.0), else_=attempts.c.score)), 0.0),
+            sa.func.coalesce(sa.func.sum(sa.case((wrong, 1), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((attempts.c.unsafe, 1), else_=0)), 0),
+        )
+        .where(attempts.c.profile_id == profile_id, attempts.c.certainty.is_not(None))
+        .group_by(attempts.c.certainty)
+    )
+    totals = {}
+    for level, responses, score_sum, wrong_count, unsafe in connection.execute(query):
+        if level in set(Certainty):  # a hand-edited row with another number is no level
+            totals[Certainty(level)] = LevelTotals(
+                int(responses), float(score_sum), int(wrong_count), int(unsafe)
+            )
+    return totals

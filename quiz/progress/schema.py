@@ -96,11 +96,13 @@ attempts = Table(
     Column("correct", Boolean, nullable=False),
     Column("unsafe", Boolean, nullable=False),
     Column("unsafe_choices", JSON, nullable=False),
+    Column("certainty", Integer),
     Column("seconds", Float, nullable=False),
     Column("answered_at", UTCDateTime, nullable=False),
     Index("ix_attempts_question", "profile_id", "bank_id", "question_id"),
     Index("ix_attempts_session", "session_id"),
     Index("ix_attempts_unsafe", "profile_id", "unsafe"),
+    Index("ix_attempts_certainty", "profile_id", "certainty", "score", "unsafe"),
 )
 
 cards = Table(
@@ -141,6 +143,7 @@ exam_answers = Table(
     Column("response", JSON, nullable=False),
     Column("seconds", Float, nullable=False),
     Column("saved_at", UTCDateTime, nullable=False),
+    Column("certainty", Integer),
 )
 """Exam answers before the exam is submitted; they become attempts at the end."""
 

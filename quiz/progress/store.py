@@ -41,6 +41,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
+from quiz.domain.cbm import Certainty, LevelTotals
 from quiz.domain.grading import Response
 from quiz.domain.reports import ProblemReport
 from quiz.domain.scheduling import Card, Rating, ReviewLog
@@ -60,9 +61,10 @@ from quiz.progress.sqlite import (
     write_problem,
 )
 from quiz.progress.sqlite import now_utc as sqlite_now
+from quiz.progress.writes import Recorded
 
 # CheckReport and write_problem are re-exported: callers and tests import them from here.
-__all__ = ["CheckReport", "Store", "write_problem"]
+__all__ = ["CheckReport", "Recorded", "Store", "write_problem"]
 
 
 class Store:
@@ -285,18 +287,23 @@ class Store:
         finished_at: datetime | None = None,
         tz: tzinfo | None = None,
         desired_retention: float = DEFAULT_RETENTION,
-    ) -> None:
+    ) -> list[Recorded]:
         """Record attempts and review their FSRS cards, in one transaction.
 
         Each attempt reviews the question's card with its rating
         (:func:`~quiz.domain.scheduling.review_attempt`, aiming at ``desired_retention``) and
         leaves a review log; the card is read and written in this transaction, so concurrent
-        apps lose no review. The question's tally and the day's counts (the local day in
-        ``tz``, ``None`` the computer's) are updated in it too. With ``finish_session``, that
-        session is marked finished at ``finished_at`` in the same transaction.
+        apps lose no review. An attempt within :data:`~quiz.domain.scheduling.KEY_SEEN_WINDOW`
+        of the question's previous one (whose key the trainee saw then) is recorded without a
+        review. The question's tally and the day's counts (the local day in ``tz``, ``None``
+        the computer's) are updated in it too. With ``finish_session``, that session is marked
+        finished at ``finished_at`` in the same transaction.
+
+        Returns:
+            One :class:`~quiz.progress.writes.Recorded` per attempt, for :meth:`undo_attempt`.
         """
         with self._transaction(write=True) as connection:
-            writes.record_attempts(
+            return writes.record_attempts(
                 connection,
                 self.where,
                 profile_id,
@@ -307,6 +314,12 @@ class Store:
                 desired_retention=desired_retention,
             )
 
+    def undo_attempt(self, profile_id: int, recorded: Recorded) -> bool:
+        """Take back a recorded attempt: it and its review log are deleted and its card is put
+        back exactly as it was, in one transaction. False if the attempt was gone already."""
+        with self._transaction(write=True) as connection:
+            return writes.undo_attempt(connection, self.where, profile_id, recorded)
+
     def save_draft(
         self,
         session_id: int,
@@ -315,14 +328,15 @@ class Store:
         response: Response,
         seconds: float,
         saved_at: datetime,
+        certainty: int | None = None,
     ) -> None:
         """Save (or replace) an exam answer before the exam is submitted."""
-        values = writes.draft_values(response, seconds, saved_at)
+        values = writes.draft_values(response, seconds, saved_at, certainty)
         with self._transaction(write=True) as connection:
             writes.save_draft(connection, session_id, bank_id, question_id, values)
 
-    def drafts(self, session_id: int) -> dict[str, tuple[Response, float]]:
-        """The saved exam answers of a session: question key -> (response, seconds)."""
+    def drafts(self, session_id: int) -> dict[str, reads.Draft]:
+        """The saved exam answers of a session by question key."""
         with self._transaction() as connection:
             return reads.drafts(connection, session_id)
 
@@ -395,6 +409,11 @@ class Store:
                 if unsafe
                 else None,
             )
+
+    def certainty_totals(self, profile_id: int) -> dict[Certainty, LevelTotals]:
+        """The profile's answers given with a certainty, added up per level (one query)."""
+        with self._transaction() as connection:
+            return reads.certainty_totals(connection, profile_id)
 
     def cards(self, profile_id: int) -> dict[str, Card]:
         """The profile's FSRS cards by question key."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, delete, insert, select, update
@@ -20,11 +20,12 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from quiz.domain.grading import Response
 from quiz.domain.history import tally_after
 from quiz.domain.reports import ProblemReport
-from quiz.domain.scheduling import Card, Rating, ReviewLog, review_attempt
+from quiz.domain.scheduling import Card, Rating, ReviewLog, reschedules, review_attempt
 from quiz.domain.session import Attempt
 from quiz.domain.stats import DEFAULT_RETENTION, due_now, local_day
 from quiz.progress import postgres
 from quiz.progress.convert import (
+    attempt_from_row,
     attempt_row,
     card_from_row,
     card_row,
@@ -96,6 +97,22 @@ def abandon_session(connection: Connection, session_id: int, at: datetime) -> No
     )
 
 
+class Recorded(NamedTuple):
+    """What recording one attempt did, enough to take it back (:func:`undo_attempt`)."""
+
+    attempt_id: int
+    rescheduled: bool
+    """False when the trainee saw the question's key within
+    :data:`~quiz.domain.scheduling.KEY_SEEN_WINDOW`: no card was reviewed, no log written."""
+    card_before: Card | None
+    """The card as it was before the review (``None``: the answer created it, or did not
+    reschedule)."""
+    day: date
+    """The local day the attempt was counted on (``day_stats``)."""
+    was_due: bool
+    """Whether it was counted as a review of a due card on that day."""
+
+
 def record_attempts(
     connection: Connection,
     where: str,
@@ -106,17 +123,34 @@ def record_attempts(
     finished_at: datetime | None,
     tz: tzinfo | None = None,
     desired_retention: float = DEFAULT_RETENTION,
-) -> None:
+) -> list[Recorded]:
     """Record attempts and review their FSRS cards (see :meth:`Store.record_attempts`)."""
     if _on_postgres(connection):
         # SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL's do not
         # wait for each other, so this profile's answers are recorded one app at a time.
         postgres.lock_profile(connection, profile_id)
+    recorded = []
     for attempt, rating in graded:
+        # the key was shown with the question's latest attempt (feedback, or exam results)
+        key_seen_at = connection.execute(
+            select(sa.func.max(attempts.c.answered_at)).where(
+                attempts.c.profile_id == profile_id,
+                attempts.c.bank_id == attempt.bank_id,
+                attempts.c.question_id == attempt.question_id,
+            )
+        ).scalar()
         attempt_id = new_id(
             connection.execute(insert(attempts).values(attempt_row(attempt, profile_id)))
         )
-        card, log, was_due = _review_card(
+        _tally(connection, where, profile_id, attempt)
+        day = local_day(attempt.answered_at, tz)
+        # An answer within the window of its key is kept but reviews no card: the trainee
+        # had just seen the key.
+        if not reschedules(key_seen_at, attempt.answered_at):
+            _count_day(connection, profile_id, attempt, day, was_due=False)
+            recorded.append(Recorded(attempt_id, False, None, day, False))
+            continue
+        before, log, was_due = _review_card(
             connection, where, profile_id, attempt, rating, desired_retention
         )
         connection.execute(
@@ -124,14 +158,104 @@ def record_attempts(
                 review_log_row(log, attempt, profile_id, attempt_id, desired_retention)
             )
         )
-        _tally(connection, where, profile_id, attempt)
-        _count_day(connection, profile_id, attempt, local_day(attempt.answered_at, tz), was_due)
+        _count_day(connection, profile_id, attempt, day, was_due)
+        recorded.append(Recorded(attempt_id, True, before, day, was_due))
     if finish_session is not None:
         connection.execute(
             update(sessions).where(sessions.c.id == finish_session).values(finished_at=finished_at)
         )
         # the submitted answers are attempts now: the exam's drafts are done with
         connection.execute(delete(exam_answers).where(exam_answers.c.session_id == finish_session))
+    return recorded
+
+
+def undo_attempt(connection: Connection, where: str, profile_id: int, recorded: Recorded) -> bool:
+    """Take back the attempt ``recorded`` describes: delete it and its review log, and put
+    its card back as it was (deleted, if the attempt created it).
+
+    Returns:
+        False when the attempt is gone already (nothing was changed).
+    """
+    if _on_postgres(connection):
+        postgres.lock_profile(connection, profile_id)
+    row = (
+        connection.execute(
+            select(attempts.c.bank_id, attempts.c.question_id, attempts.c.correct).where(
+                attempts.c.id == recorded.attempt_id, attempts.c.profile_id == profile_id
+            )
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return False
+    connection.execute(delete(review_logs).where(review_logs.c.attempt_id == recorded.attempt_id))
+    connection.execute(delete(attempts).where(attempts.c.id == recorded.attempt_id))
+    _retally(connection, where, profile_id, row["bank_id"], row["question_id"])
+    _uncount_day(connection, profile_id, recorded, right=bool(row["correct"]))
+    if recorded.rescheduled:
+        match = (
+            cards.c.profile_id == profile_id,
+            cards.c.bank_id == row["bank_id"],
+            cards.c.question_id == row["question_id"],
+        )
+        if recorded.card_before is None:
+            connection.execute(delete(cards).where(*match))
+        else:
+            connection.execute(update(cards).where(*match).values(card_row(recorded.card_before)))
+    return True
+
+
+def _retally(
+    connection: Connection, where: str, profile_id: int, bank_id: str, question_id: str
+) -> None:
+    """Rebuild one question's tally from its attempts (after one was taken back)."""
+    match = (
+        question_stats.c.profile_id == profile_id,
+        question_stats.c.bank_id == bank_id,
+        question_stats.c.question_id == question_id,
+    )
+    tally = None
+    query = (
+        select(attempts)
+        .where(
+            attempts.c.profile_id == profile_id,
+            attempts.c.bank_id == bank_id,
+            attempts.c.question_id == question_id,
+        )
+        .order_by(attempts.c.id)
+    )
+    for row in connection.execute(query).mappings():
+        tally = tally_after(tally, decoded(where, "attempts", row, attempt_from_row))
+    connection.execute(delete(question_stats).where(*match))
+    if tally is not None:
+        connection.execute(
+            insert(question_stats).values(
+                profile_id=profile_id, bank_id=bank_id, question_id=question_id, **tally_row(tally)
+            )
+        )
+
+
+def _uncount_day(connection: Connection, profile_id: int, recorded: Recorded, right: bool) -> None:
+    """Take a recorded attempt back out of its day's counts."""
+    due = int(recorded.was_due)
+    connection.execute(
+        update(day_stats)
+        .where(day_stats.c.profile_id == profile_id, day_stats.c.day == recorded.day)
+        .values(
+            attempts=day_stats.c.attempts - 1,
+            correct=day_stats.c.correct - int(right),
+            due_reviews=day_stats.c.due_reviews - due,
+            due_right=day_stats.c.due_right - int(due and right),
+        )
+    )
+    connection.execute(
+        delete(day_stats).where(
+            day_stats.c.profile_id == profile_id,
+            day_stats.c.day == recorded.day,
+            day_stats.c.attempts <= 0,
+        )
+    )
 
 
 def _tally(connection: Connection, where: str, profile_id: int, attempt: Attempt) -> None:
@@ -194,9 +318,10 @@ def _review_card(
     attempt: Attempt,
     rating: Rating,
     desired_retention: float,
-) -> tuple[Card, ReviewLog, bool]:
-    """Review the question's card in ``connection``'s transaction, reading it locked; the
-    third value says whether the card was due (:func:`~quiz.domain.stats.due_now`) then.
+) -> tuple[Card | None, ReviewLog, bool]:
+    """Review the question's card in ``connection``'s transaction, reading it locked; returns
+    the card as it was before (``None``: there was none), the review's log, and whether the
+    card was due (:func:`~quiz.domain.stats.due_now`) when the attempt was answered.
 
     The card row is read ``FOR UPDATE`` (PostgreSQL; SQLite's writer already holds the
     file), and a new card is inserted with ``ON CONFLICT DO NOTHING``: if another app
@@ -219,7 +344,7 @@ def _review_card(
         }
         if not _upserts(connection):
             connection.execute(insert(cards).values(values))
-            return card, log, False
+            return None, log, False
         inserted = connection.execute(
             _insert(connection, cards)
             .values(values)
@@ -227,12 +352,12 @@ def _review_card(
             .returning(cards.c.profile_id)
         ).first()
         if inserted is not None:
-            return card, log, False
+            return None, log, False
         row = connection.execute(locked).mappings().one()
     before = decoded(where, "cards", row, card_from_row)
     card, log = review_attempt(before, attempt, rating, desired_retention=desired_retention)
     connection.execute(update(cards).where(*match).values(card_row(card)))
-    return card, log, due_now(before.due, attempt.answered_at)
+    return before, log, due_now(before.due, attempt.answered_at)
 
 
 def save_draft(
@@ -264,9 +389,16 @@ def save_draft(
         )
 
 
-def draft_values(response: Response, seconds: float, saved_at: datetime) -> dict[str, Any]:
+def draft_values(
+    response: Response, seconds: float, saved_at: datetime, certainty: int | None = None
+) -> dict[str, Any]:
     """The columns of an exam answer other than its key."""
-    return {"response": response_json(response), "seconds": seconds, "saved_at": saved_at}
+    return {
+        "response": response_json(response),
+        "seconds": seconds,
+        "saved_at": saved_at,
+        "certainty": certainty,
+    }
 
 
 def set_flag(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from quiz.domain.history import Progress, Summary
 from quiz.domain.session import Answer, SessionResult, TopicScore
 from quiz.domain.stats import DayStat, Mastery
-from quiz.service.active import ActiveSession, SessionClosed
+from quiz.service.active import ActiveSession, NothingToUndo, SessionClosed
 from quiz.service.trainer import NoQuestions, SessionInfo, Trainer, needs_history, new_session
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "DayStat",
     "Mastery",
     "NoQuestions",
+    "NothingToUndo",
     "Progress",
     "SessionClosed",
     "SessionInfo",

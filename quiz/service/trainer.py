@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from quiz.domain.grading import grade_response
+from quiz.domain.cbm import CbmReport, Certainty, report_from_totals
+from quiz.domain.grading import Response, grade_response
 from quiz.domain.history import (
     History,
     Progress,
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from quiz.banks.loader import Library
     from quiz.domain.scheduling import Rating
     from quiz.progress.convert import StoredHistory, StoredSession
-    from quiz.progress.store import Store
+    from quiz.progress.store import Recorded, Store
     from quiz.settings import Settings
 
 
@@ -305,6 +306,11 @@ class Trainer:
             tz=self._tz,
         )
 
+    def cbm_report(self) -> CbmReport | None:
+        """Certainty-based marks and calibration over every answer given with a certainty
+        (``None`` before the first)."""
+        return report_from_totals(self.store.certainty_totals(self.profile_id))
+
     def attempts(
         self, *, all_profiles: bool = False, skipped: list[str] | None = None
     ) -> list[Attempt]:
@@ -328,10 +334,10 @@ class Trainer:
         *,
         finish_session: int | None = None,
         finished_at: datetime | None = None,
-    ) -> None:
+    ) -> list[Recorded]:
         """Record answers of this profile (see :meth:`Store.record_attempts`): their cards
         aim at the trainee's desired retention, and they count on this trainer's local day."""
-        self.store.record_attempts(
+        return self.store.record_attempts(
             self.profile_id,
             graded,
             finish_session=finish_session,
@@ -432,13 +438,16 @@ class Trainer:
         if not items:
             raise NoQuestions("None of this session's questions is in the loaded banks any more.")
         index_of = {item.key: index for index, item in enumerate(items)}
+        saved: dict[str, tuple[Response, float, int | None]]
         if stored.mode is Mode.EXAM:
-            saved = self.store.drafts(session_id)
+            drafts = self.store.drafts(session_id)
+            saved = {key: (d.response, d.seconds, d.certainty) for key, d in drafts.items()}
         else:
             attempts = self.store.attempts(session_id=session_id)
-            saved = {a.key: (a.response, a.seconds) for a in attempts}  # the latest per question
+            # the latest per question
+            saved = {a.key: (a.response, a.seconds, a.certainty) for a in attempts}
         answers: dict[int, Answer] = {}
-        for key, (response, seconds) in saved.items():
+        for key, (response, seconds, certainty) in saved.items():
             if key not in index_of:
                 continue
             index = index_of[key]
@@ -446,7 +455,8 @@ class Trainer:
                 grade = grade_response(items[index].question, response)
             except ValueError:
                 continue
-            answers[index] = Answer(index, response, grade, seconds)
+            level = Certainty(certainty) if certainty in set(Certainty) else None
+            answers[index] = Answer(index, response, grade, seconds, level)
         flagged = {index_of[key] for key in self.store.session_flags(session_id) if key in index_of}
         session = ActiveSession(
             stored.plan, items, stored.started_at, answers=answers, flagged=flagged

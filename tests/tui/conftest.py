@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from quiz import preferences
 from quiz.banks.loader import Library
 from tests.engine_helpers import Clock
 from tests.tui.tui_helpers import fixture_library
@@ -26,6 +27,20 @@ def utc_local_time() -> Iterator[None]:
     else:
         os.environ["TZ"] = saved
     time.tzset()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "certainty: keep certainty-based marking on, the trainee's default"
+    )
+
+
+@pytest.fixture(autouse=True)
+def certainty_off(request: pytest.FixtureRequest, isolated_home: Path) -> None:
+    """Sessions hand in with enter alone, as with the preference off, unless the test is
+    marked ``certainty`` (tests/tui/test_certainty.py drives the prompt itself)."""
+    if request.node.get_closest_marker("certainty") is None:
+        preferences.save(certainty=False)
 
 
 @pytest.fixture

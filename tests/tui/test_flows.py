@@ -547,7 +547,12 @@ async def test_setup_ticks_show_without_colour_and_every_tab_stop_is_visible(
         assert "▐ ▌ 1 recall" in text  # unticked: empty, not an X in another colour
         chain = [type(widget).__name__ for widget in setup.focus_chain]
         # banks, topics, difficulty, only, types (the flows banks name no root and no tag)
-        assert chain == ["TickList"] * 5 + ["Input", "Input", "Input", "Button", "Button"]
+        assert chain == ["TickList"] * 5 + ["Input", "Input", "Input"] + [
+            "Checkbox",  # an exam's: ask how sure
+            "Button",
+            "Button",
+        ]
+        assert "Ask how sure I am of each answer" in text  # on screen, a visible tab stop
 
 
 async def test_a_markdown_line_ending_in_a_backslash_keeps_its_break() -> None:

@@ -227,8 +227,9 @@ def test_snapshot_confirm_submit(snap_compare, db_file: Path, library: Library, 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_results(snap_compare, db_file: Path, library: Library, size: Size) -> None:
-    """Headline " Exam results  Score 38%  3/8 correct  2 unanswered  time 2:00  ⚠ 1 unsafe
-    pick(s)" (at 80 columns wrapped onto a second line, nothing cut); "By topic" table (three
+    """Headline " Exam results  Score 38%  3/8 correct  2 unanswered  time 2:00  elapsed 0:00
+    ⚠ 1 unsafe pick(s)" (the clock is fixed; at 80 columns wrapped onto a second line, nothing
+    cut); "By topic" table (three
     topics: answered, correct, score); "Questions (enter to review)" listing 1-8 with ✔ / ✘ / ○
     (unanswered), topic and the prompt's first line (row 5 "... C5? [L4] [bold]x[/bold]…"
     literal), the cursor on row 1.
@@ -258,14 +259,14 @@ def test_snapshot_review(snap_compare, db_file: Path, library: Library, size: Si
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_progress(snap_compare, db_file: Path, library: Library, size: Size) -> None:
-    """After three practice days: "tester   12 answers · accuracy 67% · streak 2 day(s) · 6 due
-    now", and "Retention 50% of 2 due review(s) right (target 90%)"; the sparkline with bars on
+    """After three practice days: "tester   12 answers · accuracy 67% · streak 2 day(s) · 7 due
+    now", and "Retention 50% of 4 due review(s) right (target 90%)"; the sparkline with bars on
     three of the last 30 days, "12 answers on 3 day(s); busiest day 4"; mastery per topic under
     labelled columns (topic, held, seen, answers), coloured by held; the spine map (Cervical
     C1-C8, Thoracic T1-T12, Lumbar L1-L5, Sacral S1-S5: the one list of roots, S3-S5 included)
     with practised roots coloured and the weak/fair-fading/strong legend (below the fold at
-    80x24). At 120x40 also the 14-day due forecast from Mon 02 Mar (6 today); a scrollbar shows
-    there is more (the unsafe picks). The root map's title ends
+    80x24). At 120x40 also the 14-day due forecast from Mon 02 Mar (7 today); a scrollbar shows
+    there is more (the unsafe picks, confident errors and the calibration table). The root map's title ends
     "(d: drill one)" and the footer has "d Drill a root"."""
 
     async def run_before(pilot: Pilot[Any]) -> None:

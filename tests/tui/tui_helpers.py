@@ -250,8 +250,11 @@ async def answer_current(pilot: Pilot[Any], *, correct: bool = True) -> None:
     await pilot.pause()
 
 
-async def answer_and_submit(pilot: Pilot[Any], *, correct: bool = True) -> QuestionScreen:
-    """Practice: answer the question on screen, press enter and wait for the feedback."""
+async def answer_and_submit(
+    pilot: Pilot[Any], *, correct: bool = True, certainty: str = "2"
+) -> QuestionScreen:
+    """Practice: answer the question on screen, press enter (and, when the session asks,
+    the ``certainty`` key) and wait for the feedback."""
     screen = question_screen(pilot)
     index = screen.index
     await answer_current(pilot, correct=correct)
@@ -260,6 +263,9 @@ async def answer_and_submit(pilot: Pilot[Any], *, correct: bool = True) -> Quest
     if half_matched:  # practice asks before submitting rows left empty
         await wait_until(pilot, lambda: pilot.app.screen is not screen, "the question")
         await press_quickly(pilot, "y")
+    if screen.session.asks_certainty:
+        await wait_until(pilot, lambda: screen.asking is not None, "the certainty prompt")
+        await press_quickly(pilot, certainty)
     await wait_until(pilot, lambda: screen.revealed and index in screen.session.answers, "feedback")
     await pilot.pause()
     return screen

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.binding import Binding
 
-from quiz.tui.screens.question import FLAG, LEAVE, QUIT_UNSHOWN, REPORT, QuestionScreen
+from quiz.tui.screens.question import (
+    CERTAINTY,
+    FLAG,
+    LEAVE,
+    QUIT_UNSHOWN,
+    REPORT,
+    QuestionScreen,
+)
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -46,6 +53,7 @@ class ExamScreen(QuestionScreen):
 
     BINDINGS = [
         Binding("enter", "submit", "Save"),
+        *CERTAINTY,
         NEXT,
         PREV,
         FLAG,
@@ -73,6 +81,9 @@ class ExamScreen(QuestionScreen):
 
     def _status_marks(self) -> Text:
         marks = super()._status_marks()
+        saved = self.session.answers.get(self.index)
+        if saved is not None and saved.certainty is not None:
+            marks.append(f"said {saved.certainty.label}  ", style="italic")
         marks.append(f"{len(self.session.answers)}/{len(self.session.items)} answered", style="dim")
         remaining = self._remaining()
         if remaining is not None:
@@ -99,14 +110,22 @@ class ExamScreen(QuestionScreen):
     # --- saving and moving -----------------------------------------------------------------------
 
     def _save_then(self, then: Callable[[], object]) -> None:
-        """Save the answer shown if it changed, then run ``then`` on the UI thread."""
+        """Save the answer shown, then run ``then`` on the UI thread.
+
+        An answer is saved again on leaving it even when unchanged: the question's time is the
+        total over all its visits. It keeps the certainty said last (not sure before any).
+        """
         response = self._answer.response()
-        saved = self.session.answers.get(self.index)
-        if response is None or (saved is not None and saved.response == response):
+        if response is None:
             then()
             return
+        saved = self.session.answers.get(self.index)
         self._then = then
-        self._keep_answer(response)
+        self._keep_answer(response, saved.certainty if saved else None)
+
+    def action_change_answer(self) -> None:
+        self._then = None  # the answer stays unsaved, and the exam on this question
+        super().action_change_answer()
 
     def _answer_kept(self, answer: Answer) -> None:
         self._update_status()  # the answered count, whether the exam moves on or not
@@ -124,6 +143,11 @@ class ExamScreen(QuestionScreen):
             return
         self._answer.take_shown()
         unmatched = self._answer.unmatched()
+        response = self._answer.response()
+        if self.session.asks_certainty and response is not None:
+            self._then = lambda: self._go(self.index + 1)
+            self._ask_certainty(response)
+            return
         if unmatched:
             self.notify(f"Saved. Not matched yet: {'; '.join(unmatched)}.", timeout=4, markup=False)
         self._save_then(lambda: self._go(self.index + 1))

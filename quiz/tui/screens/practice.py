@@ -5,16 +5,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import on, work
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 
 from quiz.domain.grading import TextResponse, near_miss
-from quiz.tui.screens.question import FLAG, LEAVE, REPORT, QuestionScreen
+from quiz.tui.screens.question import CERTAINTY, FLAG, LEAVE, REPORT, QuestionScreen
 from quiz.tui.widgets.feedback import FeedbackPanel, verdict_banner
 from quiz.tui.widgets.short import ShortAnswerInput
 
 if TYPE_CHECKING:
+    from quiz.domain.grading import Response
     from quiz.service import ActiveSession, Answer
+
+UNDO = Binding(
+    "ctrl+z",
+    "undo",
+    "Undo",
+    tooltip="take back the last answer (card and schedule too) and answer it again",
+)
 
 
 class PracticeScreen(QuestionScreen):
@@ -24,12 +34,17 @@ class PracticeScreen(QuestionScreen):
         Binding("enter", "submit", "Submit", tooltip="submit; on feedback: next question"),
         Binding("enter", "next", "Next"),
         Binding("ctrl+y", "accept_near_miss", "Accept", tooltip="accept a near miss as right"),
+        *CERTAINTY,
+        UNDO,
         FLAG,
         REPORT,
         LEAVE,
     ]
 
     def __init__(self, session: ActiveSession) -> None:
+        self._taken_back: Answer | None = None
+        """The answer undo took back, shown again in its question's widget (set first: the
+        base class builds the first answer widget)."""
         super().__init__(session)
         self._prepared: int | None = None
         """The item whose explanation the hidden feedback panel holds."""
@@ -41,11 +56,14 @@ class PracticeScreen(QuestionScreen):
         marks = super()._status_marks()
         answer = self.session.answers.get(self.index)
         if self.revealed and answer is not None:
-            marks.append_text(verdict_banner(answer.grade))
+            marks.append_text(verdict_banner(answer.grade, answer.certainty))
             marks.append(" ")
         return marks
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = super().check_action(action, parameters)
+        if not allowed:
+            return allowed
         if action == "submit":
             return not self.revealed
         if action == "next":
@@ -57,6 +75,8 @@ class PracticeScreen(QuestionScreen):
                 and widget.offered is not None
                 and (not self.revealed)
             )
+        if action == "undo":
+            return self.session.can_undo
         return True
 
     # --- the feedback ----------------------------------------------------------------------------
@@ -107,13 +127,13 @@ class PracticeScreen(QuestionScreen):
                 return
         unmatched = widget.unmatched()
         if not unmatched:
-            self._keep_answer(response)
+            self._hand_in(response)
             return
         from quiz.tui.screens.dialogs import ConfirmDialog
 
         def confirmed(yes: bool | None) -> None:
             if yes and self._answer is widget and not self.busy:
-                self._keep_answer(response)
+                self._hand_in(response)
 
         self._open(
             ConfirmDialog(
@@ -138,7 +158,7 @@ class PracticeScreen(QuestionScreen):
             return
         self._answer.reveal(answer.grade, answer.response)
         feedback = self._prepare_feedback(self.index)  # normally prepared already
-        feedback.show_grade(answer.grade)
+        feedback.show_grade(answer.grade, answer.certainty)
         feedback.display = True
         self.revealed = True
         self._update_status()  # the verdict, on screen however far down the feedback starts
@@ -151,6 +171,36 @@ class PracticeScreen(QuestionScreen):
         # The keys work at once (check_action reads self.revealed); the footer, which Textual
         # rebuilds on refresh_bindings, follows a frame after the feedback instead of delaying it.
         self.call_after_refresh(self.refresh_bindings)
+
+    def action_undo(self) -> None:
+        """Take back the last answer of this session, card and review log included, and show
+        its question again."""
+        if not self.busy:
+            self.busy = True
+            self._take_back()
+
+    @work(thread=True, exit_on_error=False, group="answers")
+    def _take_back(self) -> None:
+        self.post_message(self.TakenBack(self.session.undo()))
+
+    class TakenBack(Message, bubble=False):
+        """``answer`` was taken back."""
+
+        def __init__(self, answer: Answer) -> None:
+            super().__init__()
+            self.answer = answer
+
+    @on(TakenBack)
+    def _on_taken_back(self, message: TakenBack) -> None:
+        self.busy = False
+        self._taken_back = message.answer
+        self.show_question(message.answer.index)
+        self.notify("Answer taken back: answer this question again.", timeout=3)
+
+    def _shown_response(self, index: int) -> Response | None:
+        # undo shows the question with the answer it took back, to change or hand in again
+        taken, self._taken_back = self._taken_back, None
+        return taken.response if taken is not None and taken.index == index else None
 
     def action_next(self) -> None:
         """After feedback: the next question, or the results after the last."""

@@ -1,5 +1,5 @@
 """Progress over weeks: activity, mastery per topic and per spinal root, unsafe picks, what is
-due."""
+due, and how well the trainee's certainty matches their answers."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
@@ -19,6 +20,7 @@ from textual.widgets import Header, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from quiz.domain.cbm import CALIBRATION_HEADINGS, calibration_cells, summary_line
 from quiz.domain.history import retention_line
 from quiz.domain.stats import SPINAL_REGIONS, SPINAL_ROOTS
 from quiz.domain.text import visible
@@ -27,6 +29,7 @@ from quiz.tui.widgets.footer import Footer
 from quiz.tui.widgets.mastery import MasteryBars, bar, mastery_style
 
 if TYPE_CHECKING:
+    from quiz.domain.cbm import CbmReport
     from quiz.service import DayStat, Mastery, Progress, Trainer
 
 HISTORY_DAYS = 30
@@ -65,15 +68,40 @@ def root_map(roots: Sequence[Mastery]) -> Table:
     return table
 
 
+def cbm_figures(report: CbmReport | None) -> Group | Text:
+    """Confident errors and confident unsafe picks counted, the CBM figures, and the
+    calibration table by certainty level."""
+    if report is None:
+        return Text("No answers with a certainty yet.", style="dim")
+    counts = Text()
+    counts.append(
+        f"Confident unsafe picks {report.confident_unsafe}",
+        style="bold red" if report.confident_unsafe else "green",
+    )
+    counts.append(" · ")
+    counts.append(
+        f"confident errors {report.confident_errors}",
+        style="bold yellow" if report.confident_errors else "green",
+    )
+    counts.append(f" (of {report.responses} answers with a certainty)", style="dim")
+    table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False)
+    for heading in CALIBRATION_HEADINGS:
+        table.add_column(heading, header_style="bold")
+    for row in report.calibration:
+        table.add_row(*calibration_cells(row))
+    return Group(counts, Text(summary_line(report), style="dim"), table)
+
+
 class ProgressScreen(QuizScreen):
     """Everything the trainee has done, and what comes next."""
 
     class ProgressLoaded(Message, bubble=False):
         """The trainee's progress, read from the store."""
 
-        def __init__(self, progress: Progress) -> None:
+        def __init__(self, progress: Progress, cbm: CbmReport | None = None) -> None:
             super().__init__()
             self.progress = progress
+            self.cbm = cbm
 
     DEFAULT_CSS = """
     #progress-body { padding: 0 2; }
@@ -107,6 +135,8 @@ class ProgressScreen(QuizScreen):
             yield Static(id="forecast")
             yield Static("Unsafe picks", classes="section-title")
             yield Static(id="unsafe")
+            yield Static("How sure you were (certainty-based marking)", classes="section-title")
+            yield Static(id="cbm")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -126,8 +156,9 @@ class ProgressScreen(QuizScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="progress")
     def _load_progress(self, trainer: Trainer) -> None:
         progress = trainer.progress()
+        cbm = trainer.cbm_report()
         if not get_current_worker().is_cancelled:  # a newer reload replaced this one
-            self.post_message(self.ProgressLoaded(progress))
+            self.post_message(self.ProgressLoaded(progress, cbm))
 
     @on(ProgressLoaded)
     def _show(self, message: ProgressLoaded) -> None:
@@ -160,6 +191,7 @@ class ProgressScreen(QuizScreen):
         self.query_one("#roots", Static).update(root_map(progress.roots))
         self.query_one("#forecast", Static).update(self._forecast(progress.forecast))
         self.query_one("#unsafe", Static).update(self._unsafe(progress))
+        self.query_one("#cbm", Static).update(cbm_figures(message.cbm))
 
     def _forecast(self, forecast: Sequence[tuple[date, int]]) -> Table | Text:
         if not any(count for _, count in forecast):

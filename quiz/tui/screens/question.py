@@ -23,6 +23,7 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import Worker
 
+from quiz.domain.cbm import RIGHT_MARK, WRONG_MARK, Certainty
 from quiz.domain.session import Mode
 from quiz.domain.text import visible
 from quiz.tui.screens._base import QuizScreen, case_title
@@ -41,6 +42,26 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 FLAG = Binding("ctrl+f", "flag", "Flag", tooltip="flag or unflag for later")
+_SURE = Binding.Group(
+    "after enter, how sure you are: 1 not sure, 2 fairly sure, 3 sure (enter: not sure)",
+    compact=True,
+)
+CERTAINTY = [
+    # Priority: the answer widget, which has the focus, binds the digits as pick keys. These
+    # work only while the certainty prompt is up (check_action), and fall through otherwise.
+    Binding("1", "certainty(1)", "Not sure", priority=True, group=_SURE),
+    Binding("2", "certainty(2)", "Fairly sure", priority=True, group=_SURE),
+    Binding("3", "certainty(3)", "Sure", priority=True, group=_SURE),
+    Binding("enter", "certainty(1)", "Not sure", priority=True, show=False),
+    Binding(
+        "escape",
+        "change_answer",
+        "Change answer",
+        priority=True,
+        tooltip="while asked how sure you are: back to the answer",
+    ),
+]
+"""The certainty prompt's keys (sessions with certainty-based marking)."""
 LEAVE = Binding("escape", "leave", "Leave")
 REPORT = Binding(
     "ctrl+r", "report", "Report", show=False, tooltip="report a problem with this question"
@@ -102,6 +123,10 @@ class QuestionScreen(QuizScreen):
         """The answer widget of the question shown."""
         self._struck: dict[int, set[int]] = {}
         """Options struck out on questions left unsubmitted (an exam's), by item."""
+        self.asking: Response | None = None
+        """The answer waiting for its certainty while the certainty prompt is up."""
+        self._said: Text | None = None
+        """What the prompt's lines say once the answer said with a certainty is kept."""
 
     def compose(self) -> ComposeResult:
         # The first question is composed in place, not mounted after, so that it is whole in
@@ -114,6 +139,10 @@ class QuestionScreen(QuizScreen):
                 yield from self._case_widgets(item.case)
             yield BankMarkdown(item.question.prompt, id="prompt")
             yield self._answer
+        if self.session.asks_certainty:
+            prompt = Static(certainty_prompt(), id="certainty-prompt")
+            prompt.display = False
+            yield prompt
         yield Footer()
 
     def on_mount(self) -> None:
@@ -193,6 +222,8 @@ class QuestionScreen(QuizScreen):
         self._answer.struck = self._struck.pop(index, set())
         drawn.append(body.mount(self._answer, after=prompt))
         self._hide_feedback()
+        if self.session.asks_certainty:
+            self.query_one("#certainty-prompt", Static).display = False
         body.scroll_home(animate=False)
         self._present(index, drawn)
 
@@ -220,6 +251,9 @@ class QuestionScreen(QuizScreen):
     def _shown(self, index: int) -> None:
         if index != self.index:
             return
+        if self.focused is None and not self.revealed:
+            # a short answer's input asked for the focus before it was mounted
+            self._answer.focus(scroll_visible=False)
         self._drawn(index)
         self.post_message(self.QuestionShown(index))
 
@@ -242,23 +276,95 @@ class QuestionScreen(QuizScreen):
     def _widget_submitted(self) -> None:
         self.action_submit()
 
-    def _keep_answer(self, response: Response) -> None:
-        """Grade and store ``response`` to the question shown (in a worker); then
-        :meth:`_answer_kept`."""
+    def _hand_in(self, response: Response) -> None:
+        """Keep ``response``, after asking how sure the trainee is if the session asks."""
+        if self.session.asks_certainty:
+            self._ask_certainty(response)
+        else:
+            self._keep_answer(response)
+
+    def _keep_answer(self, response: Response, certainty: Certainty | None = None) -> None:
+        """Grade and store ``response`` to the question shown, said with ``certainty`` (in a
+        worker); then :meth:`_answer_kept`."""
         self.busy = True
-        self._store_answer(self.index, response, time.monotonic() - self.shown_at)
+        now = time.monotonic()
+        seconds, self.shown_at = now - self.shown_at, now  # an exam adds up its visits
+        self._store_answer(self.index, response, seconds, certainty)
 
     @work(thread=True, exit_on_error=False, group="answers")
-    def _store_answer(self, index: int, response: Response, seconds: float) -> None:
-        self.post_message(self.AnswerKept(self.session.answer(index, response, seconds)))
+    def _store_answer(
+        self, index: int, response: Response, seconds: float, certainty: Certainty | None
+    ) -> None:
+        answer = self.session.answer(index, response, seconds, certainty)
+        self.post_message(self.AnswerKept(answer))
+
+    # --- certainty -------------------------------------------------------------------------------
+
+    def _ask_certainty(self, response: Response) -> None:
+        """Show the certainty prompt for ``response``; the answer is locked until a key."""
+        self.asking = response
+        self._answer.freeze(True)
+        prompt = self.query_one("#certainty-prompt", Static)
+        prompt.update(certainty_prompt())
+        prompt.display = True
+        self.refresh_bindings()
+
+    def _close_certainty(self) -> None:
+        self.asking = None
+        self.query_one("#certainty-prompt", Static).display = False
+        self._answer.freeze(False)
+
+    def action_certainty(self, level: int) -> None:
+        """Hand in the answer, said with certainty ``level`` (1 not sure, 2 fairly, 3 sure)."""
+        response = self.asking
+        if response is None or self.busy:
+            return
+        certainty = Certainty(level)
+        self.asking = None  # the answer stays frozen: the feedback locks it anyway (practice),
+        # and letting a short answer's input take the focus back would cost the feedback time
+        # Nothing changes on screen until the feedback: the prompt's lines say what was said
+        # from the frame after it (see _on_answer_kept), and the key bar follows then too.
+        # Hiding the prompt, or redrawing anything now, would cost the feedback a frame.
+        self._said = certainty_said(certainty, exam=self.session.plan.mode is Mode.EXAM)
+        self._keep_answer(response, certainty)
+
+    def action_change_answer(self) -> None:
+        """Close the certainty prompt and go back to the answer."""
+        self._close_certainty()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the certainty prompt is up only its keys (and the app's) work."""
+        if action in ("certainty", "change_answer"):
+            return self.asking is not None
+        if self.asking is not None:
+            return False
+        return True
 
     @on(AnswerKept)
     def _on_answer_kept(self, message: AnswerKept) -> None:
         self.busy = False
         self._answer_kept(message.answer)
+        self._thaw()
+        said, self._said = self._said, None
+        if said is not None and self.asking is None:
+            self.call_after_refresh(self._show_said, said)
+
+    def _show_said(self, said: Text) -> None:
+        prompt = self.query_one("#certainty-prompt", Static)
+        if prompt.display and self.asking is None:  # still the question it was said for
+            prompt.update(said)
+
+    def _thaw(self) -> None:
+        """Let an answer frozen for its certainty change again, unless its key is shown."""
+        if self._answer.frozen and not self._answer.revealed and self.asking is None:
+            self._answer.freeze(False)
 
     def work_failed(self, worker: Worker[object]) -> None:
         self.busy = False  # the error is on screen; the trainee may try again
+        self._said = None
+        self._thaw()
+        self.refresh_bindings()
 
     def action_flag(self) -> None:
         """Flag or unflag this question for later (kept with your progress)."""
@@ -342,6 +448,31 @@ class QuestionScreen(QuizScreen):
             ),
             confirmed,
         )
+
+
+def certainty_prompt() -> Text:
+    """The prompt under an answer that waits for its certainty, with the marks at stake."""
+    text = Text(no_wrap=False)
+    text.append(" How sure are you? ", style="bold reverse")
+    for level in Certainty:
+        marks = f"{RIGHT_MARK[level]:+d}/{WRONG_MARK[level]:+d}".replace("+0", "0")
+        text.append(f"  {int(level)} ", style="bold")
+        text.append(level.label)
+        text.append(f" ({marks})", style="dim")
+    text.append("\n enter: not sure · esc: change the answer · marks if right/wrong", style="dim")
+    return text
+
+
+def certainty_said(certainty: Certainty, *, exam: bool) -> Text:
+    """What the prompt's place shows once the certainty is given (two lines, as the prompt)."""
+    text = Text(no_wrap=False)
+    text.append(" You said ", style="bold reverse")
+    text.append(f"  {certainty.label}", style="bold")
+    marks = f"{RIGHT_MARK[certainty]:+d} if right, {WRONG_MARK[certainty]:+d} if wrong"
+    text.append(f" ({marks.replace('+0', '0')})", style="dim")
+    again = "the answer can change until the exam is submitted" if exam else "ctrl+z takes it back"
+    text.append(f"\n {again}", style="dim")
+    return text
 
 
 def question_screen_for(session: ActiveSession) -> QuestionScreen:

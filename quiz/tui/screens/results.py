@@ -12,6 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
+from quiz.domain.cbm import CALIBRATION_HEADINGS, calibration_cells, summary_line
 from quiz.domain.plain import first_line
 from quiz.domain.session import Mode, SessionPlan
 from quiz.domain.text import visible
@@ -24,6 +25,7 @@ from quiz.tui.widgets.footer import Footer
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from quiz.domain.cbm import CbmReport
     from quiz.domain.session import SessionItem
     from quiz.service import ActiveSession, Answer, SessionResult
 
@@ -35,6 +37,7 @@ class ResultsScreen(QuizScreen):
     #results-headline { height: auto; background: $boost; padding: 0 1; }
     #results-body { padding: 0 2; }
     #topics-table { height: auto; max-height: 12; }
+    #calibration-table { height: auto; }
     #questions-table { height: auto; }
     """
 
@@ -60,10 +63,17 @@ class ResultsScreen(QuizScreen):
         if result.answered < result.total:
             headline.append(f"   {result.total - result.answered} unanswered", style="yellow")
         headline.append(f"   time {minutes}:{seconds:02d}")
+        if result.mode is Mode.EXAM and result.elapsed is not None:
+            elapsed_minutes, elapsed_seconds = divmod(int(result.elapsed), 60)
+            headline.append(f"   elapsed {elapsed_minutes}:{elapsed_seconds:02d}")
         if result.unsafe:
             headline.append(f"   ⚠ {len(result.unsafe)} unsafe pick(s)", style="bold red")
         yield Static(headline, id="results-headline")
         with VerticalScroll(id="results-body"):
+            if result.cbm is not None:
+                yield Static("How sure you were (certainty-based marking)", classes="section-title")
+                yield Static(cbm_summary(result.cbm), id="cbm-summary")
+                yield DataTable(id="calibration-table", cursor_type="none", zebra_stripes=True)
             yield Static("By topic", classes="section-title")
             yield DataTable(id="topics-table", cursor_type="none", zebra_stripes=True)
             yield Static("Questions (enter to review)", classes="section-title")
@@ -71,6 +81,11 @@ class ResultsScreen(QuizScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.result.cbm is not None:
+            calibration = self.query_one("#calibration-table", DataTable)
+            calibration.add_columns(*CALIBRATION_HEADINGS)
+            for level in self.result.cbm.calibration:
+                calibration.add_row(*calibration_cells(level))
         topics = self.query_one("#topics-table", DataTable)
         topics.add_columns("Topic", "Answered", "Correct", "Score")
         for row in self.result.per_topic:
@@ -116,6 +131,22 @@ class ResultsScreen(QuizScreen):
     def action_home(self) -> None:
         """Back to the home screen."""
         self.quiz.go_home()
+
+
+def cbm_summary(report: CbmReport) -> Text:
+    """The CBM figures above the calibration table, confident errors called out."""
+    text = Text(summary_line(report))
+    if report.confident_unsafe:
+        text.append(
+            f"\n⚠ {report.confident_unsafe} confident unsafe pick(s): sure of a harmful option",
+            style="bold red",
+        )
+    if report.confident_errors:
+        text.append(
+            f"\n✘ {report.confident_errors} confident error(s): wrong when fairly sure or sure",
+            style="bold yellow",
+        )
+    return text
 
 
 class ReviewScreen(QuizScreen):
@@ -187,7 +218,9 @@ class ReviewScreen(QuizScreen):
             from quiz.domain.grading import Grade
 
             widget.reveal(Grade(score=0.0, correct=False, unsafe=False), None)
-        self.query_one("#feedback", FeedbackPanel).show(item, answer.grade if answer else None)
+        self.query_one("#feedback", FeedbackPanel).show(
+            item, answer.grade if answer else None, answer.certainty if answer else None
+        )
         self.query_one("#question-body", VerticalScroll).focus()
 
     def action_move(self, step: int) -> None:

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, SelectionList, Static
+from textual.widgets import Button, Checkbox, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from quiz.banks.loader import Library
@@ -125,6 +125,12 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
                     with Vertical():
                         yield Label("Seed (optional)")
                         yield Input(placeholder="random", type="integer", id="seed")
+                if self.mode is Mode.EXAM:
+                    yield Checkbox(
+                        "Ask how sure I am of each answer (certainty-based marking)",
+                        value=False,
+                        id="certainty",
+                    )
             yield Static(id="setup-problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Start", variant="primary", id="start")
@@ -230,6 +236,9 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
             count=count,
             seed=int(seed_text) if seed_text else None,
             minutes=minutes or None,
+            certainty=self.query_one("#certainty", Checkbox).value
+            if self.mode is Mode.EXAM
+            else None,
         )
         matching = len(select_questions(plan, self.library.usable(), self.records))
         if not matching:

@@ -167,6 +167,8 @@ class AnswerWidget(Widget, can_focus=True):
         self.struck: set[int] = set()
         """Display positions of the options struck out while thinking (option lists only);
         the question screen hands them to the widget it builds when the trainee comes back."""
+        self.frozen = False
+        """True while the answer waits for its certainty: the answer keys do nothing."""
         self._revealed_response: Response | None = None
         self._mounted = False
 
@@ -220,6 +222,11 @@ class AnswerWidget(Widget, can_focus=True):
         """How many options the numbered pick keys can reach."""
         return 0
 
+    def freeze(self, frozen: bool) -> None:
+        """Freeze the answer (the certainty prompt is up) or let it change again."""
+        self.frozen = frozen
+        self.refresh_bindings()
+
     def take_shown(self) -> None:
         """Enter with no answer given: make what the widget shows the answer, where it shows
         one (the highlighted option, the order shown). Other widgets keep none."""
@@ -236,7 +243,7 @@ class AnswerWidget(Widget, can_focus=True):
         """
         if action not in self.ANSWER_ACTIONS:
             return True
-        if self.revealed:
+        if self.revealed or self.frozen:
             return False
         if action == "pick" and parameters:
             number = parameters[0]

@@ -7,14 +7,16 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from quiz.domain.cbm import Certainty, cbm_mark, confident_error
 from quiz.domain.grading import Grade
 from quiz.domain.session import SessionItem
 from quiz.domain.text import visible
 from quiz.tui.widgets.bank_text import BankMarkdown
 
 
-def verdict_text(grade: Grade | None) -> Text:
-    """The one-line verdict: correct, partly right with the score, incorrect, or unanswered."""
+def verdict_text(grade: Grade | None, certainty: Certainty | None = None) -> Text:
+    """The verdict: correct, partly right with the score, incorrect, or unanswered; with a
+    certainty, a second line with the CBM mark, naming a confident error or unsafe pick."""
     if grade is None:
         return Text("○ Not answered", style="bold dim")
     if grade.correct:
@@ -25,14 +27,34 @@ def verdict_text(grade: Grade | None) -> Text:
         text = Text("✘ Incorrect", style="bold red")
     if grade.unsafe:
         text.append("   ⚠ UNSAFE choice: this option could cause harm", style="bold red")
+    if certainty is None:
+        return text
+    mark = cbm_mark(grade.score, certainty)
+    text.append(f"\nYou said {certainty.label}: CBM mark {mark:+.4g}", style="bold")
+    confident = certainty > Certainty.NOT_SURE
+    if grade.unsafe and confident:
+        text.append(
+            f"\n⚠ CONFIDENT UNSAFE PICK: you were {certainty.label} of an option that could "
+            "cause harm. Read why below before you treat anyone.",
+            style="bold reverse red",
+        )
+    elif confident_error(grade.score, certainty):
+        text.append(
+            f"\n✘ Confident error: you were {certainty.label} and wrong. A misconception to fix.",
+            style="bold red",
+        )
     return text
 
 
-def verdict_banner(grade: Grade) -> Text:
+def verdict_banner(grade: Grade, certainty: Certainty | None = None) -> Text:
     """The verdict in a few words, for the status line, which is always on screen (the panel
-    may be below the fold at 80x24): "✔ Correct", "◐ Partly right 75%", "⚠ Unsafe pick"."""
+    may be below the fold at 80x24): "✔ Correct", "◐ Partly right 75%", "⚠ Unsafe pick",
+    "⚠ Confident unsafe pick", "✘ Confident error"."""
+    confident = certainty is not None and certainty > Certainty.NOT_SURE
     if grade.unsafe:
-        return Text("⚠ Unsafe pick", style="bold red")
+        return Text("⚠ Confident unsafe pick" if confident else "⚠ Unsafe pick", style="bold red")
+    if confident_error(grade.score, certainty):
+        return Text("✘ Confident error", style="bold red")
     if grade.correct:
         return Text("✔ Correct", style="bold green")
     if grade.score > 0:
@@ -68,10 +90,12 @@ class FeedbackPanel(Vertical):
         yield self._explanation
         yield self._references
 
-    def show(self, item: SessionItem, grade: Grade | None) -> None:
+    def show(
+        self, item: SessionItem, grade: Grade | None, certainty: Certainty | None = None
+    ) -> None:
         """Fill the panel for ``item`` answered with ``grade`` (``None``: unanswered)."""
         self.prepare(item)
-        self.show_grade(grade)
+        self.show_grade(grade, certainty)
 
     def prepare(self, item: SessionItem) -> None:
         """Fill in ``item``'s explanation and references, ahead of the grade.
@@ -82,9 +106,9 @@ class FeedbackPanel(Vertical):
         self._explanation.update(item.question.explanation)
         self._references.update(references_text(item))
 
-    def show_grade(self, grade: Grade | None) -> None:
-        """Show the verdict for ``grade`` (``None``: unanswered)."""
-        self._verdict.update(verdict_text(grade))
+    def show_grade(self, grade: Grade | None, certainty: Certainty | None = None) -> None:
+        """Show the verdict for ``grade`` (``None``: unanswered), said with ``certainty``."""
+        self._verdict.update(verdict_text(grade, certainty))
 
 
 def references_text(item: SessionItem) -> Text:

@@ -55,6 +55,7 @@ class ShortAnswerInput(AnswerWidget, can_focus=False):
         # The value is set in compose: setting it needs a running app.
         self.input = Input(placeholder="Type your answer", select_on_focus=False)
         """The text input."""
+        self._locked_text = ""
         self._verdict = Static(classes="short--verdict")
         self._accepted = Static(classes="short--accepted")
         self._near_miss: Static | None = None
@@ -109,9 +110,24 @@ class ShortAnswerInput(AnswerWidget, can_focus=False):
         if self._near_miss is not None:
             self._near_miss.display = False
 
+    def freeze(self, frozen: bool) -> None:
+        """Freeze the text while the answer waits for its certainty: the input lets go of the
+        focus (a focused input takes every digit, the certainty keys too) and takes it back
+        after."""
+        super().freeze(frozen)
+        self._locked_text = self.input.value
+        if frozen:
+            if self.input.has_focus:
+                self.screen.set_focus(None, scroll_visible=False)
+        elif not self.revealed:
+            self.input.focus(scroll_visible=False)
+
     @on(Input.Changed)
     def _text_changed(self, event: Input.Changed) -> None:
         event.stop()
+        if self.frozen:
+            self._set_text(self._locked_text)  # typed while the certainty is asked: undone
+            return
         self._withdraw_offer()
         self._post_changed()
 
