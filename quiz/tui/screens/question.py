@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, TypeVar
 
 from rich.table import Table
@@ -55,6 +56,10 @@ screen and the command palette still name it."""
 While a question is answered, ``a``-``h`` and ``1``-``9`` pick options and nothing else, and a
 short answer takes every printable key: the screens' own keys are control keys, tab and esc,
 which work on every question, typing included (see DESIGN.md, "Keys")."""
+
+
+HOLD_FRAMES = 0.25
+"""At most this many seconds without a frame while the next question is swapped in."""
 
 
 class QuestionScreen(QuizScreen):
@@ -102,6 +107,8 @@ class QuestionScreen(QuizScreen):
         """The answer widget of the question shown."""
         self._struck: dict[int, set[int]] = {}
         """Options struck out on questions left unsubmitted (an exam's), by item."""
+        self._holds: list[AbstractContextManager[None]] = []
+        """The app's frames, held while the next question is swapped in (see _hold_frames)."""
 
     def compose(self) -> ComposeResult:
         # The first question is composed in place, not mounted after, so that it is whole in
@@ -194,7 +201,26 @@ class QuestionScreen(QuizScreen):
         drawn.append(body.mount(self._answer, after=prompt))
         self._hide_feedback()
         body.scroll_home(animate=False)
+        self._hold_frames()
         self._present(index, drawn)
+
+    def _hold_frames(self) -> None:
+        """Draw no frame until the question's parts are mounted (:meth:`_when_drawn` lets go),
+        or for :data:`HOLD_FRAMES` seconds at most: one layout and one frame show the next
+        question, where each part mounted would otherwise bring a frame of its own, each one
+        laying out and rendering the whole screen."""
+        hold = self.app.batch_update()
+        hold.__enter__()
+        self._holds.append(hold)
+        self.set_timer(HOLD_FRAMES, self._release_frames)
+
+    def _release_frames(self) -> None:
+        """Frames again, from now: every hold is let go (once there is none, this does nothing)."""
+        if not self._holds:
+            return
+        while self._holds:
+            self._holds.pop().__exit__(None, None, None)
+        self.refresh()  # what changed meanwhile is drawn
 
     def _hide_feedback(self) -> None:
         """Before the next question: hide what was shown about the last one."""
@@ -213,8 +239,11 @@ class QuestionScreen(QuizScreen):
     @work(exclusive=True, group="drawn")
     async def _when_drawn(self, index: int, drawn: list[Awaitable[object]]) -> None:
         """Once the question's parts are mounted and drawn, say so (see :meth:`_shown`)."""
-        for part in drawn:
-            await part
+        try:
+            for part in drawn:
+                await part
+        finally:
+            self._release_frames()
         self.call_after_refresh(self._shown, index)
 
     def _shown(self, index: int) -> None:
