@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from rich.table import Table
@@ -186,7 +187,7 @@ class QuestionScreen(QuizScreen):
             shown.set(display=False)
         elif not shown:
             drawn.append(body.mount(*self._case_widgets(item.case), before=prompt))
-        else:
+        elif item.case is not self.session.items[self.index].case:  # the same case: as it is
             self.query_one("#case-title", Static).update(case_title(item.case))
             drawn.append(self.query_one("#vignette", BankMarkdown).update(item.case.vignette))
             shown.set(display=True)
@@ -212,15 +213,17 @@ class QuestionScreen(QuizScreen):
         hold = self.app.batch_update()
         hold.__enter__()
         self._holds.append(hold)
-        self.set_timer(HOLD_FRAMES, self._release_frames)
+        self.set_timer(HOLD_FRAMES, partial(self._release_frames, hold))
 
-    def _release_frames(self) -> None:
-        """Frames again, from now: every hold is let go (once there is none, this does nothing)."""
-        if not self._holds:
-            return
-        while self._holds:
-            self._holds.pop().__exit__(None, None, None)
-        self.refresh()  # what changed meanwhile is drawn
+    def _release_frames(self, hold: AbstractContextManager[None] | None = None) -> None:
+        """Frames again, from now: ``hold`` is let go, or every hold when ``None`` (a hold let go
+        already is not let go again)."""
+        held = [hold] if hold in self._holds else [] if hold is not None else self._holds[:]
+        for each in held:
+            self._holds.remove(each)
+            each.__exit__(None, None, None)
+        if held:
+            self.refresh()  # what changed meanwhile is drawn
 
     def _hide_feedback(self) -> None:
         """Before the next question: hide what was shown about the last one."""

@@ -41,6 +41,10 @@ def visible_text(text: Text) -> Text:
     return shown
 
 
+PARSER = MarkdownIt("gfm-like")
+"""Markdown's own parser (one is enough: parsing keeps no state in it)."""
+
+
 class BankMarkdown(Markdown):
     """Markdown whose source is bank text (a prompt, an explanation, a vignette).
 
@@ -64,8 +68,7 @@ class BankMarkdown(Markdown):
             self._in_thread = super().update(source)
             return self._in_thread
         # Bank text is short: parsing it here takes less than a hop to a thread and back.
-        parser = MarkdownIt("gfm-like") if self._parser_factory is None else self._parser_factory()
-        blocks = list(self._parse_markdown(parser.parse(source)))
+        blocks = list(self._parse_markdown(PARSER.parse(source)))
         self._markdown = source
         self._table_of_contents = None
         lines = source.splitlines()
