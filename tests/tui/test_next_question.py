@@ -119,3 +119,20 @@ async def test_bank_markdown_shows_the_last_text_it_was_given() -> None:
         await pilot.pause()
         assert blocks_text(markdown) == "fourth"
         assert markdown.source == "fourth"
+
+
+async def test_frames_are_not_held_once_the_question_screen_is_gone(
+    db_file: Path, library: Library
+) -> None:
+    from quiz.tui.screens.home import HomeScreen
+
+    app = make_test_app(db_file, library, plan=plan(count=3))
+    async with app.run_test(size=LARGE) as pilot:
+        screen = await on_screen(pilot, QuestionScreen)
+        await answer_and_submit(pilot)
+        screen.show_question(1)  # frames held until its parts are mounted...
+        assert app._batch_count
+        app.go_home()  # ...but the screen goes first
+        await on_screen(pilot, HomeScreen)  # (the question's late callbacks fail no query)
+        await wait_until(pilot, lambda: not screen.is_attached, "the question screen to go")
+        assert not app._batch_count  # frames again, at once (not only after HOLD_FRAMES)

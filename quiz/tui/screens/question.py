@@ -213,7 +213,8 @@ class QuestionScreen(QuizScreen):
         hold = self.app.batch_update()
         hold.__enter__()
         self._holds.append(hold)
-        self.set_timer(HOLD_FRAMES, partial(self._release_frames, hold))
+        # The app's timer: this screen's would stop with it, and the hold would last forever.
+        self.app.set_timer(HOLD_FRAMES, partial(self._release_frames, hold))
 
     def _release_frames(self, hold: AbstractContextManager[None] | None = None) -> None:
         """Frames again, from now: ``hold`` is let go, or every hold when ``None`` (a hold let go
@@ -222,8 +223,11 @@ class QuestionScreen(QuizScreen):
         for each in held:
             self._holds.remove(each)
             each.__exit__(None, None, None)
-        if held:
+        if held and self.is_attached:
             self.refresh()  # what changed meanwhile is drawn
+
+    def on_unmount(self) -> None:
+        self._release_frames()  # the screen went before the question's parts were mounted
 
     def _hide_feedback(self) -> None:
         """Before the next question: hide what was shown about the last one."""
@@ -250,7 +254,7 @@ class QuestionScreen(QuizScreen):
         self.call_after_refresh(self._shown, index)
 
     def _shown(self, index: int) -> None:
-        if index != self.index:
+        if index != self.index or not self.is_attached:  # another question, or the screen left
             return
         self._drawn(index)
         self.post_message(self.QuestionShown(index))
