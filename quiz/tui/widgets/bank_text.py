@@ -11,6 +11,8 @@ bank text in a Static, a table cell or a list, and the app's ``notify``.
 
 from __future__ import annotations
 
+from functools import cache
+
 from markdown_it import MarkdownIt
 from rich.style import StyleType
 from rich.text import Text
@@ -41,8 +43,11 @@ def visible_text(text: Text) -> Text:
     return shown
 
 
-PARSER = MarkdownIt("gfm-like")
-"""Markdown's own parser (one is enough: parsing keeps no state in it)."""
+@cache
+def _parser() -> MarkdownIt:
+    """Markdown's own parser: one is enough (parsing keeps no state in it), built when first
+    needed (after the first question is on screen)."""
+    return MarkdownIt("gfm-like")
 
 
 class BankMarkdown(Markdown):
@@ -68,7 +73,7 @@ class BankMarkdown(Markdown):
             self._in_thread = super().update(source)
             return self._in_thread
         # Bank text is short: parsing it here takes less than a hop to a thread and back.
-        blocks = list(self._parse_markdown(PARSER.parse(source)))
+        blocks = list(self._parse_markdown(_parser().parse(source)))
         self._markdown = source
         self._table_of_contents = None
         lines = source.splitlines()
