@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from rich.table import Table
@@ -78,6 +80,10 @@ short answer takes every printable key: the screens' own keys are control keys, 
 which work on every question, typing included (see DESIGN.md, "Keys")."""
 
 
+HOLD_FRAMES = 0.25
+"""At most this many seconds without a frame while the next question is swapped in."""
+
+
 class QuestionScreen(QuizScreen):
     """One session's questions, one at a time. Subclasses decide what enter does, what the
     status line adds, and what happens once an answer is kept."""
@@ -127,6 +133,8 @@ class QuestionScreen(QuizScreen):
         """The answer waiting for its certainty while the certainty prompt is up."""
         self._said: Text | None = None
         """What the prompt's lines say once the answer said with a certainty is kept."""
+        self._holds: list[AbstractContextManager[None]] = []
+        """The app's frames, held while the next question is swapped in (see _hold_frames)."""
 
     def compose(self) -> ComposeResult:
         # The first question is composed in place, not mounted after, so that it is whole in
@@ -208,7 +216,7 @@ class QuestionScreen(QuizScreen):
             shown.set(display=False)
         elif not shown:
             drawn.append(body.mount(*self._case_widgets(item.case), before=prompt))
-        else:
+        elif item.case is not self.session.items[self.index].case:  # the same case: as it is
             self.query_one("#case-title", Static).update(case_title(item.case))
             drawn.append(self.query_one("#vignette", BankMarkdown).update(item.case.vignette))
             shown.set(display=True)
@@ -225,7 +233,32 @@ class QuestionScreen(QuizScreen):
         if self.session.asks_certainty:
             self.query_one("#certainty-prompt", Static).display = False
         body.scroll_home(animate=False)
+        self._hold_frames()
         self._present(index, drawn)
+
+    def _hold_frames(self) -> None:
+        """Draw no frame until the question's parts are mounted (:meth:`_when_drawn` lets go),
+        or for :data:`HOLD_FRAMES` seconds at most: one layout and one frame show the next
+        question, where each part mounted would otherwise bring a frame of its own, each one
+        laying out and rendering the whole screen."""
+        hold = self.app.batch_update()
+        hold.__enter__()
+        self._holds.append(hold)
+        # The app's timer: this screen's would stop with it, and the hold would last forever.
+        self.app.set_timer(HOLD_FRAMES, partial(self._release_frames, hold))
+
+    def _release_frames(self, hold: AbstractContextManager[None] | None = None) -> None:
+        """Frames again, from now: ``hold`` is let go, or every hold when ``None`` (a hold let go
+        already is not let go again)."""
+        held = [hold] if hold in self._holds else [] if hold is not None else self._holds[:]
+        for each in held:
+            self._holds.remove(each)
+            each.__exit__(None, None, None)
+        if held and self.is_attached:
+            self.refresh()  # what changed meanwhile is drawn
+
+    def on_unmount(self) -> None:
+        self._release_frames()  # the screen went before the question's parts were mounted
 
     def _hide_feedback(self) -> None:
         """Before the next question: hide what was shown about the last one."""
@@ -244,12 +277,15 @@ class QuestionScreen(QuizScreen):
     @work(exclusive=True, group="drawn")
     async def _when_drawn(self, index: int, drawn: list[Awaitable[object]]) -> None:
         """Once the question's parts are mounted and drawn, say so (see :meth:`_shown`)."""
-        for part in drawn:
-            await part
+        try:
+            for part in drawn:
+                await part
+        finally:
+            self._release_frames()
         self.call_after_refresh(self._shown, index)
 
     def _shown(self, index: int) -> None:
-        if index != self.index:
+        if index != self.index or not self.is_attached:  # another question, or the screen left
             return
         if self.focused is None and not self.revealed:
             # a short answer's input asked for the focus before it was mounted

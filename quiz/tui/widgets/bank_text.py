@@ -11,10 +11,14 @@ bank text in a Static, a table cell or a list, and the app's ``notify``.
 
 from __future__ import annotations
 
+from functools import cache
+
+from markdown_it import MarkdownIt
 from rich.style import StyleType
 from rich.text import Text
 from textual.await_complete import AwaitComplete
 from textual.widgets import Markdown
+from textual.widgets.markdown import MarkdownBlock
 
 from quiz.domain.text import FORBIDDEN, visible
 
@@ -39,14 +43,45 @@ def visible_text(text: Text) -> Text:
     return shown
 
 
+@cache
+def _parser() -> MarkdownIt:
+    """Markdown's own parser: one is enough (parsing keeps no state in it), built when first
+    needed (after the first question is on screen)."""
+    return MarkdownIt("gfm-like")
+
+
 class BankMarkdown(Markdown):
-    """Markdown whose source is bank text (a prompt, an explanation, a vignette)."""
+    """Markdown whose source is bank text (a prompt, an explanation, a vignette).
+
+    :meth:`update` changes the text at once, in the same frame as whatever else the caller
+    changes (the next question's prompt and its answer widget): Textual's own update parses in
+    a thread and mounts the blocks a few frames later, each frame with its own layout.
+    """
 
     def __init__(
         self, markdown: str | None = None, *, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(None if markdown is None else visible(markdown), id=id, classes=classes)
+        self._in_thread: AwaitComplete | None = None
+        """Textual's update under way (before mount), which a later update must follow."""
 
     def update(self, markdown: str) -> AwaitComplete:
-        """Show ``markdown`` (bank text) instead."""
-        return super().update(visible(markdown))
+        """Show ``markdown`` (bank text) instead; the blocks are mounted in this frame."""
+        source = visible(markdown)
+        if not self.is_mounted or (self._in_thread is not None and not self._in_thread.is_done):
+            # The first text is shown by Markdown's own mount; later ones queue behind it.
+            self._in_thread = super().update(source)
+            return self._in_thread
+        # Bank text is short: parsing it here takes less than a hop to a thread and back.
+        blocks = list(self._parse_markdown(_parser().parse(source)))
+        self._markdown = source
+        self._table_of_contents = None
+        lines = source.splitlines()
+        self._last_parsed_line = len(lines) - (1 if lines and lines[-1] else 0)
+        with self.app.batch_update():
+            removed = self.remove_children(MarkdownBlock)
+            mounted = self.mount_all(blocks)
+        self.post_message(
+            Markdown.TableOfContentsUpdated(self, self.table_of_contents).set_sender(self)
+        )
+        return AwaitComplete(removed, mounted)
