@@ -31,7 +31,6 @@ from quiz.domain.stats import (
     SPINAL_REGIONS,
     SPINAL_ROOTS,
     QuestionRecord,
-    daily_history,
     day_start,
     due_forecast,
     local_day,
@@ -247,11 +246,10 @@ def test_streak_counts_back_from_today_or_yesterday() -> None:
     assert streak_days([], today) == 0
 
 
-def test_daily_history_and_days_follow_the_time_zone() -> None:
+def test_days_follow_the_time_zone() -> None:
     late = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
     plus_two = timezone(timedelta(hours=2))
-    history = daily_history([(late, True), (late, False), (T0, True)], UTC)
-    assert [(d.day, d.attempts, d.correct) for d in history] == [(date(2026, 3, 2), 3, 2)]
+    assert local_day(late, UTC) == date(2026, 3, 2)
     assert local_day(late, plus_two) == date(2026, 3, 3)
     assert day_start(date(2026, 3, 3), plus_two) == datetime(2026, 3, 2, 22, 0, tzinfo=UTC)
 

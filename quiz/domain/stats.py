@@ -167,19 +167,6 @@ def day_start(day: date, tz: tzinfo | None = None) -> datetime:
     return midnight.astimezone() if tz is None else midnight.replace(tzinfo=tz)
 
 
-def daily_history(
-    answered: Iterable[tuple[datetime, bool]], tz: tzinfo | None = None
-) -> list[DayStat]:
-    """One :class:`DayStat` per day with attempts, oldest first, from (answered at, correct)."""
-    attempts: Counter[date] = Counter()
-    correct: Counter[date] = Counter()
-    for moment, was_correct in answered:
-        day = local_day(moment, tz)
-        attempts[day] += 1
-        correct[day] += was_correct
-    return [DayStat(day, attempts[day], correct[day]) for day in sorted(attempts)]
-
-
 def streak_days(active_days: Iterable[date], today: date) -> int:
     """Consecutive days with attempts, ending today (or yesterday, if today has none yet)."""
     days = set(active_days)
