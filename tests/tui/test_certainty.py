@@ -16,6 +16,7 @@ from quiz.tui.screens.question import QuestionScreen
 from quiz.tui.screens.results import ResultsScreen
 from tests.engine_helpers import Clock
 from tests.tui.tui_helpers import (
+    CASE_KEYS,
     MARKUP_KEY,
     SMALL,
     answer_and_submit,
@@ -23,6 +24,7 @@ from tests.tui.tui_helpers import (
     make_test_app,
     on_screen,
     plan,
+    press_in_one_read,
     press_quickly,
     question_screen,
     response_for,
@@ -87,6 +89,25 @@ async def test_enter_on_the_prompt_is_not_sure(db_file: Path, library: Library) 
         await press_quickly(pilot, single_choice_keys(screen, unsafe=False), "enter", "enter")
         await wait_until(pilot, lambda: screen.revealed, "the feedback")
         assert screen.session.answers[0].certainty is Certainty.NOT_SURE
+
+
+async def test_pick_enter_and_certainty_typed_in_one_go_then_enter_goes_on(
+    db_file: Path, library: Library
+) -> None:
+    """The pick, enter and the certainty key typed in one burst (as `tmux send-keys d Enter 2`
+    does) are handled in the order typed: the certainty key was checked, as a priority
+    binding, before enter had asked for it, and fell through to the frozen answer."""
+    app = make_test_app(db_file, library, plan=plan(question_keys=(MARKUP_KEY, CASE_KEYS[0])))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, QuestionScreen)
+        await press_in_one_read(pilot, single_choice_keys(screen, unsafe=False), "enter", "2")
+        await wait_until(pilot, lambda: screen.revealed, "the feedback")
+        await settle(pilot)
+        assert screen.session.answers[0].certainty is Certainty.FAIRLY_SURE
+        assert screen.asking is None
+        await press_quickly(pilot, "enter")  # one enter goes on
+        await wait_until(pilot, lambda: screen.index == 1, "the next question")
+        assert not screen.revealed
 
 
 async def test_results_show_the_calibration_and_ctrl_z_takes_an_answer_back(

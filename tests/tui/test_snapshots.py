@@ -266,8 +266,8 @@ def test_snapshot_progress(snap_compare, db_file: Path, library: Library, size: 
     C1-C8, Thoracic T1-T12, Lumbar L1-L5, Sacral S1-S5: the one list of roots, S3-S5 included)
     with practised roots coloured and the weak/fair-fading/strong legend (below the fold at
     80x24). At 120x40 also the 14-day due forecast from Mon 02 Mar (7 today); a scrollbar shows
-    there is more (the unsafe picks, confident errors and the calibration table). The root map's title ends
-    "(d: drill one)" and the footer has "d Drill a root"."""
+    there is more (the unsafe picks, confident errors and the calibration table). The root
+    map's title ends "(d: drill one)" and the footer has "d Drill a root"."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await started(pilot)
