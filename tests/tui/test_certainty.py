@@ -221,6 +221,23 @@ async def test_a_short_answer_takes_the_certainty_digits_without_typing_them(
         assert answer.certainty is Certainty.SURE
 
 
+async def test_a_short_answer_typed_with_enter_and_certainty_in_one_go(
+    db_file: Path, library: Library
+) -> None:
+    """The same burst on a short answer: the input's enter reached the screen only after the
+    digit behind it, which was typed into the text (then undone, the answer being frozen)."""
+    key = "tui-test/elbow-root"
+    app = make_test_app(db_file, library, plan=plan(question_keys=(key,), count=1))
+    async with app.run_test(size=SMALL) as pilot:
+        await on_screen(pilot, QuestionScreen)
+        screen = question_screen(pilot)
+        await press_in_one_read(pilot, *"C7", "enter", "3")
+        await wait_until(pilot, lambda: screen.revealed, "the feedback")
+        answer = screen.session.answers[0]
+        assert answer.response == TextResponse("C7")
+        assert answer.certainty is Certainty.SURE
+
+
 async def test_ctrl_z_on_a_short_answer_gives_the_input_back(
     db_file: Path, library: Library
 ) -> None:

@@ -275,7 +275,6 @@ class PreviewScreen(QuizScreen):
         self.query_one("#feedback").display = False
         self.query_one(AnswerWidget).focus()
 
-    @on(AnswerWidget.Submitted)
     def action_check(self) -> None:
         """Grade the answer given and show the feedback."""
         if self.checked:

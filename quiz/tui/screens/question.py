@@ -275,10 +275,6 @@ class QuestionScreen(QuizScreen):
 
     # --- keeping answers, flags and the result ---------------------------------------------------
 
-    @on(AnswerWidget.Submitted)
-    def _widget_submitted(self) -> None:
-        self.action_submit()
-
     def _hand_in(self, response: Response) -> None:
         """Keep ``response``, after asking how sure the trainee is if the session asks."""
         if self.session.asks_certainty:
