@@ -240,7 +240,8 @@ def test_snapshot_results(snap_compare, db_file: Path, library: Library, size: S
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_review(snap_compare, db_file: Path, library: Library, size: Size) -> None:
-    """Reviewing the exam's unsafe pick: status " Review  5/8  Myotomes and roots"; the prompt
+    """Looking back at the exam's unsafe pick: status " Answers  5/8  Myotomes and roots" (not
+    "Review", the name of a mode: changed on purpose, the only change); the prompt
     with "[L4] [bold]x[/bold] ..." literal; the legend with "UNSAFE: you picked an option that
     could cause harm."; the picked lung-apex option tinted with a red ✗ and an "UNSAFE:"
     why, Deltoid with a green ✓, every why shown (at 120x40 also the verdict "✘ Incorrect  ⚠
