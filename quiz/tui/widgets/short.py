@@ -93,7 +93,9 @@ class ShortAnswerInput(AnswerWidget, can_focus=False):
     def compose(self) -> ComposeResult:
         if self._restored:
             self._set_text(self._restored)
-        yield Static(Content("Type your answer, then press enter."), classes="answer--hint")
+        # The key bar says "f1 Help" here, "? Help" elsewhere: ? is text in the input.
+        hint = "Type your answer, then press enter. Here ? is text: f1 is help."
+        yield Static(Content(hint), classes="answer--hint")
         yield self.input
         yield self._verdict
         yield self._accepted
