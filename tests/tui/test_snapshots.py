@@ -230,7 +230,8 @@ def test_snapshot_results(snap_compare, db_file: Path, library: Library, size: S
     """Headline " Exam results  Score 38%  3/8 correct  2 unanswered  time 2:00  elapsed 0:00
     ⚠ 1 unsafe pick(s)" (the clock is fixed; at 80 columns wrapped onto a second line, nothing
     cut); "By topic" table (three
-    topics: answered, correct, score); "Questions (enter to review)" listing 1-8 with ✔ / ✘ / ○
+    topics: answered, correct, score); "Questions (enter: look back at one)" (not "review", a
+    mode's name: changed on purpose) listing 1-8 with ✔ / ✘ / ○
     (unanswered), topic and the prompt's first line (row 5 "... C5? [L4] [bold]x[/bold]…"
     literal), the cursor on row 1.
     Footer: r Retry mistakes, esc Home."""

@@ -77,7 +77,7 @@ class ResultsScreen(QuizScreen):
                 yield DataTable(id="calibration-table", cursor_type="none", zebra_stripes=True)
             yield Static("By topic", classes="section-title")
             yield DataTable(id="topics-table", cursor_type="none", zebra_stripes=True)
-            yield Static("Questions (enter to review)", classes="section-title")
+            yield Static("Questions (enter: look back at one)", classes="section-title")
             yield DataTable(id="questions-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
