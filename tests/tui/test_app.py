@@ -934,3 +934,20 @@ async def test_case_vignette_is_shown_above_its_questions(db_file: Path, library
         await pilot.press("enter")
         await wait_until(pilot, lambda: screen.index == 1, "question 2")
         assert "Case: A painter with shoulder pain" in screen_text(pilot)
+
+
+@pytest.mark.parametrize(("size", "summary_at_least"), [((40, 12), 18), (SMALL, 40)])
+async def test_a_narrow_home_gives_the_summary_room(
+    db_file: Path, library: Library, size: tuple[int, int], summary_at_least: int
+) -> None:
+    """Under 60 columns the menu drops its frame and margins: at 40x12 the summary had 14
+    columns; at 80x24 nothing changes (the frame stays)."""
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=size) as pilot:
+        await started(pilot)
+        home = await on_screen(pilot, HomeScreen)
+        summary = home.query_one("#summary", Static)
+        assert summary.content_region.width >= summary_at_least
+        menu = home.query_one("#menu")
+        assert (menu.styles.border_top[0] == "") is (size[0] < 60)
+        assert "Review due" in screen_text(pilot)  # the menu's labels still fit one line

@@ -5,14 +5,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from quiz.banks.loader import Library
 from quiz.tui.screens.banks import BanksScreen, PreviewScreen
 from quiz.tui.screens.practice import PracticeScreen
 from quiz.tui.screens.results import ReviewScreen
 from quiz.tui.widgets.feedback import FeedbackPanel
-from tests.tui.tui_helpers import LARGE, SMALL, make_test_app, on_screen, screen_text, started
+from tests.tui.tui_helpers import (
+    LARGE,
+    SMALL,
+    make_test_app,
+    on_screen,
+    plain,
+    screen_text,
+    started,
+)
 
 
 def _first_cells(table: DataTable) -> list[str]:  # type: ignore[type-arg]
@@ -85,9 +93,13 @@ async def test_a_whole_bank_previews_with_its_keys_and_explanations(
         assert f"1/{total}" in screen_text(pilot) and "keys shown" in screen_text(pilot)
         feedback = preview.query_one(FeedbackPanel)
         assert feedback.display
+        legends = []  # the option lists' legends name the filled boxes the key's, not yours
         for _ in range(total - 1):
+            legends += [plain(hint) for hint in preview.query(".answer--hint").results(Static)]
             await pilot.press("n")
         assert preview.index == total - 1
+        assert any("● the key's pick" in line for line in legends)
+        assert not [line for line in legends if "● your answer" in line]
         await pilot.press("n")  # the last stays
         assert preview.index == total - 1
         # every question with a key to show is shown answered right

@@ -16,6 +16,7 @@ from quiz.tui.screens.question import QuestionScreen
 from quiz.tui.screens.results import ResultsScreen
 from tests.engine_helpers import Clock
 from tests.tui.tui_helpers import (
+    CASE_KEYS,
     MARKUP_KEY,
     SMALL,
     answer_and_submit,
@@ -23,6 +24,7 @@ from tests.tui.tui_helpers import (
     make_test_app,
     on_screen,
     plan,
+    press_in_one_read,
     press_quickly,
     question_screen,
     response_for,
@@ -87,6 +89,25 @@ async def test_enter_on_the_prompt_is_not_sure(db_file: Path, library: Library) 
         await press_quickly(pilot, single_choice_keys(screen, unsafe=False), "enter", "enter")
         await wait_until(pilot, lambda: screen.revealed, "the feedback")
         assert screen.session.answers[0].certainty is Certainty.NOT_SURE
+
+
+async def test_pick_enter_and_certainty_typed_in_one_go_then_enter_goes_on(
+    db_file: Path, library: Library
+) -> None:
+    """The pick, enter and the certainty key typed in one burst (as `tmux send-keys d Enter 2`
+    does) are handled in the order typed: the certainty key was checked, as a priority
+    binding, before enter had asked for it, and fell through to the frozen answer."""
+    app = make_test_app(db_file, library, plan=plan(question_keys=(MARKUP_KEY, CASE_KEYS[0])))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, QuestionScreen)
+        await press_in_one_read(pilot, single_choice_keys(screen, unsafe=False), "enter", "2")
+        await wait_until(pilot, lambda: screen.revealed, "the feedback")
+        await settle(pilot)
+        assert screen.session.answers[0].certainty is Certainty.FAIRLY_SURE
+        assert screen.asking is None
+        await press_quickly(pilot, "enter")  # one enter goes on
+        await wait_until(pilot, lambda: screen.index == 1, "the next question")
+        assert not screen.revealed
 
 
 async def test_results_show_the_calibration_and_ctrl_z_takes_an_answer_back(
@@ -197,6 +218,23 @@ async def test_a_short_answer_takes_the_certainty_digits_without_typing_them(
         await wait_until(pilot, lambda: screen.revealed, "the feedback")
         answer = screen.session.answers[0]
         assert answer.response == TextResponse("C7 root!")
+        assert answer.certainty is Certainty.SURE
+
+
+async def test_a_short_answer_typed_with_enter_and_certainty_in_one_go(
+    db_file: Path, library: Library
+) -> None:
+    """The same burst on a short answer: the input's enter reached the screen only after the
+    digit behind it, which was typed into the text (then undone, the answer being frozen)."""
+    key = "tui-test/elbow-root"
+    app = make_test_app(db_file, library, plan=plan(question_keys=(key,), count=1))
+    async with app.run_test(size=SMALL) as pilot:
+        await on_screen(pilot, QuestionScreen)
+        screen = question_screen(pilot)
+        await press_in_one_read(pilot, *"C7", "enter", "3")
+        await wait_until(pilot, lambda: screen.revealed, "the feedback")
+        answer = screen.session.answers[0]
+        assert answer.response == TextResponse("C7")
         assert answer.certainty is Certainty.SURE
 
 

@@ -648,3 +648,20 @@ async def test_weak_and_mistakes_say_there_is_nothing_before_any_form(
         assert len(notes) == 2, notes
         await pilot.press("v")  # review has new questions to serve: its form opens
         await on_screen(pilot, SetupScreen)
+
+
+async def test_a_short_answer_says_why_its_key_bar_has_f1_help(
+    db_file: Path, library: Library
+) -> None:
+    """On a short answer ? is text, so the key bar names f1 for Help (elsewhere "? Help"), and
+    the input's hint says why."""
+    app = make_test_app(db_file, library, plan=plan(question_keys=(f"{BANK_ID}/elbow-root",)))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, QuestionScreen)
+        bar = screen_text(pilot).splitlines()[-1]
+        assert "f1 Help" in bar and "? Help" not in bar
+        assert "Here ? is text: f1 is help." in screen_text(pilot)
+        await pilot.press("?")
+        assert screen._answer.response() is not None  # typed, not help
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: app.screen is not screen, "the help screen")

@@ -230,7 +230,8 @@ def test_snapshot_results(snap_compare, db_file: Path, library: Library, size: S
     """Headline " Exam results  Score 38%  3/8 correct  2 unanswered  time 2:00  elapsed 0:00
     ⚠ 1 unsafe pick(s)" (the clock is fixed; at 80 columns wrapped onto a second line, nothing
     cut); "By topic" table (three
-    topics: answered, correct, score); "Questions (enter to review)" listing 1-8 with ✔ / ✘ / ○
+    topics: answered, correct, score); "Questions (enter: look back at one)" (not "review", a
+    mode's name: changed on purpose) listing 1-8 with ✔ / ✘ / ○
     (unanswered), topic and the prompt's first line (row 5 "... C5? [L4] [bold]x[/bold]…"
     literal), the cursor on row 1.
     Footer: r Retry mistakes, esc Home."""
@@ -240,7 +241,8 @@ def test_snapshot_results(snap_compare, db_file: Path, library: Library, size: S
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_review(snap_compare, db_file: Path, library: Library, size: Size) -> None:
-    """Reviewing the exam's unsafe pick: status " Review  5/8  Myotomes and roots"; the prompt
+    """Looking back at the exam's unsafe pick: status " Answers  5/8  Myotomes and roots" (not
+    "Review", the name of a mode: changed on purpose, the only change); the prompt
     with "[L4] [bold]x[/bold] ..." literal; the legend with "UNSAFE: you picked an option that
     could cause harm."; the picked lung-apex option tinted with a red ✗ and an "UNSAFE:"
     why, Deltoid with a green ✓, every why shown (at 120x40 also the verdict "✘ Incorrect  ⚠

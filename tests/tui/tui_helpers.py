@@ -186,12 +186,23 @@ def row_text(row: AnswerRow) -> str:
 async def press_quickly(pilot: Pilot[Any], *keys: str) -> None:
     """Press ``keys`` like a fast typist: each is handled, but the CPU need not go idle between
     them (``pilot.press`` waits for that, which costs ~50 ms a key)."""
-    app = pilot.app
     for key in keys:
-        named = {"space": " ", "enter": "\r", "tab": "\t"}
-        character = named.get(key, key if len(key) == 1 else None)
-        app.post_message(events.Key(key, character))
+        pilot.app.post_message(_key_event(key))
         await pilot.pause(0)
+
+
+async def press_in_one_read(pilot: Pilot[Any], *keys: str) -> None:
+    """Press ``keys`` as a terminal delivers a burst (``tmux send-keys d Enter 2``, a paste of
+    keys, a typist faster than a frame): the driver posts them all before the app handles the
+    first, so each key's priority bindings are checked before the keys ahead of it are done."""
+    for key in keys:
+        pilot.app.post_message(_key_event(key))
+    await pilot.pause(0)
+
+
+def _key_event(key: str) -> events.Key:
+    named = {"space": " ", "enter": "\r", "tab": "\t"}
+    return events.Key(key, named.get(key, key if len(key) == 1 else None))
 
 
 def no_blink(pilot: Pilot[Any]) -> None:

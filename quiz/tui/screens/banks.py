@@ -191,7 +191,9 @@ class BanksScreen(QuizScreen):
                 grade = grade_response(item.question, response)
                 answers[index] = Answer(index, response, grade, 0.0)
         label = f"Preview · {visible(bank.id)} · keys shown"
-        self.app.push_screen(ReviewScreen(None, 0, items=items, answers=answers, label=label))
+        self.app.push_screen(
+            ReviewScreen(None, 0, items=items, answers=answers, label=label, keys=True)
+        )
 
     @on(DataTable.RowSelected, "#questions-table")
     def _question_selected(self, event: DataTable.RowSelected) -> None:
@@ -275,7 +277,6 @@ class PreviewScreen(QuizScreen):
         self.query_one("#feedback").display = False
         self.query_one(AnswerWidget).focus()
 
-    @on(AnswerWidget.Submitted)
     def action_check(self) -> None:
         """Grade the answer given and show the feedback."""
         if self.checked:

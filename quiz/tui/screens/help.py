@@ -47,7 +47,7 @@ def key_map() -> list[tuple[str, list[KeyLine]]]:
     answering = [*PICKING, *key_lines(PracticeScreen.BINDINGS), *ARRANGING]
     exams = [line for line in key_lines(ExamScreen.BINDINGS) if line not in answering]
     results = [
-        KeyLine("enter", "review the highlighted question with every explanation"),
+        KeyLine("enter", "look back at the highlighted question, every explanation shown"),
         *key_lines(ResultsScreen.BINDINGS),
     ]
     return [

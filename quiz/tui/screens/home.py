@@ -103,7 +103,16 @@ class HomeScreen(QuizScreen):
     #overview { padding: 0 1 0 2; }
     #summary { margin-top: 1; }
     #skipped, #unfinished { margin-top: 1; }
+    /* Under 60 columns (outside the 80x24 promise) the menu gives up its frame and margins,
+       which left the summary 14 columns at 40. */
+    HomeScreen.-narrow {
+        & #menu-column { width: 19; padding: 0; }
+        & #menu { border: none; }
+        & #overview { padding: 0 0 0 1; }
+    }
     """
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-normal")]
 
     BINDINGS = [
         *(_menu_binding(*action) for action in MENU),

@@ -49,17 +49,20 @@ _SURE = Binding.Group(
     compact=True,
 )
 CERTAINTY = [
-    # Priority: the answer widget, which has the focus, binds the digits as pick keys. These
-    # work only while the certainty prompt is up (check_action), and fall through otherwise.
-    Binding("1", "certainty(1)", "Not sure", priority=True, group=_SURE),
-    Binding("2", "certainty(2)", "Fairly sure", priority=True, group=_SURE),
-    Binding("3", "certainty(3)", "Sure", priority=True, group=_SURE),
-    Binding("enter", "certainty(1)", "Not sure", priority=True, show=False),
+    # Not priority bindings: Textual checks those as a key arrives, before the keys typed
+    # ahead of it are handled, so a burst such as "d enter 2" found no prompt yet for its "2",
+    # which then fell through to the frozen answer and was lost. These are checked in the
+    # order typed, after the answer widget's: its pick keys are off while the answer is frozen
+    # for its certainty (and a short answer's input lets go of the focus), so the digits reach
+    # these, which work only while the prompt is up (check_action).
+    Binding("1", "certainty(1)", "Not sure", group=_SURE),
+    Binding("2", "certainty(2)", "Fairly sure", group=_SURE),
+    Binding("3", "certainty(3)", "Sure", group=_SURE),
+    Binding("enter", "certainty(1)", "Not sure", show=False),
     Binding(
         "escape",
         "change_answer",
         "Change answer",
-        priority=True,
         tooltip="while asked how sure you are: back to the answer",
     ),
 ]
@@ -307,10 +310,6 @@ class QuestionScreen(QuizScreen):
         self.query_one("#status", Static).update(status)
 
     # --- keeping answers, flags and the result ---------------------------------------------------
-
-    @on(AnswerWidget.Submitted)
-    def _widget_submitted(self) -> None:
-        self.action_submit()
 
     def _hand_in(self, response: Response) -> None:
         """Keep ``response``, after asking how sure the trainee is if the session asks."""

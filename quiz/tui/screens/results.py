@@ -17,6 +17,7 @@ from quiz.domain.plain import first_line
 from quiz.domain.session import Mode, SessionPlan
 from quiz.domain.text import visible
 from quiz.tui.screens._base import QuizScreen, case_title, fill_width
+from quiz.tui.widgets._option_list import OptionListAnswer
 from quiz.tui.widgets.answer import answer_widget_for
 from quiz.tui.widgets.bank_text import BankMarkdown, bank_text
 from quiz.tui.widgets.feedback import FeedbackPanel, verdict_text
@@ -76,7 +77,7 @@ class ResultsScreen(QuizScreen):
                 yield DataTable(id="calibration-table", cursor_type="none", zebra_stripes=True)
             yield Static("By topic", classes="section-title")
             yield DataTable(id="topics-table", cursor_type="none", zebra_stripes=True)
-            yield Static("Questions (enter to review)", classes="section-title")
+            yield Static("Questions (enter: look back at one)", classes="section-title")
             yield DataTable(id="questions-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -165,16 +166,19 @@ class ReviewScreen(QuizScreen):
         *,
         items: Sequence[SessionItem] = (),
         answers: Mapping[int, Answer] | None = None,
-        label: str = "Review",
+        label: str = "Answers",
+        keys: bool = False,
     ) -> None:
         """Show ``session``'s item ``index`` and its answer; or, without a session, ``items``
-        with ``answers`` (the bank browser's preview shows every key so), titled ``label``."""
+        with ``answers`` (the bank browser's preview shows every key so, ``keys``: the answers
+        are the keys), titled ``label``."""
         super().__init__()
         self.items: Sequence[SessionItem] = session.items if session is not None else items
         self.answers: Mapping[int, Answer] = (
             session.answers if session is not None else answers or {}
         )
         self.label = label
+        self.keys = keys
         self.index = index
 
     def compose(self) -> ComposeResult:
@@ -211,6 +215,8 @@ class ReviewScreen(QuizScreen):
         slot = self.query_one("#answer-slot")
         slot.remove_children()
         widget = answer_widget_for(item, answer.response if answer else None)
+        if isinstance(widget, OptionListAnswer):
+            widget.key_as_answer = self.keys
         slot.mount(widget)
         if answer is not None:
             widget.reveal(answer.grade, answer.response)

@@ -135,6 +135,10 @@ class OptionListAnswer(AnswerWidget):
 
     ANSWER_ACTIONS = AnswerWidget.ANSWER_ACTIONS | {"pick_cursor", "strike"}
 
+    key_as_answer: bool = False
+    """The response revealed is the key itself (the bank's keys shown), not a trainee's: the
+    legend names the filled boxes so."""
+
     multiple: bool = False
     """Whether the trainee may pick several options (space and the pick keys toggle)."""
 
@@ -278,11 +282,14 @@ class OptionListAnswer(AnswerWidget):
             row.remove_class("-cursor", update=False)
         for row, key in zip(self._rows, self._option_keys(response), strict=True):
             row.show_key(key)
-        self._hint.update(legend(answered=response is not None, unsafe=grade.unsafe))
+        self._hint.update(
+            legend(answered=response is not None, unsafe=grade.unsafe, key=self.key_as_answer)
+        )
 
 
-def legend(*, answered: bool, unsafe: bool = False) -> Content:
-    """The line that explains the marks of a revealed answer."""
+def legend(*, answered: bool, unsafe: bool = False, key: bool = False) -> Content:
+    """The line that explains the marks of a revealed answer (``key``: the answer shown is
+    the key's own)."""
     parts: list[str | tuple[str, str]] = []
     if not answered:
         parts.append(("No answer given.  ", "bold"))
@@ -292,7 +299,7 @@ def legend(*, answered: bool, unsafe: bool = False) -> Content:
         (WRONG, "bold $text-error"),
         " wrong pick   ",
         ("●", "bold"),
-        " your answer",
+        " the key's pick" if key else " your answer",
     ]
     if unsafe:
         parts += [

@@ -137,18 +137,6 @@ class AnswerWidget(Widget, can_focus=True):
             """The answer widget that changed (for ``@on(..., selector)``)."""
             return self.widget
 
-    class Submitted(Message):
-        """The trainee pressed enter inside the widget (only widgets that consume enter)."""
-
-        def __init__(self, widget: AnswerWidget) -> None:
-            self.widget = widget
-            super().__init__()
-
-        @property
-        def control(self) -> AnswerWidget:
-            """The answer widget that was submitted."""
-            return self.widget
-
     def __init__(
         self,
         item: SessionItem,

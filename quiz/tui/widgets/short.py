@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Input, Static
@@ -14,11 +14,36 @@ from quiz.domain.text import visible
 from quiz.tui.widgets.answer import RIGHT, WRONG, AnswerWidget
 
 
+class AnswerLine(Input):
+    """The short answer's input line. Enter is the screen's key, as on every other question.
+
+    The input's own enter posted a message that reached the screen only after the keys typed
+    next were handled, so a certainty digit typed at once after enter went into the text and
+    was lost. Enter goes straight to the screen's binding now, in the order typed; and from
+    enter until the screen reads the answer, printable keys are passed on to the screen's
+    keys (the certainty digits) instead of being typed.
+    """
+
+    handing_in = False
+    """Enter was pressed; the screen has not read the answer yet."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "submit":
+            return False  # enter falls through to the screen
+        return super().check_action(action, parameters)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            self.handing_in = True
+        elif self.handing_in and event.is_printable:
+            event.prevent_default()  # not typed (Input's own handler is skipped): on it goes
+
+
 class ShortAnswerInput(AnswerWidget, can_focus=False):
-    """An input line; enter posts :class:`AnswerWidget.Submitted`.
+    """An input line; enter is left to the screen, as with every answer widget.
 
     The widget itself takes no focus: :meth:`focus` focuses the input, and Tab reaches it too.
-    Once revealed the input is disabled, so enter reaches the screen again.
+    Once revealed the input is disabled.
     """
 
     EMPTY_HINT = "Type an answer first."
@@ -53,7 +78,7 @@ class ShortAnswerInput(AnswerWidget, can_focus=False):
         super().__init__(item, response=response, id=id, classes=classes)
         self._restored = response.text if isinstance(response, TextResponse) else ""
         # The value is set in compose: setting it needs a running app.
-        self.input = Input(placeholder="Type your answer", select_on_focus=False)
+        self.input = AnswerLine(placeholder="Type your answer", select_on_focus=False)
         """The text input."""
         self._locked_text = ""
         self._verdict = Static(classes="short--verdict")
@@ -68,7 +93,9 @@ class ShortAnswerInput(AnswerWidget, can_focus=False):
     def compose(self) -> ComposeResult:
         if self._restored:
             self._set_text(self._restored)
-        yield Static(Content("Type your answer, then press enter."), classes="answer--hint")
+        # The key bar says "f1 Help" here, "? Help" elsewhere: ? is text in the input.
+        hint = "Type your answer, then press enter. Here ? is text: f1 is help."
+        yield Static(Content(hint), classes="answer--hint")
         yield self.input
         yield self._verdict
         yield self._accepted
@@ -84,6 +111,7 @@ class ShortAnswerInput(AnswerWidget, can_focus=False):
         self._restored = ""
 
     def response(self) -> Response | None:
+        self.input.handing_in = False  # the screen has read it: type again
         text = self.input.value or self._restored
         if not text.strip():
             return None
@@ -130,11 +158,6 @@ class ShortAnswerInput(AnswerWidget, can_focus=False):
             return
         self._withdraw_offer()
         self._post_changed()
-
-    @on(Input.Submitted)
-    def _text_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.post_message(self.Submitted(self))
 
     def _show_key(self, grade: Grade, response: Response | None) -> None:
         text = response.text if isinstance(response, TextResponse) else ""
