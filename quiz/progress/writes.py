@@ -131,18 +131,11 @@ def record_attempts(
         postgres.lock_profile(connection, profile_id)
     recorded = []
     for attempt, rating in graded:
-        # the key was shown with the question's latest attempt (feedback, or exam results)
-        key_seen_at = connection.execute(
-            select(sa.func.max(attempts.c.answered_at)).where(
-                attempts.c.profile_id == profile_id,
-                attempts.c.bank_id == attempt.bank_id,
-                attempts.c.question_id == attempt.question_id,
-            )
-        ).scalar()
         attempt_id = new_id(
             connection.execute(insert(attempts).values(attempt_row(attempt, profile_id)))
         )
-        _tally(connection, where, profile_id, attempt)
+        # the key was shown with the question's latest attempt (feedback, or exam results)
+        key_seen_at = _tally(connection, where, profile_id, attempt)
         day = local_day(attempt.answered_at, tz)
         # An answer within the window of its key is kept but reviews no card: the trainee
         # had just seen the key.
@@ -258,28 +251,33 @@ def _uncount_day(connection: Connection, profile_id: int, recorded: Recorded, ri
     )
 
 
-def _tally(connection: Connection, where: str, profile_id: int, attempt: Attempt) -> None:
+def _tally(
+    connection: Connection, where: str, profile_id: int, attempt: Attempt
+) -> datetime | None:
     """Add ``attempt`` to its question's tally (the profile's writes are serialised: SQLite's
-    writer holds the file, PostgreSQL's holds the profile's lock)."""
+    writer holds the file, PostgreSQL's holds the profile's lock); returns when the question
+    was last answered before it (``None``: never)."""
     match = (
         question_stats.c.profile_id == profile_id,
         question_stats.c.bank_id == attempt.bank_id,
         question_stats.c.question_id == attempt.question_id,
     )
     row = connection.execute(select(question_stats).where(*match)).mappings().first()
-    before = None if row is None else decoded(where, "question_stats", row, tally_from_row)
-    values = tally_row(tally_after(before, attempt))
     if row is None:
         connection.execute(
             insert(question_stats).values(
                 profile_id=profile_id,
                 bank_id=attempt.bank_id,
                 question_id=attempt.question_id,
-                **values,
+                **tally_row(tally_after(None, attempt)),
             )
         )
-    else:
-        connection.execute(update(question_stats).where(*match).values(values))
+        return None
+    before = decoded(where, "question_stats", row, tally_from_row)
+    connection.execute(
+        update(question_stats).where(*match).values(tally_row(tally_after(before, attempt)))
+    )
+    return before.last_answered_at
 
 
 def _count_day(
