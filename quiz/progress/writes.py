@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from quiz.domain.grading import Response
-from quiz.domain.history import tally_after
+from quiz.domain.history import tally_after, tally_attempts
 from quiz.domain.reports import ProblemReport
 from quiz.domain.scheduling import Card, Rating, ReviewLog, reschedules, review_attempt
 from quiz.domain.session import Attempt
@@ -208,7 +208,6 @@ def _retally(
         question_stats.c.bank_id == bank_id,
         question_stats.c.question_id == question_id,
     )
-    tally = None
     query = (
         select(attempts)
         .where(
@@ -218,10 +217,10 @@ def _retally(
         )
         .order_by(attempts.c.id)
     )
-    for row in connection.execute(query).mappings():
-        tally = tally_after(tally, decoded(where, "attempts", row, attempt_from_row))
+    rows = connection.execute(query).mappings()
+    tallied = tally_attempts(decoded(where, "attempts", row, attempt_from_row) for row in rows)
     connection.execute(delete(question_stats).where(*match))
-    if tally is not None:
+    for tally in tallied.values():  # none, or the question's one
         connection.execute(
             insert(question_stats).values(
                 profile_id=profile_id, bank_id=bank_id, question_id=question_id, **tally_row(tally)
