@@ -6,6 +6,7 @@ Output helpers keep bank-derived text inert: :func:`inert` for Rich tables and p
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from quiz import __version__
+from quiz import __version__, collector
 from quiz.domain.text import inert_json, visible
 from quiz.settings import Settings
 
@@ -93,9 +94,21 @@ def main(ctx: click.Context) -> None:
     """
     settings_of(ctx)
     if ctx.invoked_subcommand is None:
+        run_tui(settings_of(ctx))
+    else:
+        # The script paused the cycle collector for the trainer's start-up (quiz.launch); a
+        # session command pauses it again for its own (quiz.cli.sessions), the rest run with it.
+        gc.enable()
+
+
+def run_tui(settings: Settings, **options: Any) -> None:
+    """Run the trainer app, the TUI (options as for :func:`quiz.tui.app.run_app`), until the
+    trainee quits. Its start-up, Textual's import included, runs with the cycle collector
+    paused, until the first screen is drawn (:mod:`quiz.collector`)."""
+    with collector.paused():
         from quiz.tui.app import run_app
 
-        run_app(settings_of(ctx))
+        run_app(settings, **options)
 
 
 # --- output -------------------------------------------------------------------------------------
