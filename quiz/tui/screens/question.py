@@ -161,11 +161,11 @@ class QuestionScreen(QuizScreen):
         self._present(self.index, [])
 
     async def _on_resize(self, event: events.Resize) -> None:
-        if event.size == self.size:
+        if event.size == self._compositor.size:
             # Textual hands the screen on top a Resize at start-up, once the terminal's size is
-            # read, though the screen was laid out at that size already. Laying the question out
-            # again for it cost the first question a tenth of its time. (Screens with
-            # breakpoints, such as home, need that first Resize: they set their classes on it.)
+            # read, though the screen is laid out at that size already (its compositor's size).
+            # Laying the question out again for it cost the first question a tenth of its time.
+            # (Screens with breakpoints, such as home, need that first Resize for their classes.)
             event.stop()
             event.prevent_default()
 
