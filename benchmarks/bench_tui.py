@@ -92,11 +92,14 @@ def visible(screen: Any, widget: Any) -> bool:
 
 
 def child_real(argv: list[str]) -> None:
-    """Run ``ims-quiz practice ARGV`` headless; print READY at the first question's frame."""
-    import quiz.tui.app as tui_app
-    from quiz.cli import main
+    """Run ``ims-quiz practice ARGV`` as the script does (:func:`quiz.launch.main`), headless;
+    print READY at the first question's frame. The app's ``run_app`` is swapped for a headless
+    run when the CLI first imports it, so that nothing is imported before the script would."""
+    from importlib.machinery import PathFinder
 
     def run_headless(settings: Any, plan: Any = None, **options: Any) -> None:
+        import quiz.tui.app as tui_app
+
         app = tui_app.make_app(settings, plan, **options)
 
         def ready() -> bool:
@@ -113,8 +116,29 @@ def child_real(argv: list[str]) -> None:
 
         asyncio.run(_until_ready(app, ready))
 
-    tui_app.run_app = run_headless
-    main(["practice", *argv], standalone_mode=False)
+    class HeadlessApp(PathFinder):
+        @classmethod
+        def find_spec(cls, name: str, path: Any = None, target: Any = None) -> Any:
+            spec = super().find_spec(name, path, target) if name == "quiz.tui.app" else None
+            if spec is None or spec.loader is None:
+                return None
+            exec_module = spec.loader.exec_module
+
+            def patched(module: Any) -> None:
+                exec_module(module)
+                module.run_app = run_headless
+
+            spec.loader.exec_module = patched  # type: ignore[method-assign]
+            return spec
+
+    sys.meta_path.insert(0, HeadlessApp)
+    from quiz.launch import main
+
+    try:
+        main(["practice", *argv])
+    except SystemExit as end:
+        if end.code:
+            raise
 
 
 def child_bare() -> None:

@@ -1,6 +1,6 @@
 """Allow ``python -m quiz``."""
 
-from quiz.cli import main
+from quiz.launch import main
 
 if __name__ == "__main__":
     main()

@@ -15,8 +15,10 @@ from click.testing import CliRunner
 
 from quiz import preferences
 from quiz.banks.loader import discover
-from quiz.cli import build_plan, export_fields, main
+from quiz.cli import main
 from quiz.cli.base import json_text
+from quiz.cli.records import export_fields
+from quiz.cli.sessions import build_plan
 from quiz.domain.cbm import Certainty
 from quiz.domain.grading import ChoiceResponse
 from quiz.domain.session import Mode, SessionPlan

@@ -10,16 +10,14 @@ for the whole library, :attr:`Library.skipped_questions`).
 from __future__ import annotations
 
 import errno
-import gc
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 
 import msgspec
 
-from quiz import paths
+from quiz import collector, paths
 from quiz.banks.cache import CacheEntry, ParseCache, digest
 from quiz.banks.diagnostics import (
     Diagnostic,
@@ -234,30 +232,13 @@ def unreadable_reason(path: Path, error: OSError | None = None) -> str:
     return "a folder, not a file"
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a bank is built.
-
-    Parsing a large bank makes about a million objects (YAML nodes, then data, then Structs) and
-    none of them needs the cycle collector: left on, it runs every 700 allocations over an ever
-    larger heap and takes most of the load time. Reference counting still frees memory.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def load_bank_file(path: Path, cache: ParseCache | None = None) -> LoadedBank:
     """Load and validate one bank file, through ``cache`` when one is given.
 
     Never raises for a problem in the file: every problem becomes a diagnostic.
     """
-    with _collector_paused():
+    # Parsing a large bank makes about a million objects (YAML nodes, then data, then Structs).
+    with collector.paused():
         return _load_file(path, cache)
 
 

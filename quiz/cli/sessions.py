@@ -3,13 +3,13 @@ trainer straight into a session planned from their options."""
 
 from __future__ import annotations
 
-import gc
 from typing import TYPE_CHECKING, Any
 
 import click
 import msgspec
 
-from quiz.cli.base import F, global_options, main, settings_of
+from quiz import collector
+from quiz.cli.base import F, global_options, main, run_tui, settings_of
 from quiz.domain.model import QUESTION_TYPES
 
 if TYPE_CHECKING:
@@ -196,15 +196,10 @@ def _open_session(ctx: click.Context, mode: str, **options: Any) -> None:
     from quiz.banks.loader import discover
 
     settings = settings_of(ctx)
-    library = discover(settings.bank_dirs)
-    # The banks, and the modules loaded so far, last as long as the trainer: frozen out of the
-    # cycle collector's way now (not when the app mounts), start-up's young collections stop
-    # walking them over and over; about a twentieth of the time to the first question.
-    gc.freeze()
-    plan = build_plan(library, mode, **options)
-    from quiz.tui.app import run_app
-
-    run_app(settings, plan=plan, library=library)
+    with collector.paused():  # the trainer's start-up: see run_tui
+        library = discover(settings.bank_dirs)
+        plan = build_plan(library, mode, **options)
+        run_tui(settings, plan=plan, library=library)
 
 
 @main.command()

@@ -85,10 +85,7 @@ class IMSQuizApp(App[None]):
         self.startup = Startup(self)
 
     def on_mount(self) -> None:
-        # What exists now (modules, the banks) lives as long as the app: the cycle collector
-        # need not walk it again and again. A full collection over it cost the first question
-        # about 20 ms, and would cost any keypress it fell on as much.
-        gc.freeze()
+        self.call_after_refresh(self._first_screen_drawn)
         asyncio.get_running_loop().set_exception_handler(_quiet_about_cancelled_work)
         saved_theme = preferences.load().theme
         if saved_theme is not None and saved_theme in self.available_themes:
@@ -96,6 +93,14 @@ class IMSQuizApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         plan, self.start_plan = self.start_plan, None
         self.startup.begin(plan)
+
+    def _first_screen_drawn(self) -> None:
+        # What exists now (modules, the banks, the first screen) lives as long as the app: the
+        # cycle collector need not walk it again and again. A full collection over it cost the
+        # first question about 20 ms, and would cost any keypress it fell on as much. Start-up
+        # ran with the collector paused (quiz.collector); from here on it runs.
+        gc.freeze()
+        gc.enable()
 
     @on(ServicesOpened)
     def _services_opened(self, message: ServicesOpened) -> None:

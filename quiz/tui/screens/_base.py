@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual.screen import Screen
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey
 from textual.worker import Worker, WorkerState
 
 from quiz.domain.text import visible
 
 if TYPE_CHECKING:
+    from textual.widgets import DataTable  # not imported for a question screen, which has none
+
     from quiz.domain.model import Case
     from quiz.tui.app import IMSQuizApp
 
@@ -31,7 +31,7 @@ def fill_width(table: DataTable[Any], key: str, minimum: int = 20) -> None:
         return
     others = sum(column.width + 2 for name, column in table.columns.items() if name != key)
     width = max(minimum, table.scrollable_content_region.width - others - 2)
-    column = table.columns[ColumnKey(key)]
+    column = table.columns[key]  # type: ignore[index]  # a ColumnKey equals its str
     if column.width != width:
         column.width = width
         table.refresh()

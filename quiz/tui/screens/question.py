@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -115,9 +115,10 @@ class QuestionScreen(QuizScreen):
             super().__init__()
             self.result = result
 
-    AUTO_FOCUS = None
-    """show_question focuses the answer widget. Textual's default would focus the scrolling
-    body first, and each focus change restyles the whole question."""
+    AUTO_FOCUS = ""
+    """None (Textual's default) would inherit the app's ``"*"`` and focus the scrolling body
+    first; :meth:`_present` focuses the answer widget, and each focus change restyles the
+    whole question."""
 
     def __init__(self, session: ActiveSession) -> None:
         super().__init__()
@@ -158,6 +159,15 @@ class QuestionScreen(QuizScreen):
 
     def on_mount(self) -> None:
         self._present(self.index, [])
+
+    async def _on_resize(self, event: events.Resize) -> None:
+        if event.size == self._compositor.size:
+            # Textual hands the screen on top a Resize at start-up, once the terminal's size is
+            # read, though the screen is laid out at that size already (its compositor's size).
+            # Laying the question out again for it cost the first question a tenth of its time.
+            # (Screens with breakpoints, such as home, need that first Resize for their classes.)
+            event.stop()
+            event.prevent_default()
 
     # --- what subclasses decide ------------------------------------------------------------------
 

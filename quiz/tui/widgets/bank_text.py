@@ -16,7 +16,10 @@ from functools import cache
 from markdown_it import MarkdownIt
 from rich.style import StyleType
 from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
+from textual.events import Mount
 from textual.widgets import Markdown
 from textual.widgets.markdown import MarkdownBlock
 
@@ -43,41 +46,53 @@ def visible_text(text: Text) -> Text:
     return shown
 
 
+LAST_BLOCK = "-last"
+"""The class of a :class:`BankMarkdown`'s last block, for the CSS rules that take the blank line
+under it away (``#vignette > MarkdownBlock.-last``)."""
+
+
 @cache
 def _parser() -> MarkdownIt:
-    """Markdown's own parser: one is enough (parsing keeps no state in it), built when first
-    needed (after the first question is on screen)."""
+    """Markdown's own parser ("gfm-like", as Textual's Markdown builds for each update): one is
+    enough, since parsing keeps no state in it."""
     return MarkdownIt("gfm-like")
 
 
 class BankMarkdown(Markdown):
     """Markdown whose source is bank text (a prompt, an explanation, a vignette).
 
-    :meth:`update` changes the text at once, in the same frame as whatever else the caller
-    changes (the next question's prompt and its answer widget): Textual's own update parses in
-    a thread and mounts the blocks a few frames later, each frame with its own layout.
+    Its blocks are built with it and changed at once, in the same frame as whatever else the
+    caller changes (the first question's screen; the next question's prompt and its answer
+    widget). Textual's own Markdown parses its text in a thread once mounted, and mounts the
+    blocks a few frames later, each frame with its own layout.
     """
 
     def __init__(
         self, markdown: str | None = None, *, id: str | None = None, classes: str | None = None
     ) -> None:
-        super().__init__(None if markdown is None else visible(markdown), id=id, classes=classes)
-        self._in_thread: AwaitComplete | None = None
-        """Textual's update under way (before mount), which a later update must follow."""
+        super().__init__(None, id=id, classes=classes, parser_factory=_parser)
+        self._source = "" if markdown is None else visible(markdown)
+        """The text to compose the blocks of, until they are composed."""
+        self._composed = False
+
+    def compose(self) -> ComposeResult:
+        self._composed = True
+        yield from self._blocks(self._source)
+
+    @on(Mount)
+    def _composed_already(self, event: Mount) -> None:
+        # Markdown's own mount handler would parse the text again, in a thread, and mount the
+        # blocks frames later. (Widget's, which it would also skip, only shows the scrollbars of
+        # an overflow: scroll widget.)
+        event.prevent_default()
 
     def update(self, markdown: str) -> AwaitComplete:
         """Show ``markdown`` (bank text) instead; the blocks are mounted in this frame."""
         source = visible(markdown)
-        if not self.is_mounted or (self._in_thread is not None and not self._in_thread.is_done):
-            # The first text is shown by Markdown's own mount; later ones queue behind it.
-            self._in_thread = super().update(source)
-            return self._in_thread
-        # Bank text is short: parsing it here takes less than a hop to a thread and back.
-        blocks = list(self._parse_markdown(_parser().parse(source)))
-        self._markdown = source
-        self._table_of_contents = None
-        lines = source.splitlines()
-        self._last_parsed_line = len(lines) - (1 if lines and lines[-1] else 0)
+        if not self._composed:  # not yet composed: it will be, with this text
+            self._source = source
+            return AwaitComplete()
+        blocks = self._blocks(source)
         with self.app.batch_update():
             removed = self.remove_children(MarkdownBlock)
             mounted = self.mount_all(blocks)
@@ -85,3 +100,17 @@ class BankMarkdown(Markdown):
             Markdown.TableOfContentsUpdated(self, self.table_of_contents).set_sender(self)
         )
         return AwaitComplete(removed, mounted)
+
+    def _blocks(self, source: str) -> list[MarkdownBlock]:
+        """The blocks that show ``source``; it becomes the widget's text. Bank text is short:
+        parsing it here takes less than a hop to a thread and back."""
+        self._markdown = source
+        self._table_of_contents = None
+        lines = source.splitlines()
+        self._last_parsed_line = len(lines) - (1 if lines and lines[-1] else 0)
+        blocks = list(self._parse_markdown(_parser().parse(source)))
+        if blocks:
+            # A class rather than :last-child, which would make Textual restyle every block
+            # (and all within it) once more after it is mounted.
+            blocks[-1].add_class(LAST_BLOCK, update=False)  # styled when mounted
+        return blocks

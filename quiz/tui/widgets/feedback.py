@@ -74,7 +74,7 @@ class FeedbackPanel(Vertical):
     FeedbackPanel #verdict { margin-bottom: 1; }
     FeedbackPanel #references { margin-top: 1; }
     /* One blank line, not two, between the explanation and the references. */
-    FeedbackPanel #explanation > MarkdownBlock:last-child { margin-bottom: 0; }
+    FeedbackPanel #explanation > MarkdownBlock.-last { margin-bottom: 0; }
     """
 
     def __init__(self, item: SessionItem | None = None, *, id: str | None = None) -> None:
