@@ -127,3 +127,25 @@ async def test_the_filter_lists_fit_80_columns(db_file: Path, library: Library) 
         text = screen_text(pilot)
         for label in ("3 clinical reasoning", "incorrect last time", "unused only"):
             assert label in text
+
+
+async def test_ctrl_a_ticks_every_line_of_the_focused_list_then_none(
+    db_file: Path, library: Library
+) -> None:
+    app = make_test_app(db_file, library)
+    async with app.run_test(size=LARGE) as pilot:
+        setup = await _setup(pilot)
+        types = setup.query_one("#types", SelectionList)
+        every = _option_values(setup, "types")
+        types.select("short")
+        types.focus()
+        await pilot.press("ctrl+a")
+        assert sorted(types.selected) == sorted(every)
+        assert not setup.query_one("#difficulty", SelectionList).selected  # only the focused one
+        await pilot.press("ctrl+a")
+        assert types.selected == []
+        await pilot.press("ctrl+a")  # every type ticked: every type is served
+        setup.query_one("#count", Input).value = "3"
+        await pilot.press("ctrl+s")
+        screen = await on_screen(pilot, QuestionScreen)
+        assert screen.session.plan.types in ((), tuple(every))

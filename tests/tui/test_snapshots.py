@@ -108,8 +108,9 @@ def test_snapshot_home(snap_compare, db_file: Path, library: Library, size: Size
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_setup(snap_compare, db_file: Path, library: Library, size: Size) -> None:
     """The practice setup dialog over home: title "Practice: feedback after every answer";
-    Banks (TUI test bank ticked), Topics (three, none ticked, each "Topic · TUI test bank" with
-    its bank dim), "Difficulty (none ticked = all)" with none ticked, Questions 10, Seed
+    Banks (TUI test bank ticked), "Topics (none ticked = all)" (three, none ticked, each
+    "Topic · TUI test bank"), Difficulty and Only, Types and Spinal roots, all unticked; the hint
+    "Lists with nothing ticked take everything; ctrl+a ticks all or none."; Questions 10, Seed
     "random"; Start (focused, primary) and Cancel at the bottom. Ticked boxes hold an X,
     unticked ones are empty (they differ without colour). Behind it, home's menu has
     "u Unfinished" above "? Help"."""

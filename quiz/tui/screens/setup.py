@@ -113,7 +113,10 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
                             yield TickList[str](
                                 *((bank_text(tag), tag, False) for tag in tags), id="tags"
                             )
-                yield Label("Lists with nothing ticked take everything.", classes="dialog-hint")
+                yield Label(
+                    "Lists with nothing ticked take everything; ctrl+a ticks all or none.",
+                    classes="dialog-hint",
+                )
                 with Horizontal(classes="setup-numbers"):
                     with Vertical():
                         yield Label("Questions")

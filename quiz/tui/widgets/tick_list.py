@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from rich.segment import Segment
+from textual.binding import Binding
 from textual.strip import Strip
 from textual.widgets import SelectionList
 from textual.widgets.option_list import OptionDoesNotExist
@@ -15,7 +16,17 @@ SelectionType = TypeVar("SelectionType")
 
 
 class TickList(SelectionList[SelectionType]):
-    """A :class:`~textual.widgets.SelectionList` with ``▐X▌`` ticked and ``▐ ▌`` unticked."""
+    """A :class:`~textual.widgets.SelectionList` with ``▐X▌`` ticked and ``▐ ▌`` unticked, and
+    ``ctrl+a`` to tick every line, or none once every line is ticked."""
+
+    BINDINGS = [Binding("ctrl+a", "tick_every", "All/none", tooltip="tick every line, or none")]
+
+    def action_tick_every(self) -> None:
+        """Tick every line; untick them all if every line is ticked already."""
+        if self.option_count and len(self.selected) == self.option_count:
+            self.deselect_all()
+        else:
+            self.select_all()
 
     def render_line(self, y: int) -> Strip:
         line = super().render_line(y)
