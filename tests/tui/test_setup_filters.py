@@ -149,3 +149,10 @@ async def test_ctrl_a_ticks_every_line_of_the_focused_list_then_none(
         await pilot.press("ctrl+s")
         screen = await on_screen(pilot, QuestionScreen)
         assert screen.session.plan.types in ((), tuple(every))
+
+
+def test_the_key_map_names_ctrl_a_in_the_setup_form() -> None:
+    from quiz.tui.screens.help import key_map
+
+    sections = dict(key_map())
+    assert ("ctrl+a", "tick every line, or none") in sections["Session setup"]

@@ -323,8 +323,9 @@ def test_snapshot_help(snap_compare, db_file: Path, library: Library, size: Size
     Home, Answering, keys in bold cyan on the left, what they do on the right, a scrollbar, and
     "esc to close" at the bottom. Answering says 1-9 a-h pick "and nothing else", enter with
     nothing picked takes the highlighted one, x strikes an option out, ctrl+f flags; at 120x40
-    the list reaches Exams (tab n ⇧tab p, ctrl+o overview, ctrl+s s submit, which always asks)
-    and Results. Home's screens line reads "b  g  u   banks, progress, unfinished"."""
+    the list reaches the end of Answering (matching, ordering, short), and Exams, Results and
+    Session setup (space, ctrl+a all or none, esc, ctrl+s) lie further down the scroll. Home's
+    screens line reads "v  b  g  u  s   review…, banks, progress, unfinished, settings"."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await started(pilot)

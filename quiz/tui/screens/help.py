@@ -35,6 +35,8 @@ def key_map() -> list[tuple[str, list[KeyLine]]]:
     from quiz.tui.screens.home import HomeScreen
     from quiz.tui.screens.practice import PracticeScreen
     from quiz.tui.screens.results import ResultsScreen
+    from quiz.tui.screens.setup import SetupScreen
+    from quiz.tui.widgets.tick_list import TickList
 
     everywhere = [
         *key_lines([binding_for(IMSQuizApp.BINDINGS, action) for action in ("help", "quit")]),
@@ -50,12 +52,18 @@ def key_map() -> list[tuple[str, list[KeyLine]]]:
         KeyLine("enter", "look back at the highlighted question, every explanation shown"),
         *key_lines(ResultsScreen.BINDINGS),
     ]
+    setup = [
+        KeyLine("space", "tick or untick the highlighted line"),
+        *key_lines(TickList.BINDINGS),
+        *key_lines(SetupScreen.BINDINGS),
+    ]
     return [
         ("Everywhere", everywhere),
         ("Home", key_lines(HomeScreen.BINDINGS)),
         ("Answering", answering),
         ("Exams", exams),
         ("Results", results),
+        ("Session setup", setup),
     ]
 
 

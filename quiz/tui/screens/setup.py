@@ -43,8 +43,8 @@ class SetupScreen(ModalScreen[SessionPlan | None]):
     """Choose what a session covers; dismisses with the plan, or ``None`` when cancelled."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "start", "Start", priority=True),
+        Binding("escape", "cancel", "Cancel", tooltip="close the form, starting nothing"),
+        Binding("ctrl+s", "start", "Start", priority=True, tooltip="start the session"),
     ]
 
     def __init__(
