@@ -263,3 +263,27 @@ async def test_ctrl_z_on_a_short_answer_gives_the_input_back(
         await wait_until(pilot, lambda: screen.revealed, "the feedback")
         assert screen.session.answers[0].response == TextResponse("C7")
         assert "Confident error" not in screen_text(pilot)
+
+
+async def test_a_click_while_the_prompt_waits_changes_nothing(
+    db_file: Path, library: Library
+) -> None:
+    from quiz.domain.grading import ChoiceResponse
+    from quiz.tui.widgets._row import AnswerRow
+
+    app = make_test_app(db_file, library, plan=plan(question_keys=(MARKUP_KEY,), count=1))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await on_screen(pilot, QuestionScreen)
+        right_key = single_choice_keys(screen, unsafe=False)
+        await press_quickly(pilot, right_key, "enter")
+        await wait_until(pilot, lambda: screen.asking is not None, "the prompt")
+        picked = screen._answer.response()
+        other = next(row for row in screen.query(AnswerRow) if row.position != int(right_key) - 1)
+        await pilot.click(other)  # an option row, clicked while the answer waits
+        await pilot.pause()
+        assert screen._answer.response() == picked
+        await press_quickly(pilot, "2")
+        await wait_until(pilot, lambda: screen.revealed, "the feedback")
+        answer = screen.session.answers[0]
+        assert isinstance(answer.response, ChoiceResponse)
+        assert answer.response == picked and answer.grade.correct

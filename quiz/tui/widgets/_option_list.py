@@ -269,7 +269,7 @@ class OptionListAnswer(AnswerWidget):
     @on(AnswerRow.Pressed)
     def _clicked(self, event: AnswerRow.Pressed) -> None:
         event.stop()
-        if self.revealed:
+        if self.locked:
             return
         self.focus()
         self._move_cursor(event.row.position)

@@ -215,6 +215,12 @@ class AnswerWidget(Widget, can_focus=True):
         self.frozen = frozen
         self.refresh_bindings()
 
+    @property
+    def locked(self) -> bool:
+        """Whether the answer can change neither by key nor by mouse: its key is revealed, or
+        it waits for its certainty (:meth:`freeze`)."""
+        return self.revealed or self.frozen
+
     def take_shown(self) -> None:
         """Enter with no answer given: make what the widget shows the answer, where it shows
         one (the highlighted option, the order shown). Other widgets keep none."""
@@ -231,7 +237,7 @@ class AnswerWidget(Widget, can_focus=True):
         """
         if action not in self.ANSWER_ACTIONS:
             return True
-        if self.revealed or self.frozen:
+        if self.locked:
             return False
         if action == "pick" and parameters:
             number = parameters[0]

@@ -249,14 +249,14 @@ class MatchingAnswer(AnswerWidget):
     @on(AnswerRow.Pressed)
     def _row_clicked(self, event: AnswerRow.Pressed) -> None:
         event.stop()
-        if not self.revealed:
+        if not self.locked:
             self.focus()
             self._move_cursor(event.row.position)
 
     @on(RightOption.Pressed)
     def _option_clicked(self, event: RightOption.Pressed) -> None:
         event.stop()
-        if not self.revealed:
+        if not self.locked:
             self.focus()
             self.action_pick(event.option.number)
 

@@ -209,7 +209,7 @@ class OrderingAnswer(AnswerWidget):
     @on(AnswerRow.Pressed)
     def _row_clicked(self, event: AnswerRow.Pressed) -> None:
         event.stop()
-        if self.revealed or event.row.position < 0:
+        if self.locked or event.row.position < 0:
             return
         self.focus()
         if self.grabbed:
