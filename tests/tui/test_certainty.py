@@ -287,3 +287,19 @@ async def test_a_click_while_the_prompt_waits_changes_nothing(
         answer = screen.session.answers[0]
         assert isinstance(answer.response, ChoiceResponse)
         assert answer.response == picked and answer.grade.correct
+
+
+async def test_enter_on_an_empty_short_answer_leaves_the_digit_after_it_typed(
+    db_file: Path, library: Library
+) -> None:
+    """Enter on an empty answer hands nothing in, so no certainty is asked and the key typed
+    right after it is text, not a certainty digit that had nowhere to go."""
+    key = "tui-test/elbow-root"
+    app = make_test_app(db_file, library, plan=plan(question_keys=(key,), count=1))
+    async with app.run_test(size=SMALL) as pilot:
+        await on_screen(pilot, QuestionScreen)
+        screen = question_screen(pilot)
+        await press_in_one_read(pilot, "enter", "7")
+        await settle(pilot)
+        assert screen.asking is None and not screen.session.answers
+        assert screen._answer.response() == TextResponse("7")

@@ -27,6 +27,9 @@ class AnswerLine(Input):
     handing_in = False
     """Enter was pressed; the screen has not read the answer yet."""
 
+    passed_on = ""
+    """What was passed on meanwhile: typed after all if the answer was empty (:meth:`read`)."""
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "submit":
             return False  # enter falls through to the screen
@@ -35,8 +38,19 @@ class AnswerLine(Input):
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
             self.handing_in = True
-        elif self.handing_in and event.is_printable:
+        elif self.handing_in and event.is_printable and event.character is not None:
             event.prevent_default()  # not typed (Input's own handler is skipped): on it goes
+            self.passed_on += event.character
+
+    def read(self) -> str:
+        """The answer's text, for the screen, which takes the keys after enter from here on.
+        Enter on an empty line hands nothing in (no certainty is asked), so the keys passed on
+        after it are typed after all."""
+        passed_on, self.passed_on, self.handing_in = self.passed_on, "", False
+        if not self.value.strip() and passed_on:
+            self.insert_text_at_cursor(passed_on)
+            return ""
+        return self.value
 
 
 class ShortAnswerInput(AnswerWidget, can_focus=False):
@@ -111,8 +125,7 @@ class ShortAnswerInput(AnswerWidget, can_focus=False):
         self._restored = ""
 
     def response(self) -> Response | None:
-        self.input.handing_in = False  # the screen has read it: type again
-        text = self.input.value or self._restored
+        text = self.input.read() or self._restored
         if not text.strip():
             return None
         return TextResponse(text=text, near_miss_accepted=self.near_miss_accepted)
