@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable
 
 from quiz.banks.loader import Library
 from quiz.domain.cbm import Certainty
@@ -140,6 +142,9 @@ async def test_results_show_the_calibration_and_ctrl_z_takes_an_answer_back(
         assert "Accuracy 33% · average mark 1.00" in text
         assert "not sure     2        0%        0%-67%      ok" in text
         assert "sure         1        100%      80%-100%    ok" in text
+        questions = results.query_one("#questions-table", DataTable)
+        said = [str(questions.get_cell_at(Coordinate(row, 2))) for row in range(3)]
+        assert said == ["sure +3", "not +0", "not +0"]  # how sure each was said, its mark
 
 
 async def test_progress_counts_confident_errors_and_unsafe_picks(
@@ -303,3 +308,29 @@ async def test_enter_on_an_empty_short_answer_leaves_the_digit_after_it_typed(
         await settle(pilot)
         assert screen.asking is None and not screen.session.answers
         assert screen._answer.response() == TextResponse("7")
+
+
+@pytest.mark.parametrize(
+    ("score", "certainty", "shown", "lost"),
+    [
+        (0.0, Certainty.SURE, "sure -6", True),
+        (0.0, Certainty.FAIRLY_SURE, "fairly -2", True),
+        (0.0, Certainty.NOT_SURE, "not +0", False),
+        (0.5, Certainty.FAIRLY_SURE, "fairly +1", False),
+        (0.75, Certainty.SURE, "sure +2.2", False),
+        (1.0, None, "not +1", False),  # an answer kept without a certainty counts as not sure
+    ],
+)
+def test_the_results_column_says_how_sure_and_the_mark(
+    score: float, certainty: Certainty | None, shown: str, lost: bool
+) -> None:
+    from quiz.domain.grading import ChoiceResponse, Grade
+    from quiz.domain.session import Answer
+    from quiz.tui.screens.results import certainty_cell
+
+    grade = Grade(score=score, correct=score == 1.0, unsafe=False)
+    answer = Answer(0, ChoiceResponse(frozenset({0})), grade, 5.0, certainty)
+    cell = certainty_cell(answer)
+    assert cell.plain == shown
+    assert (str(cell.style) == "bold red") is lost
+    assert certainty_cell(None).plain == ""

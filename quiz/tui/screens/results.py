@@ -12,7 +12,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
-from quiz.domain.cbm import CALIBRATION_HEADINGS, calibration_cells, summary_line
+from quiz.domain.cbm import (
+    CALIBRATION_HEADINGS,
+    DEFAULT_CERTAINTY,
+    Certainty,
+    calibration_cells,
+    cbm_mark,
+    summary_line,
+)
 from quiz.domain.plain import first_line
 from quiz.domain.session import Mode, SessionPlan
 from quiz.domain.text import visible
@@ -92,18 +99,25 @@ class ResultsScreen(QuizScreen):
         for row in self.result.per_topic:
             topics.add_row(bank_text(row.title), row.answered, row.correct, f"{row.score:.0%}")
         questions = self.query_one("#questions-table", DataTable)
-        # The question first and widest (fill_width); the topic after, cut to a fixed width.
-        for label, width in (("#", 3), ("", 1), ("Question", 40), ("Topic", 18)):
+        # The question first and widest (fill_width); the topic after, cut to a fixed width;
+        # with certainty-based marking, how sure each answer was said and its mark.
+        columns = [("#", 3), ("", 1), ("Question", 40), ("Topic", 18)]
+        marked = self.result.cbm is not None
+        if marked:
+            columns.insert(2, ("Sure", 11))
+        for label, width in columns:
             questions.add_column(label, width=width, key=label or "verdict")
         for index, item in enumerate(self.session.items):
             answer = self.session.answers.get(index)
-            questions.add_row(
+            cells: list[object] = [
                 index + 1,
                 verdict_text(answer.grade if answer else None)[:1],
                 bank_text(first_line(item.question.prompt, limit=200)),
                 bank_text(item.topic_title),
-                key=str(index),
-            )
+            ]
+            if marked:
+                cells.insert(2, certainty_cell(answer))
+            questions.add_row(*cells, key=str(index))
         questions.focus(scroll_visible=False)
 
     def on_resize(self) -> None:
@@ -132,6 +146,24 @@ class ResultsScreen(QuizScreen):
     def action_home(self) -> None:
         """Back to the home screen."""
         self.quiz.go_home()
+
+
+SAID: dict[Certainty, str] = {
+    Certainty.NOT_SURE: "not",
+    Certainty.FAIRLY_SURE: "fairly",
+    Certainty.SURE: "sure",
+}
+"""How sure an answer was said, in the results table's narrow column."""
+
+
+def certainty_cell(answer: Answer | None) -> Text:
+    """How sure ``answer`` was said and the CBM mark it earned (``sure +3``, ``fairly -2``);
+    empty for a question left unanswered. A mark lost is shown in the wrong answer's colour."""
+    if answer is None:
+        return Text()
+    certainty = answer.certainty or DEFAULT_CERTAINTY
+    mark = cbm_mark(answer.grade.score, certainty)
+    return Text(f"{SAID[certainty]} {mark:+.2g}", style="bold red" if mark < 0 else "")
 
 
 def cbm_summary(report: CbmReport) -> Text:
