@@ -73,3 +73,13 @@ def test_a_session_command_imports_none_of_the_other_command_modules() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert json.loads(result.stdout) == ["quiz.cli.base", "quiz.cli.sessions"]
+
+
+def test_a_mistyped_command_is_told_the_command_it_resembles() -> None:
+    from click.testing import CliRunner
+
+    from quiz.cli import main
+
+    result = CliRunner().invoke(main, ["pratice"])
+    assert result.exit_code == 2
+    assert "No such command 'pratice'. Did you mean 'practice'?" in result.output

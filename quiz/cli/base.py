@@ -107,6 +107,17 @@ class Commands(click.Group):
             import_module(f"quiz.cli.{self.MODULES[cmd_name]}")
         return super().get_command(ctx, cmd_name)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as error:
+            # click suggests from the commands loaded, which here are none yet
+            raise click.exceptions.NoSuchCommand(
+                args[0], possibilities=list(self.MODULES), ctx=ctx
+            ) from error
+
 
 @click.group(
     cls=Commands,
