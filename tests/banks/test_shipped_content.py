@@ -23,6 +23,14 @@ BLUEPRINT = {
 }
 TOTAL = 530
 FILES = sorted(SHIPPED.glob("*.yaml"))
+TAGS = {
+    # body regions
+    "neck", "shoulder", "elbow", "wrist-hand", "thoracic", "low-back", "hip", "knee", "ankle-foot",
+    # themes across the banks
+    "pneumothorax", "consent", "evidence", "red-flags",
+}  # fmt: skip
+"""The shipped banks' tags (the setup form's Tags list, ``--tag``): one vocabulary for all five,
+so that a drill on ``shoulder`` or ``pneumothorax`` finds every bank's questions on it."""
 
 
 def _banks() -> dict[str, Bank]:
@@ -45,6 +53,18 @@ def test_a_quarter_is_clinical_reasoning_and_every_bank_was_reviewed(path: Path)
     hard = sum(question.difficulty == 3 for question in bank.questions) / len(bank.questions)
     assert hard >= (0.5 if bank.id == "clinical-cases" else 0.25), f"{hard:.0%} difficulty 3"
     assert bank.reviewed, "a second read by someone who did not write the bank"
+
+
+def test_the_shipped_banks_tag_from_one_vocabulary_and_every_tag_spans_banks_or_is_used() -> None:
+    used: dict[str, set[str]] = {}
+    for bank in _banks().values():
+        for question in bank.questions:
+            assert set(question.tags) <= TAGS, f"{bank.id}/{question.id}: {question.tags}"
+            assert len(question.tags) <= 3, f"{bank.id}/{question.id}"
+            for tag in question.tags:
+                used.setdefault(tag, set()).add(bank.id)
+    assert set(used) == TAGS  # each tag in the vocabulary has questions to drill
+    assert all(len(banks) >= 2 for banks in used.values()), used
 
 
 def test_every_clinical_case_is_followed_through_in_four_to_six_questions() -> None:
