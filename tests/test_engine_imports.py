@@ -50,31 +50,6 @@ def test_the_first_question_needs_neither_the_store_nor_the_scheduler_nor_yaml()
     assert imported_after(first_question, ("sqlalchemy", "fsrs", "yaml")) == []
 
 
-def test_each_command_is_registered_by_the_module_the_group_imports_for_it() -> None:
-    from quiz.cli import authoring, interop, records, sessions  # noqa: F401  (they register)
-    from quiz.cli.base import Commands, main
-
-    assert set(main.commands) == set(Commands.MODULES)
-    for name, module in Commands.MODULES.items():
-        callback = main.commands[name].callback
-        assert callback is not None and callback.__module__ == f"quiz.cli.{module}", name
-
-
-def test_a_session_command_imports_none_of_the_other_command_modules() -> None:
-    code = (
-        "import json, sys\n"
-        "import click\n"
-        "from quiz.cli import main\n"
-        "command = main.get_command(click.Context(main), 'practice')\n"
-        "assert command is not None and command.name == 'practice'\n"
-        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('quiz.cli.'))))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert json.loads(result.stdout) == ["quiz.cli.base", "quiz.cli.sessions"]
-
-
 def test_a_mistyped_command_is_told_the_command_it_resembles() -> None:
     from click.testing import CliRunner
 

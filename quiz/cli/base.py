@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -84,46 +83,7 @@ def global_options(command: F) -> F:
     return command
 
 
-class Commands(click.Group):
-    """The ``ims-quiz`` commands, each module imported when one of its commands is asked for
-    (or listed by ``--help``): the trainer's start-up imports none of the instructors' commands
-    (``ims-quiz practice`` starts a twentieth faster for it)."""
-
-    MODULES: dict[str, str] = {
-        **dict.fromkeys(("practice", "exam", "review", "weak", "mistakes"), "sessions"),
-        **dict.fromkeys(
-            ("validate", "banks", "schema", "new-bank", "items", "reports"), "authoring"
-        ),
-        **dict.fromkeys(("import-bank", "export-bank"), "interop"),
-        **dict.fromkeys(("stats", "export", "check-db"), "records"),
-    }
-    """Each command's module in :mod:`quiz.cli`, which registers it on :func:`main`."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(self.MODULES)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands and cmd_name in self.MODULES:
-            import_module(f"quiz.cli.{self.MODULES[cmd_name]}")
-        return super().get_command(ctx, cmd_name)
-
-    def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
-        try:
-            return super().resolve_command(ctx, args)
-        except click.exceptions.NoSuchCommand as error:
-            # click suggests from the commands loaded, which here are none yet
-            raise click.exceptions.NoSuchCommand(
-                args[0], possibilities=list(self.MODULES), ctx=ctx
-            ) from error
-
-
-@click.group(
-    cls=Commands,
-    invoke_without_command=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ims-quiz")
 @global_options
 @click.pass_context
