@@ -348,3 +348,15 @@ def test_session_filters_reach_the_plan(monkeypatch: pytest.MonkeyPatch, bank_di
         count=Mode.WEAK.default_count,
     )
     assert opened[1] is not None and opened[1].mode is Mode.MISTAKES
+
+
+@pytest.mark.parametrize("args", [(), ("practice", "--count", "1")])
+def test_the_trainer_without_a_terminal_says_so_and_exits(
+    args: tuple[str, ...], bank_dir: Path
+) -> None:
+    """With its input or output redirected (CliRunner's are not terminals) the trainer would
+    draw into the pipe, or spin on an endless end of input: it says what to use instead."""
+    result = run(*args, "--bank-dir", str(bank_dir))
+    assert result.exit_code == 1
+    assert "the trainer needs an interactive terminal" in result.output
+    assert "ims-quiz stats --json" in result.output

@@ -106,9 +106,12 @@ def run_tui(settings: Settings, **options: Any) -> None:
     trainee quits. Its start-up, Textual's import included, runs with the cycle collector
     paused, until the first screen is drawn (:mod:`quiz.collector`)."""
     with collector.paused():
-        from quiz.tui.app import run_app
+        from quiz.tui.app import NoTerminal, run_app
 
-        run_app(settings, **options)
+        try:
+            run_app(settings, **options)
+        except NoTerminal as error:
+            raise click.ClickException(str(error)) from None
 
 
 # --- output -------------------------------------------------------------------------------------

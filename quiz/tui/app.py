@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -242,6 +243,20 @@ def make_app(
     return IMSQuizApp(settings or Settings(), plan, **options)
 
 
+class NoTerminal(Exception):
+    """The trainer was started with its input or output not a terminal (a pipe, a file,
+    ``/dev/null``): it would draw into the file, or read an endless end of input at full CPU."""
+
+
 def run_app(settings: Settings, plan: SessionPlan | None = None, **options: Any) -> None:
-    """Run the trainer in this terminal until the trainee quits (options as for the app)."""
+    """Run the trainer in this terminal until the trainee quits (options as for the app).
+
+    Raises:
+        NoTerminal: Standard input or output is not an interactive terminal.
+    """
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise NoTerminal(
+            "the trainer needs an interactive terminal, and its input or output is redirected; "
+            "for scripts, `ims-quiz stats --json` and `ims-quiz export` read your progress"
+        )
     make_app(settings, plan, **options).run()
