@@ -15,7 +15,6 @@ from textual.widgets.data_table import ColumnKey
 from quiz.domain.cbm import (
     CALIBRATION_HEADINGS,
     DEFAULT_CERTAINTY,
-    Certainty,
     calibration_cells,
     cbm_mark,
     summary_line,
@@ -148,14 +147,6 @@ class ResultsScreen(QuizScreen):
         self.quiz.go_home()
 
 
-SAID: dict[Certainty, str] = {
-    Certainty.NOT_SURE: "not",
-    Certainty.FAIRLY_SURE: "fairly",
-    Certainty.SURE: "sure",
-}
-"""How sure an answer was said, in the results table's narrow column."""
-
-
 def certainty_cell(answer: Answer | None) -> Text:
     """How sure ``answer`` was said and the CBM mark it earned (``sure +3``, ``fairly -2``);
     empty for a question left unanswered. A mark lost is shown in the wrong answer's colour."""
@@ -163,7 +154,8 @@ def certainty_cell(answer: Answer | None) -> Text:
         return Text()
     certainty = answer.certainty or DEFAULT_CERTAINTY
     mark = cbm_mark(answer.grade.score, certainty)
-    return Text(f"{SAID[certainty]} {mark:+.2g}", style="bold red" if mark < 0 else "")
+    said = certainty.label.split()[0]  # "not", "fairly", "sure": the narrow column's word
+    return Text(f"{said} {mark:+.2g}", style="bold red" if mark < 0 else "")
 
 
 def cbm_summary(report: CbmReport) -> Text:
